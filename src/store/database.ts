@@ -1,0 +1,56 @@
+import { Kysely, Migrator } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import { ThreadlineError } from '../errors.js';
+import { migrationProvider } from './migrations/index.js';
+import { postgresDialect } from './postgres.js';
+import type { Database } from './schema.js';
+import { sqliteDialect } from './sqlite.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** The one database handle, with what differs between back ends said as capabilities. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** The raw better-sqlite3 handle on SQLite, for the few hot paths that prepare statements. */
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Opens SQLite (a file path) or PostgreSQL (`postgres://…`) and runs pending migrations. */
+export async function openStore(url: string): Promise<Store> {
+  let store: Store;
+  if (isPostgresUrl(url)) {
+    const { dialect } = postgresDialect(url);
+    const db = new Kysely<Database>({ dialect });
+    store = { db, dialect: 'postgres', close: () => db.destroy() };
+  } else {
+    const { dialect, raw } = sqliteDialect(url);
+    const db = new Kysely<Database>({ dialect });
+    store = { db, dialect: 'sqlite', sqlite: raw, close: () => db.destroy() };
+  }
+  try {
+    await migrate(store.db);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new ThreadlineError('UNAVAILABLE', `database migration ${failed} failed: ${describe(error)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

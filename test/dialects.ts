@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openStore, type DialectName, type Store } from '../src/store/database.js';
+
+/** Every store-touching suite runs once per dialect: `describe.each(dialects)`. */
+export const dialects: DialectName[] = ['sqlite', 'postgres'];
+
+/** A fresh, migrated, empty store: a temp SQLite file, or a new database on the test server. */
+export async function freshStore(dialect: DialectName): Promise<Store> {
+  return openStore(await freshDatabaseUrl(dialect));
+}
+
+export async function freshDatabaseUrl(dialect: DialectName): Promise<string> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-sqlite-'));
+    return path.join(dir, 'threadline.db');
+  }
+  const serverUrl = inject('postgresUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return serverUrl.replace(/\/[^/]*$/, `/${name}`);
+}
