@@ -167,7 +167,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .values({
       experiment_id: '0',
       name: 'Default',
-      artifact_location: 'threadline-artifacts:/0',
+      artifact_location: 'mlflow-artifacts:/0',
       lifecycle_stage: 'active',
       creation_time: now,
       last_update_time: now,

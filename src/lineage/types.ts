@@ -1,0 +1,27 @@
+/** Kinds of entity the lineage graph links. */
+export type EntityType =
+  | 'run'
+  | 'code'
+  | 'data'
+  | 'environment'
+  | 'artifact'
+  | 'experiment'
+  | 'model_version'
+  | 'image'
+  | 'deployment'
+  | 'prediction';
+
+export interface EntityRef {
+  type: EntityType;
+  id: string;
+}
+
+/**
+ * An edge always points from the derived thing to what it came from (`from` was produced by,
+ * used, or ran on `to`), so "upstream" follows edges forward and "downstream" follows them back.
+ */
+export interface Edge {
+  from: EntityRef;
+  relation: string;
+  to: EntityRef;
+}

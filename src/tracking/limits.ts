@@ -1,0 +1,12 @@
+/** MLflow's documented limits, enforced the same way so that clients see the same errors. */
+export const limits = {
+  keyLength: 250,
+  paramValueLength: 6000,
+  tagValueLength: 8000,
+  experimentNameLength: 500,
+  runNameLength: 250,
+  batchMetrics: 1000,
+  batchParams: 100,
+  batchTags: 100,
+  batchTotal: 1000,
+} as const;

@@ -1,0 +1,232 @@
+import os from 'node:os';
+import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import { invalidArgument, notFound } from '../errors.js';
+import { newRunId, runIdPattern } from '../ids.js';
+import { addEdges } from '../lineage/edge-store.js';
+import type { Store } from '../store/database.js';
+import { ExperimentStore } from './experiment-store.js';
+import { ProvenanceStore } from './provenance-store.js';
+import { RunDataStore } from './run-data-store.js';
+import { RunStore } from './run-store.js';
+import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from './types.js';
+import { keySchema, logBatchSchema, parseWith, runStatusSchema } from './validation.js';
+
+/** Runs: their lifecycle, what they logged, and what they ran on. */
+export class RunService {
+  private readonly runs: RunStore;
+  private readonly data: RunDataStore;
+  private readonly provenance: ProvenanceStore;
+  private readonly experiments: ExperimentStore;
+
+  constructor(private readonly store: Store) {
+    this.runs = new RunStore(store.db);
+    this.data = new RunDataStore(store.db);
+    this.provenance = new ProvenanceStore(store.db);
+    this.experiments = new ExperimentStore(store.db);
+  }
+
+  async create(input: CreateRunInput = {}): Promise<RunInfo> {
+    const experimentId = input.experimentId ?? '0';
+    const experiment = await this.experiments.get(experimentId);
+    if (!experiment) throw notFound(`No Experiment with id=${experimentId} exists`);
+    if (experiment.lifecycleStage !== 'active') throw invalidArgument(`Experiment ${experimentId} is deleted: restore it before creating runs in it.`);
+    const status = input.status ? (parseWith(runStatusSchema, input.status, 'run status') as RunInfo['status']) : 'RUNNING';
+    const runId = newRunId();
+    const tags = { ...(input.tags ?? {}) };
+    // MLflow keeps the run name in a tag too; clients read either.
+    const name = input.name || tags['mlflow.runName'] || defaultRunName(runId);
+    tags['mlflow.runName'] = name;
+    const userId = input.userId || tags['mlflow.user'] || safeUserName();
+    await this.data.transaction(async (trx) => {
+      await trx
+        .insertInto('runs')
+        .values({
+          run_id: runId,
+          experiment_id: experimentId,
+          name,
+          status,
+          user_id: userId,
+          start_time: input.startTime ?? Date.now(),
+          end_time: null,
+          lifecycle_stage: 'active',
+          deleted_time: null,
+          artifact_uri: `${experiment.artifactLocation.replace(/\/$/, '')}/${runId}/artifacts`,
+          command: input.command ? JSON.stringify(input.command) : null,
+          working_dir: input.workingDir ?? null,
+          exit_code: null,
+          code_version_id: null,
+          environment_digest: null,
+        })
+        .execute();
+      await this.data.upsertTags(trx, runId, Object.entries(tags).map(([key, value]) => ({ key, value })));
+    });
+    return (await this.runs.get(runId))!;
+  }
+
+  async info(runId: string): Promise<RunInfo> {
+    if (!runIdPattern.test(runId)) throw notFound(`Run '${runId}' not found`);
+    const info = await this.runs.get(runId);
+    if (!info) throw notFound(`Run '${runId}' not found`);
+    return info;
+  }
+
+  async get(runId: string): Promise<Run> {
+    const info = await this.info(runId);
+    const [params, metrics, tags, io, artifacts, code, environment] = await Promise.all([
+      this.data.params(runId),
+      this.data.latestMetrics(runId),
+      this.data.tags(runId),
+      this.provenance.io(runId),
+      this.provenance.artifacts(runId),
+      info.codeVersionId ? this.provenance.code(info.codeVersionId) : undefined,
+      info.environmentDigest ? this.provenance.environment(info.environmentDigest) : undefined,
+    ]);
+    return { info, params, metrics, tags, io, artifacts, code: code ?? null, environment: environment ?? null };
+  }
+
+  /** A full run id from a unique prefix of at least 6 characters, as people type them. */
+  async resolveId(idOrPrefix: string): Promise<string> {
+    const prefix = idOrPrefix.toLowerCase();
+    if (runIdPattern.test(prefix)) return (await this.info(prefix)).runId;
+    if (!/^[0-9a-f]{6,31}$/.test(prefix)) throw notFound(`Run '${idOrPrefix}' not found`);
+    const matches = await this.runs.idsWithPrefix(prefix, 2);
+    if (matches.length === 0) throw notFound(`Run '${idOrPrefix}' not found`);
+    if (matches.length > 1) throw invalidArgument(`Run id prefix '${idOrPrefix}' is ambiguous: give more characters`);
+    return matches[0]!;
+  }
+
+  async list(query: ListRunsQuery = {}): Promise<RunInfo[]> {
+    return this.runs.list({ experimentIds: query.experimentIds, lifecycle: query.lifecycle ?? 'active', limit: query.limit ?? 100 });
+  }
+
+  async update(runId: string, changes: UpdateRunInput): Promise<RunInfo> {
+    await this.info(runId);
+    const status = changes.status ? (parseWith(runStatusSchema, changes.status, 'run status') as RunInfo['status']) : undefined;
+    await this.runs.update(runId, {
+      ...(status && { status }),
+      ...(changes.endTime !== undefined && { end_time: changes.endTime }),
+      ...(changes.name && { name: changes.name }),
+      ...(changes.exitCode !== undefined && { exit_code: changes.exitCode }),
+    });
+    if (changes.name) await this.data.upsertTags(this.store.db, runId, [{ key: 'mlflow.runName', value: changes.name }]);
+    return this.info(runId);
+  }
+
+  async setLifecycle(runId: string, stage: LifecycleStage): Promise<void> {
+    await this.info(runId);
+    await this.runs.update(runId, { lifecycle_stage: stage, deleted_time: stage === 'deleted' ? Date.now() : null });
+  }
+
+  /** Params, metrics and tags in one transaction: all of a batch lands, or none of it. */
+  async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
+    const { metrics, params, tags } = parseWith(logBatchSchema, batch, 'batch');
+    await this.requireActive(runId);
+    await this.data.transaction(async (trx) => {
+      if (params.length > 0) {
+        const seen = new Map<string, string>();
+        for (const p of params) {
+          const prior = seen.get(p.key);
+          if (prior !== undefined && prior !== p.value) throw paramChanged(runId, p.key, prior, p.value);
+          seen.set(p.key, p.value);
+        }
+        const existing = await this.data.paramsFor(trx, runId, [...seen.keys()]);
+        for (const [key, value] of seen) {
+          const old = existing.get(key);
+          if (old !== undefined && old !== value) throw paramChanged(runId, key, old, value);
+        }
+        await this.data.insertParams(trx, runId, params);
+      }
+      if (metrics.length > 0) await this.data.insertMetrics(trx, runId, metrics);
+      if (tags.length > 0) await this.data.upsertTags(trx, runId, tags);
+    });
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    parseWith(keySchema, key, 'tag key');
+    await this.requireActive(runId);
+    if ((await this.data.deleteTag(runId, key)) === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+  }
+
+  async metricHistory(runId: string, key: string): Promise<Metric[]> {
+    await this.info(runId);
+    return this.data.metricHistory(runId, key);
+  }
+
+  async recordCode(runId: string, code: CodeVersion): Promise<void> {
+    const now = Date.now();
+    await this.provenance.saveCode(code, now);
+    await this.runs.update(runId, { code_version_id: code.id });
+    await addEdges(this.store.db, [{ from: { type: 'run', id: runId }, relation: 'used_code', to: { type: 'code', id: code.id } }], now);
+  }
+
+  async recordEnvironment(runId: string, environment: Environment): Promise<void> {
+    const now = Date.now();
+    await this.provenance.saveEnvironment(environment, now);
+    await this.runs.update(runId, { environment_digest: environment.digest });
+    await addEdges(this.store.db, [{ from: { type: 'run', id: runId }, relation: 'ran_in', to: { type: 'environment', id: environment.digest } }], now);
+  }
+
+  /** A DataVersion the run read (`input`) or wrote (`output`), under the name the user gave it. */
+  async recordData(runId: string, direction: 'input' | 'output', name: string, data: DataVersion): Promise<void> {
+    const now = Date.now();
+    await this.provenance.saveData(data, now);
+    await this.provenance.addIo(runId, { direction, kind: 'data', name, ref: data.digest }, now);
+    const run = { type: 'run' as const, id: runId };
+    const dataRef = { type: 'data' as const, id: data.digest };
+    await addEdges(
+      this.store.db,
+      [direction === 'input' ? { from: run, relation: 'read', to: dataRef } : { from: dataRef, relation: 'produced_by', to: run }],
+      now,
+    );
+  }
+
+  /** A blob already in the artifact store, attached to the run at `artifact.path`. */
+  async recordArtifact(runId: string, artifact: RunArtifact): Promise<void> {
+    const now = Date.now();
+    await this.provenance.saveBlob(artifact.digest, artifact.size, artifact.mediaType, now);
+    await this.provenance.addArtifact(runId, artifact, now);
+    await addEdges(this.store.db, [{ from: { type: 'artifact', id: artifact.digest }, relation: 'produced_by', to: { type: 'run', id: runId } }], now);
+  }
+
+  async removeArtifacts(runId: string, path: string): Promise<number> {
+    await this.requireActive(runId);
+    return this.provenance.removeArtifacts(runId, path);
+  }
+
+  async artifacts(runId: string): Promise<RunArtifact[]> {
+    await this.info(runId);
+    return this.provenance.artifacts(runId);
+  }
+
+  async dataVersion(digest: string): Promise<DataVersion> {
+    const data = await this.provenance.data(digest);
+    if (!data) throw notFound(`Data version ${digest} not found`);
+    return data;
+  }
+
+  private async requireActive(runId: string): Promise<RunInfo> {
+    const info = await this.info(runId);
+    if (info.lifecycleStage !== 'active') {
+      throw invalidArgument(`The run ${runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`);
+    }
+    return info;
+  }
+}
+
+function paramChanged(runId: string, key: string, oldValue: string, newValue: string) {
+  return invalidArgument(
+    `Changing param values is not allowed. Param with key='${key}' was already logged with value='${oldValue}' for run ID='${runId}'. Attempted logging new value '${newValue}'.`,
+  );
+}
+
+function defaultRunName(runId: string): string {
+  return `run-${runId.slice(-8)}`;
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { invalidArgument } from '../errors.js';
+import { limits } from './limits.js';
+import { runStatuses } from './types.js';
+
+/** Schemas shared by the HTTP and CLI shells: validation happens once, at the service. */
+export const keySchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(limits.keyLength, `must be at most ${limits.keyLength} characters`)
+  // MLflow's rule: alphanumerics, underscores, dashes, periods, spaces, colons and slashes; no `..`.
+  .regex(/^[\w\-. :/]+$/, 'may contain only alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)')
+  .refine((k) => !k.split('/').includes('..') && !k.startsWith('/'), 'must be a relative path without ".."');
+
+export const metricSchema = z.object({
+  key: keySchema,
+  // MLflow accepts NaN and ±Infinity as metric values; zod's number() does not.
+  value: z.custom<number>((v) => typeof v === 'number', 'must be a number'),
+  timestamp: z.number().int().nonnegative(),
+  step: z.number().int().default(0),
+});
+
+export const paramSchema = z.object({
+  key: keySchema,
+  value: z.string().max(limits.paramValueLength, `param values must be at most ${limits.paramValueLength} characters`),
+});
+
+export const tagSchema = z.object({
+  key: keySchema,
+  value: z.string().max(limits.tagValueLength, `tag values must be at most ${limits.tagValueLength} characters`),
+});
+
+export const logBatchSchema = z
+  .object({
+    metrics: z.array(metricSchema).max(limits.batchMetrics, `a batch holds at most ${limits.batchMetrics} metrics`).default([]),
+    params: z.array(paramSchema).max(limits.batchParams, `a batch holds at most ${limits.batchParams} params`).default([]),
+    tags: z.array(tagSchema).max(limits.batchTags, `a batch holds at most ${limits.batchTags} tags`).default([]),
+  })
+  .refine((b) => b.metrics.length + b.params.length + b.tags.length <= limits.batchTotal, {
+    message: `a batch holds at most ${limits.batchTotal} metrics, params and tags together`,
+  });
+
+export const experimentNameSchema = z.string().trim().min(1, 'experiment name must not be empty').max(limits.experimentNameLength);
+
+export const runStatusSchema = z.enum(runStatuses as [string, ...string[]]);
+
+/** Parses with a schema and turns its complaint into one INVALID_ARGUMENT line naming the field. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? ` ${issue.path.join('.')}` : '';
+  throw invalidArgument(`Invalid ${what}${where}: ${issue.message}`, { path: issue.path });
+}
