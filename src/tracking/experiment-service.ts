@@ -2,7 +2,7 @@ import { alreadyExists, invalidArgument, notFound } from '../errors.js';
 import type { Store } from '../store/database.js';
 import { ExperimentStore } from './experiment-store.js';
 import type { Experiment, LifecycleStage } from './types.js';
-import { experimentNameSchema, keySchema, parseWith, tagSchema } from './validation.js';
+import { createExperimentSchema, experimentNameSchema, keySchema, parseWith, tagSchema } from './validation.js';
 
 export class ExperimentService {
   private readonly experiments: ExperimentStore;
@@ -11,8 +11,9 @@ export class ExperimentService {
     this.experiments = new ExperimentStore(store.db);
   }
 
-  async create(input: { name: string; artifactLocation?: string; tags?: Record<string, string> }): Promise<Experiment> {
-    const name = parseWith(experimentNameSchema, input.name, 'experiment name');
+  async create(raw: { name: string; artifactLocation?: string; tags?: Record<string, string> }): Promise<Experiment> {
+    const input = parseWith(createExperimentSchema, raw, 'experiment');
+    const name = input.name;
     for (const [key, value] of Object.entries(input.tags ?? {})) parseWith(tagSchema, { key, value }, 'experiment tag');
     if (await this.experiments.getByName(name)) throw alreadyExists(`Experiment '${name}' already exists.`);
     // Ids are max+1; two concurrent creates can pick the same one, so the loser tries again.

@@ -9,7 +9,7 @@ import { ProvenanceStore } from './provenance-store.js';
 import { RunDataStore } from './run-data-store.js';
 import { RunStore } from './run-store.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from './types.js';
-import { keySchema, logBatchSchema, parseWith, runStatusSchema } from './validation.js';
+import { createRunSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
 
 /** Runs: their lifecycle, what they logged, and what they ran on. */
 export class RunService {
@@ -25,12 +25,13 @@ export class RunService {
     this.experiments = new ExperimentStore(store.db);
   }
 
-  async create(input: CreateRunInput = {}): Promise<RunInfo> {
+  async create(raw: CreateRunInput = {}): Promise<RunInfo> {
+    const input = parseWith(createRunSchema, raw, 'run') as CreateRunInput;
     const experimentId = input.experimentId ?? '0';
     const experiment = await this.experiments.get(experimentId);
     if (!experiment) throw notFound(`No Experiment with id=${experimentId} exists`);
     if (experiment.lifecycleStage !== 'active') throw invalidArgument(`Experiment ${experimentId} is deleted: restore it before creating runs in it.`);
-    const status = input.status ? (parseWith(runStatusSchema, input.status, 'run status') as RunInfo['status']) : 'RUNNING';
+    const status = input.status ?? 'RUNNING';
     const runId = newRunId();
     const tags = { ...(input.tags ?? {}) };
     // MLflow keeps the run name in a tag too; clients read either.
@@ -99,9 +100,10 @@ export class RunService {
     return this.runs.list({ experimentIds: query.experimentIds, lifecycle: query.lifecycle ?? 'active', limit: query.limit ?? 100 });
   }
 
-  async update(runId: string, changes: UpdateRunInput): Promise<RunInfo> {
+  async update(runId: string, raw: UpdateRunInput): Promise<RunInfo> {
+    const changes = parseWith(updateRunSchema, raw, 'run update') as UpdateRunInput;
     await this.info(runId);
-    const status = changes.status ? (parseWith(runStatusSchema, changes.status, 'run status') as RunInfo['status']) : undefined;
+    const status = changes.status;
     await this.runs.update(runId, {
       ...(status && { status }),
       ...(changes.endTime !== undefined && { end_time: changes.endTime }),

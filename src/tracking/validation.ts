@@ -52,3 +52,29 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
   const where = issue.path.length > 0 ? ` ${issue.path.join('.')}` : '';
   throw invalidArgument(`Invalid ${what}${where}: ${issue.message}`, { path: issue.path });
 }
+
+const tagMapSchema = z.record(z.string(), z.string().max(limits.tagValueLength));
+
+export const createRunSchema = z.object({
+  experimentId: z.string().min(1).optional(),
+  name: z.string().max(limits.runNameLength).optional(),
+  userId: z.string().max(256).optional(),
+  startTime: z.number().int().nonnegative().optional(),
+  tags: tagMapSchema.optional(),
+  command: z.array(z.string()).optional(),
+  workingDir: z.string().optional(),
+  status: runStatusSchema.optional(),
+});
+
+export const updateRunSchema = z.object({
+  status: runStatusSchema.optional(),
+  endTime: z.number().int().nonnegative().optional(),
+  name: z.string().min(1).max(limits.runNameLength).optional(),
+  exitCode: z.number().int().optional(),
+});
+
+export const createExperimentSchema = z.object({
+  name: experimentNameSchema,
+  artifactLocation: z.string().optional(),
+  tags: tagMapSchema.optional(),
+});

@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isThreadlineError, type ErrorCode } from '../errors.js';
+
+export const httpStatus: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  CONFLICT: 409,
+  FAILED_PRECONDITION: 412,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  error_code: string;
+  message: string;
+}
+
+/** Turns any error into `{error_code, message}` with a status; the one place that does so. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (isThreadlineError(error)) return { status: httpStatus[error.code], body: { error_code: error.code, message: error.message } };
+  const fastifyError = error as Partial<FastifyError>;
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    // Fastify's own complaints: unparseable JSON, an unsupported media type, a body too large.
+    return { status: fastifyError.statusCode, body: { error_code: 'INVALID_ARGUMENT', message: fastifyError.message ?? 'bad request' } };
+  }
+  return { status: 500, body: { error_code: 'INTERNAL', message: 'internal error: see the server log' } };
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(error);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  void reply.status(status).send(body);
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send({ error_code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` });
+}

@@ -1,0 +1,41 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Threadline } from '../context.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { stringifyWithNonFinite } from './json.js';
+import { artifactRoutes } from './routes/artifacts.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { runRoutes } from './routes/runs.js';
+
+export interface ServerOptions {
+  /** Fastify's logger; off by default so that `threadline run` output stays the child's own. */
+  logger?: boolean;
+}
+
+/** The HTTP API over one opened Threadline. Routes are thin: parse, call the domain, reply. */
+export function buildServer(tl: Threadline, options: ServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    bodyLimit: 64 * 1024 * 1024,
+  });
+  app.setReplySerializer((payload) => stringifyWithNonFinite(payload));
+  // Artifact uploads stream straight through to the artifact store.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  app.get('/api/health', async () => ({ status: 'ok' }));
+  experimentRoutes(app, tl);
+  runRoutes(app, tl);
+  artifactRoutes(app, tl);
+  return app;
+}
+
+/** Listens on loopback unless told otherwise, and says where. */
+export async function startServer(tl: Threadline, host = '127.0.0.1', port = 5000, options: ServerOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
+  const app = buildServer(tl, options);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { app, url: `http://${shownHost}:${boundPort}` };
+}

@@ -1,0 +1,29 @@
+import { loadConfig, type ThreadlineConfig } from '../config.js';
+import { openThreadline, type Threadline } from '../context.js';
+import { ThreadlineClient } from '../sdk/client.js';
+import type { ThreadlineApi } from '../sdk/types.js';
+import { embeddedApi } from './embedded-api.js';
+
+/** The one interface, two back ends: a server at THREADLINE_URL, or the embedded store. */
+export interface Backend {
+  api: ThreadlineApi;
+  /** Present in embedded mode, for commands that serve HTTP themselves. */
+  local?: Threadline;
+  config: ThreadlineConfig;
+}
+
+export async function openBackend(config: ThreadlineConfig = loadConfig()): Promise<Backend> {
+  if (config.serverUrl) return { api: new ThreadlineClient(config.serverUrl), config };
+  const local = await openThreadline(config);
+  return { api: embeddedApi(local, config.home), local, config };
+}
+
+/** Opens, runs `work`, and always closes. */
+export async function withBackend<T>(work: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await openBackend();
+  try {
+    return await work(backend);
+  } finally {
+    await backend.api.close();
+  }
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { startServer } from '../../api/server.js';
+import { loadConfig } from '../../config.js';
+import { openThreadline } from '../../context.js';
+import { invalidArgument } from '../../errors.js';
+import { progress } from '../output.js';
+
+export function registerServer(program: Command): void {
+  program
+    .command('server')
+    .description('serve the HTTP API on this machine')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port', '5000')
+    .option('--log', 'log each request')
+    .action(async (opts: { host: string; port: string; log?: boolean }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument(`--port must be 0-65535, got '${opts.port}'`);
+      const config = loadConfig();
+      const tl = await openThreadline(config);
+      const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
+      progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
+      process.stdout.write(url + '\n');
+      const stop = async () => {
+        await app.close();
+        await tl.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

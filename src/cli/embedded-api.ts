@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import type { Threadline } from '../context.js';
+import type { ThreadlineApi } from '../sdk/types.js';
+import { normalizeArtifactPath } from '../tracking/artifact-path.js';
+
+/** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */
+export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
+  return {
+    location,
+    ensureExperiment: (name) => tl.experiments.ensure(name),
+    listExperiments: (view = 'active') => tl.experiments.list(view),
+    async createRun({ experimentName, ...input }) {
+      const experimentId = experimentName ? (await tl.experiments.ensure(experimentName)).experimentId : input.experimentId;
+      return tl.runs.create({ ...input, experimentId });
+    },
+    getRun: async (id) => tl.runs.get(await tl.runs.resolveId(id)),
+    listRuns: (query) => tl.runs.list(query),
+    updateRun: (runId, changes) => tl.runs.update(runId, changes),
+    logBatch: (runId, batch) => tl.runs.logBatch(runId, batch),
+    metricHistory: (runId, key) => tl.runs.metricHistory(runId, key),
+    recordCode: (runId, code) => tl.runs.recordCode(runId, code),
+    recordEnvironment: (runId, environment) => tl.runs.recordEnvironment(runId, environment),
+    recordData: (runId, direction, name, data) => tl.runs.recordData(runId, direction, name, data),
+    putBlob: (bytes) => tl.artifacts.putBytes(bytes),
+    async uploadArtifact(runId, path, filePath, mediaType) {
+      const artifactPath = normalizeArtifactPath(path);
+      await tl.runs.info(runId);
+      const blob = await tl.artifacts.put(fs.createReadStream(filePath));
+      const artifact = { path: artifactPath, digest: blob.digest, size: blob.size, mediaType: mediaType ?? null };
+      await tl.runs.recordArtifact(runId, artifact);
+      return artifact;
+    },
+    listArtifacts: (runId) => tl.runs.artifacts(runId),
+    close: () => tl.close(),
+  };
+}

@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { registerExperiments } from './commands/experiments.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerServer } from './commands/server.js';
+
+export function buildProgram(): Command {
+  const program = new Command('threadline')
+    .description('trace every prediction back to the code, data, environment and run that made it')
+    .version('0.1.0')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerRun(program);
+  registerRuns(program);
+  registerExperiments(program);
+  registerServer(program);
+  return program;
+}

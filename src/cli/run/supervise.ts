@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { SecretMaskingStream } from './secret-mask.js';
+
+export interface ChildOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when we forwarded SIGINT/SIGTERM to the child: the run was stopped, not failed. */
+  interrupted: boolean;
+  error?: Error;
+}
+
+export interface SuperviseOptions {
+  command: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdoutFile: string;
+  stderrFile: string;
+  secrets: readonly string[];
+}
+
+/**
+ * Runs the command with its output going both to our terminal (as is) and to log files (masked),
+ * forwarding Ctrl-C and SIGTERM to it. The child's stdout is shown on our stderr: our stdout
+ * carries only the run id, so that `id=$(threadline run -- …)` works.
+ */
+export async function supervise(options: SuperviseOptions): Promise<ChildOutcome> {
+  const [file, ...args] = options.command;
+  const child = spawn(file!, args, { cwd: options.cwd, env: options.env, stdio: ['inherit', 'pipe', 'pipe'] });
+  let interrupted = false;
+  const forward = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    child.kill(signal);
+  };
+  const onInt = () => forward('SIGINT');
+  const onTerm = () => forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
+  const logs = [
+    tee(child.stdout!, process.stderr, options.stdoutFile, options.secrets),
+    tee(child.stderr!, process.stderr, options.stderrFile, options.secrets),
+  ];
+  try {
+    const outcome = await new Promise<ChildOutcome>((resolve) => {
+      child.once('error', (error) => resolve({ exitCode: null, signal: null, interrupted, error }));
+      child.once('close', (code, signal) => resolve({ exitCode: code, signal, interrupted }));
+    });
+    await Promise.all(logs);
+    return outcome;
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+async function tee(source: NodeJS.ReadableStream, terminal: NodeJS.WritableStream, file: string, secrets: readonly string[]): Promise<void> {
+  const masked = new SecretMaskingStream(secrets);
+  const out = fs.createWriteStream(file);
+  masked.pipe(out);
+  source.on('data', (chunk: Buffer) => {
+    terminal.write(chunk);
+    masked.write(chunk);
+  });
+  await new Promise<void>((resolve) => source.once('end', resolve));
+  masked.end();
+  await finished(out);
+}

@@ -1,0 +1,30 @@
+import { openArtifactStore } from './artifacts/open.js';
+import type { ArtifactStore } from './artifacts/types.js';
+import type { ThreadlineConfig } from './config.js';
+import { openStore, type Store } from './store/database.js';
+import { ExperimentService } from './tracking/experiment-service.js';
+import { RunService } from './tracking/run-service.js';
+
+/** Everything the shells need, opened once: the store, the artifact store and the services. */
+export interface Threadline {
+  store: Store;
+  artifacts: ArtifactStore;
+  experiments: ExperimentService;
+  runs: RunService;
+  close(): Promise<void>;
+}
+
+export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
+  const store = await openStore(config.databaseUrl);
+  const artifacts = openArtifactStore(config);
+  return {
+    store,
+    artifacts,
+    experiments: new ExperimentService(store),
+    runs: new RunService(store),
+    async close() {
+      await artifacts.close?.();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import { Agent, request } from 'undici';
+import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
+import { ThreadlineApiError } from './errors.js';
+import type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Typed client for Threadline's native HTTP API. Keeps connections alive across calls.
+ *
+ * @example
+ * const tl = new ThreadlineClient(process.env.THREADLINE_URL!);
+ * const runId = process.env.THREADLINE_RUN_ID!;
+ * await tl.logMetric(runId, 'precision_at_10', 0.31);
+ */
+export class ThreadlineClient implements ThreadlineApi {
+  readonly location: string;
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });
+
+  constructor(baseUrl: string) {
+    this.location = baseUrl.replace(/\/+$/, '');
+  }
+
+  ensureExperiment(name: string): Promise<Experiment> {
+    return this.call('PUT', `/api/experiments/by-name/${encodeURIComponent(name)}`);
+  }
+
+  async listExperiments(view: LifecycleStage | 'all' = 'active'): Promise<Experiment[]> {
+    return (await this.call<{ experiments: Experiment[] }>('GET', `/api/experiments?view=${view}`)).experiments;
+  }
+
+  createRun(input: CreateRunInput & { experimentName?: string }): Promise<RunInfo> {
+    return this.call('POST', '/api/runs', input);
+  }
+
+  getRun(runIdOrPrefix: string): Promise<Run> {
+    return this.call('GET', `/api/runs/${encodeURIComponent(runIdOrPrefix)}`);
+  }
+
+  async listRuns(query: ListRunsQuery = {}): Promise<RunInfo[]> {
+    const params = new URLSearchParams();
+    for (const id of query.experimentIds ?? []) params.append('experiment', id);
+    if (query.lifecycle) params.set('view', query.lifecycle);
+    if (query.limit) params.set('limit', String(query.limit));
+    return (await this.call<{ runs: RunInfo[] }>('GET', `/api/runs?${params}`)).runs;
+  }
+
+  updateRun(runId: string, changes: UpdateRunInput): Promise<RunInfo> {
+    return this.call('PATCH', `/api/runs/${runId}`, changes);
+  }
+
+  async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
+    await this.call('POST', `/api/runs/${runId}/batch`, batch);
+  }
+
+  /** One metric point; `step` defaults to 0 and the timestamp to now. */
+  logMetric(runId: string, key: string, value: number, step = 0, timestamp = Date.now()): Promise<void> {
+    return this.logBatch(runId, { metrics: [{ key, value, step, timestamp }] });
+  }
+
+  logParams(runId: string, params: Record<string, string | number | boolean>): Promise<void> {
+    return this.logBatch(runId, { params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })) });
+  }
+
+  setTags(runId: string, tags: Record<string, string>): Promise<void> {
+    return this.logBatch(runId, { tags: Object.entries(tags).map(([key, value]) => ({ key, value })) });
+  }
+
+  async metricHistory(runId: string, key: string): Promise<Metric[]> {
+    return (await this.call<{ metrics: Metric[] }>('GET', `/api/runs/${runId}/metrics/${encodeURIComponent(key)}`)).metrics;
+  }
+
+  async recordCode(runId: string, code: CodeVersion): Promise<void> {
+    await this.call('PUT', `/api/runs/${runId}/code`, code);
+  }
+
+  async recordEnvironment(runId: string, environment: Environment): Promise<void> {
+    await this.call('PUT', `/api/runs/${runId}/environment`, environment);
+  }
+
+  async recordData(runId: string, direction: 'input' | 'output', name: string, data: DataVersion): Promise<void> {
+    await this.call('POST', `/api/runs/${runId}/data`, { direction, name, data });
+  }
+
+  putBlob(bytes: Uint8Array | string): Promise<BlobInfo> {
+    return this.call('PUT', '/api/blobs', undefined, { body: bytes });
+  }
+
+  uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact> {
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const query = mediaType ? `?mediaType=${encodeURIComponent(mediaType)}` : '';
+    return this.call('PUT', `/api/runs/${runId}/artifacts/${encoded}${query}`, undefined, { body: fs.createReadStream(filePath) });
+  }
+
+  async listArtifacts(runId: string): Promise<RunArtifact[]> {
+    return (await this.call<{ artifacts: RunArtifact[] }>('GET', `/api/runs/${runId}/artifacts`)).artifacts;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async call<T = void>(method: Method, path: string, json?: unknown, raw?: { body: Uint8Array | string | NodeJS.ReadableStream }): Promise<T> {
+    const headers: Record<string, string> = {};
+    let body: string | Uint8Array | NodeJS.ReadableStream | undefined;
+    if (raw) {
+      headers['content-type'] = 'application/octet-stream';
+      body = raw.body;
+    } else if (json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(json, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+    }
+    let response;
+    try {
+      response = await request(this.location + path, { method, headers, body: body as never, dispatcher: this.agent });
+    } catch (error) {
+      throw new ThreadlineApiError('UNAVAILABLE', `cannot reach Threadline at ${this.location}: ${(error as Error).message}`, 0);
+    }
+    const text = await response.body.text();
+    if (response.statusCode >= 400) {
+      let parsed: { error_code?: string; message?: string } = {};
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the status line
+      }
+      throw new ThreadlineApiError(parsed.error_code ?? 'INTERNAL', parsed.message ?? `HTTP ${response.statusCode}`, response.statusCode);
+    }
+    return (text ? JSON.parse(text, reviveNonFinite) : undefined) as T;
+  }
+}
+
+function reviveNonFinite(key: string, value: unknown): unknown {
+  if (key === 'value' && (value === 'NaN' || value === 'Infinity' || value === '-Infinity')) return Number(value);
+  return value;
+}

@@ -1,0 +1,3 @@
+export { ThreadlineClient } from './client.js';
+export { ThreadlineApiError } from './errors.js';
+export type * from './types.js';

@@ -1,0 +1,29 @@
+import type { BlobInfo } from '../artifacts/types.js';
+import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
+
+/**
+ * What the CLI and user code can ask of Threadline. Two implementations: the HTTP client
+ * (`ThreadlineClient`, for a server at THREADLINE_URL) and the embedded one over `.threadline/`.
+ */
+export interface ThreadlineApi {
+  /** Where this talks to: a server URL, or the embedded home folder. */
+  readonly location: string;
+  ensureExperiment(name: string): Promise<Experiment>;
+  listExperiments(view?: LifecycleStage | 'all'): Promise<Experiment[]>;
+  createRun(input: CreateRunInput & { experimentName?: string }): Promise<RunInfo>;
+  getRun(runIdOrPrefix: string): Promise<Run>;
+  listRuns(query?: ListRunsQuery): Promise<RunInfo[]>;
+  updateRun(runId: string, changes: UpdateRunInput): Promise<RunInfo>;
+  logBatch(runId: string, batch: LogBatchInput): Promise<void>;
+  metricHistory(runId: string, key: string): Promise<Metric[]>;
+  recordCode(runId: string, code: CodeVersion): Promise<void>;
+  recordEnvironment(runId: string, environment: Environment): Promise<void>;
+  recordData(runId: string, direction: 'input' | 'output', name: string, data: DataVersion): Promise<void>;
+  putBlob(bytes: Uint8Array | string): Promise<BlobInfo>;
+  uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact>;
+  listArtifacts(runId: string): Promise<RunArtifact[]>;
+  close(): Promise<void>;
+}
+
+export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };

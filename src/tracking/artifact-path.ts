@@ -1,0 +1,9 @@
+import { invalidArgument } from '../errors.js';
+
+/** A run-relative artifact path: forward slashes, no `..`, no leading slash, no empty segments. */
+export function normalizeArtifactPath(raw: string): string {
+  const parts = decodeURIComponent(raw).replaceAll('\\', '/').split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0) throw invalidArgument('artifact path must not be empty');
+  if (parts.includes('..')) throw invalidArgument(`artifact path must not contain '..': ${raw}`);
+  return parts.join('/');
+}
