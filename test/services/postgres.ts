@@ -62,11 +62,17 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     url: `postgres://threadline@127.0.0.1:${port}/postgres`,
     async stop() {
-      await new Promise<void>((resolve) => {
+      const exited = new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGINT'); // "fast" shutdown
       });
+      // runuser does not pass SIGINT on, so ask pg_ctl for a fast shutdown; kill as a last resort.
+      try {
+        run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '20', 'stop']);
+      } catch {
+        child.kill('SIGKILL');
+      }
+      await exited;
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

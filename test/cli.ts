@@ -1,0 +1,64 @@
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
+// tsx by absolute URL: the CLI runs in other folders, where `--import tsx` would not resolve.
+const tsxLoader = pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI from source (through tsx) as a separate process. */
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.once('error', reject);
+    child.once('spawn', () => options.onSpawn?.(child.pid!));
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** A real git repo in a temp dir with one commit of `files`. */
+export function makeGitRepo(files: Record<string, string>, remote?: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-repo-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'user.name', 'Test');
+  if (remote) git(dir, 'remote', 'add', 'origin', remote);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'first');
+  return dir;
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
+
+export function sha256sum(file: string): string {
+  return 'sha256:' + execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
+}
+
+/** Every file under `dir`, recursively, read as bytes: for "this secret appears nowhere" checks. */
+export function allBytesUnder(dir: string): Buffer {
+  const chunks: Buffer[] = [];
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) chunks.push(fs.readFileSync(path.join(entry.parentPath, entry.name)));
+  }
+  return Buffer.concat(chunks);
+}
