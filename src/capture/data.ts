@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { sha256File } from '../artifacts/digest.js';
+import { digestJson } from './canonical.js';
+import { resolveData, type FoundFile } from './data-files.js';
+import { summarizeTabular, tabularFormatOf, type TabularFormat } from './tabular.js';
+import type { DataFile, DataVersion } from './types.js';
+
+export interface CaptureDataOptions {
+  /** Relative paths and globs are resolved against it (default: process.cwd()). */
+  cwd?: string;
+}
+
+const hashConcurrency = 8;
+
+/**
+ * Fingerprint of a data file, folder or glob.
+ *
+ * Canonical manifest (what `digest` is the sha256 of): the canonical JSON (canonical.ts: keys
+ * sorted, no whitespace) of the array of files sorted by path in code point order, each
+ * `{"digest":"sha256:<hex>","path":"<relative, /-separated>","size":<bytes>}`; e.g.
+ * `[{"digest":"sha256:ab…","path":"a.csv","size":12}]`. Only content and relative paths count:
+ * the same files at another location have the same digest.
+ *
+ * Format: the one tabular format (csv, tsv → `csv`; jsonl/ndjson → `jsonl`; parquet) of the
+ * files; non-tabular files beside them (`_SUCCESS`, README) do not change it. Two tabular
+ * formats → `mixed`; none → `other`. rowCount and schema are null for `mixed` and `other`;
+ * for several files of one format rowCount is the total and schema the union by column name.
+ */
+export async function captureData(pathOrGlob: string, options: CaptureDataOptions = {}): Promise<DataVersion> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const { uri, files: found } = await resolveData(pathOrGlob, cwd);
+  const files = await hashAll(found);
+  const digest = digestJson(files);
+  const totalSize = files.reduce((sum, file) => sum + file.size, 0);
+
+  const byFormat = new Map<TabularFormat, string[]>();
+  for (const [i, file] of found.entries()) {
+    const format = tabularFormatOf(file.path);
+    // An empty file has no rows and no columns; DuckDB would invent a `column0` for it.
+    if (format) byFormat.set(format, [...(byFormat.get(format) ?? []), ...(files[i]!.size > 0 ? [file.absPath] : [])]);
+  }
+  const base = { digest, uri, files, totalSize };
+  if (byFormat.size > 1) return { ...base, format: 'mixed', rowCount: null, schema: null };
+  const [only] = byFormat.entries();
+  if (!only) return { ...base, format: 'other', rowCount: null, schema: null };
+  const [format, tabular] = only;
+  if (tabular.length === 0) return { ...base, format, rowCount: 0, schema: [] };
+  const { rowCount, schema } = await summarizeTabular(tabular, format);
+  return { ...base, format, rowCount, schema };
+}
+
+async function hashAll(found: FoundFile[]): Promise<DataFile[]> {
+  const files: DataFile[] = new Array(found.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < found.length) {
+      const i = next++;
+      const { digest, size } = await sha256File(found[i]!.absPath);
+      files[i] = { path: found[i]!.path, size, digest };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(hashConcurrency, found.length) }, worker));
+  return files;
+}

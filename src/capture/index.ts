@@ -1,0 +1,11 @@
+export type * from './types.js';
+export { captureCode, inspectCode } from './git.js';
+export type { CaptureCodeOptions, CodeCapture, CodeSkipReason } from './git.js';
+export { captureEnvironment } from './environment.js';
+export type { CaptureEnvironmentOptions } from './environment.js';
+export { captureData } from './data.js';
+export type { CaptureDataOptions } from './data.js';
+export { captureExternalIds, externalIdTags } from './external-ids.js';
+export { envAllowList, isSecretName, redactEnv, redactUrl, stripUserInfo } from './redact.js';
+export type { RedactedEnv } from './redact.js';
+export { canonicalJson, digestJson } from './canonical.js';
