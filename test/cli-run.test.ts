@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { startServer } from '../src/api/server.js';
 import { openThreadline } from '../src/context.js';
 import { allBytesUnder, git, makeGitRepo, repoRoot, runCli, sha256sum } from './cli.js';
 import { dialects, freshDatabaseUrl } from './dialects.js';
@@ -140,6 +141,29 @@ describe.each(dialects)('threadline run on %s', (dialect) => {
     expect(result.stderr).toMatch(/threadline: .*missing\.csv.*\(NOT_FOUND\)/);
     const list = await runCli(['runs', 'list', '--json'], { cwd: repo, env });
     expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it('works against a server at THREADLINE_URL exactly as embedded', async () => {
+    const { repo } = await setup();
+    const serverHome = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-server-'));
+    const tl = await openThreadline({ databaseUrl: await freshDatabaseUrl(dialect), artifactsUrl: path.join(serverHome, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
+    const { app, url } = await startServer(tl, '127.0.0.1', 0);
+    try {
+      const env = { THREADLINE_URL: url, THREADLINE_HOME: path.join(repo, '.threadline-unused'), API_TOKEN: secret };
+      const result = await runCli(['run', '--experiment', 'remote', '--input', 'data/orders.csv', '--output', 'model', '--', 'node', 'train.js'], { cwd: repo, env });
+      expect(result.code).toBe(0);
+      const run = await tl.runs.get(result.stdout.trim());
+      expect(run.metrics.acc!.value).toBe(0.75);
+      expect(run.code!.commitSha).toBe(git(repo, 'rev-parse', 'HEAD'));
+      expect(run.artifacts.map((a) => a.path)).toEqual(['logs/stderr.log', 'logs/stdout.log', 'model/model.json']);
+      expect((await tl.artifacts.readBytes(run.artifacts[2]!.digest)).toString()).toBe(fs.readFileSync(path.join(repo, 'model/model.json'), 'utf8'));
+      expect(fs.existsSync(path.join(repo, '.threadline-unused'))).toBe(false);
+      const show = await runCli(['runs', 'show', run.info.runId, '--json'], { cwd: repo, env });
+      expect(JSON.parse(show.stdout).info.runId).toBe(run.info.runId);
+    } finally {
+      await app.close();
+      await tl.close();
+    }
   });
 
   it('lists and shows runs, in text and JSON', async () => {

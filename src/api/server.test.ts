@@ -77,7 +77,7 @@ describe.each(dialects)('native HTTP API on %s', (dialect) => {
     const run = await client.createRun({});
     const oversize = await post(`/api/runs/${run.runId}/batch`, JSON.stringify({ params: Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: 'v' })) }));
     expect(oversize.status).toBe(400);
-    expect((await oversize.json()).message).toMatch(/at most 100 params/);
+    expect(((await oversize.json()) as { message: string }).message).toMatch(/at most 100 params/);
 
     await client.logParams(run.runId, { depth: 3 });
     await expect(client.logParams(run.runId, { depth: 4 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
@@ -95,6 +95,14 @@ describe.each(dialects)('native HTTP API on %s', (dialect) => {
 
     const traversal = await fetch(`${url}/api/runs/${run.runId}/artifacts/..%2F..%2Fetc%2Fpasswd`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: 'x' });
     expect(traversal.status).toBe(400);
+  });
+
+  it('refuses a code version that carries credentials, and malformed digests', async () => {
+    const run = await client.createRun({});
+    const code = { id: 'sha256:' + 'a'.repeat(64), repoRoot: '/r', remoteUrl: 'https://bob:pw@example.com/r.git', commitSha: 'b'.repeat(40), branch: null, dirty: false, patchDigest: null };
+    await expect(client.recordCode(run.runId, code)).rejects.toMatchObject({ status: 400, message: expect.stringContaining('credentials') });
+    await expect(client.recordCode(run.runId, { ...code, remoteUrl: null, id: 'md5:1' })).rejects.toMatchObject({ status: 400 });
+    expect((await client.getRun(run.runId)).code).toBeNull();
   });
 
   it('reports an unreachable server as UNAVAILABLE', async () => {

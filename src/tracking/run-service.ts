@@ -9,7 +9,7 @@ import { ProvenanceStore } from './provenance-store.js';
 import { RunDataStore } from './run-data-store.js';
 import { RunStore } from './run-store.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from './types.js';
-import { createRunSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
+import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
 
 /** Runs: their lifecycle, what they logged, and what they ran on. */
 export class RunService {
@@ -154,14 +154,18 @@ export class RunService {
     return this.data.metricHistory(runId, key);
   }
 
-  async recordCode(runId: string, code: CodeVersion): Promise<void> {
+  async recordCode(runId: string, raw: CodeVersion): Promise<void> {
+    const code = parseWith(codeVersionSchema, raw, 'code version');
+    await this.info(runId);
     const now = Date.now();
     await this.provenance.saveCode(code, now);
     await this.runs.update(runId, { code_version_id: code.id });
     await addEdges(this.store.db, [{ from: { type: 'run', id: runId }, relation: 'used_code', to: { type: 'code', id: code.id } }], now);
   }
 
-  async recordEnvironment(runId: string, environment: Environment): Promise<void> {
+  async recordEnvironment(runId: string, raw: Environment): Promise<void> {
+    const environment = parseWith(environmentSchema, raw, 'environment');
+    await this.info(runId);
     const now = Date.now();
     await this.provenance.saveEnvironment(environment, now);
     await this.runs.update(runId, { environment_digest: environment.digest });
@@ -169,7 +173,11 @@ export class RunService {
   }
 
   /** A DataVersion the run read (`input`) or wrote (`output`), under the name the user gave it. */
-  async recordData(runId: string, direction: 'input' | 'output', name: string, data: DataVersion): Promise<void> {
+  async recordData(runId: string, direction: 'input' | 'output', name: string, raw: DataVersion): Promise<void> {
+    const data = parseWith(dataVersionSchema, raw, 'data version');
+    if (direction !== 'input' && direction !== 'output') throw invalidArgument("direction must be 'input' or 'output'");
+    if (typeof name !== 'string' || name.length === 0) throw invalidArgument('a data record needs the name it was given');
+    await this.info(runId);
     const now = Date.now();
     await this.provenance.saveData(data, now);
     await this.provenance.addIo(runId, { direction, kind: 'data', name, ref: data.digest }, now);

@@ -78,3 +78,42 @@ export const createExperimentSchema = z.object({
   artifactLocation: z.string().optional(),
   tags: tagMapSchema.optional(),
 });
+
+const digestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex>');
+
+/** What a client may send as a run's code, environment or data: checked before it is stored. */
+export const codeVersionSchema = z.object({
+  id: digestSchema,
+  repoRoot: z.string(),
+  remoteUrl: z
+    .string()
+    .nullable()
+    .refine((url) => url === null || !/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(url), 'must not carry credentials'),
+  commitSha: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'must be a full git commit sha'),
+  branch: z.string().nullable(),
+  dirty: z.boolean(),
+  patchDigest: digestSchema.nullable(),
+});
+
+export const environmentSchema = z.object({
+  digest: digestSchema,
+  os: z.string(),
+  osRelease: z.string(),
+  arch: z.string(),
+  runtimes: z.record(z.string(), z.string()),
+  lockfiles: z.array(z.object({ path: z.string(), digest: digestSchema })),
+  pythonPackages: z.array(z.string()).nullable(),
+  containerImageDigest: z.string().nullable(),
+  envVarNames: z.array(z.string()),
+  envVars: z.record(z.string(), z.string()),
+});
+
+export const dataVersionSchema = z.object({
+  digest: digestSchema,
+  uri: z.string().min(1),
+  format: z.enum(['csv', 'jsonl', 'parquet', 'mixed', 'other']),
+  files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), digest: digestSchema })),
+  totalSize: z.number().int().nonnegative(),
+  rowCount: z.number().int().nonnegative().nullable(),
+  schema: z.array(z.object({ name: z.string(), type: z.string() })).nullable(),
+});

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CodeVersion, DataVersion, Environment } from '../../capture/types.js';
 import type { Threadline } from '../../context.js';
-import { invalidArgument } from '../../errors.js';
 import type { CreateRunInput, LogBatchInput, Metric } from '../../tracking/types.js';
 import { decodeNumber } from '../json.js';
 import { viewOf } from './experiments.js';
@@ -48,29 +47,20 @@ export function runRoutes(app: FastifyInstance, tl: Threadline): void {
   }));
 
   app.put<RunParams & { Body: CodeVersion }>('/api/runs/:id/code', async (request, reply) => {
-    await tl.runs.info(request.params.id);
-    await tl.runs.recordCode(request.params.id, requireObject(request.body, 'code version'));
+    await tl.runs.recordCode(request.params.id, request.body);
     return reply.status(204).send();
   });
 
   app.put<RunParams & { Body: Environment }>('/api/runs/:id/environment', async (request, reply) => {
-    await tl.runs.info(request.params.id);
-    await tl.runs.recordEnvironment(request.params.id, requireObject(request.body, 'environment'));
+    await tl.runs.recordEnvironment(request.params.id, request.body);
     return reply.status(204).send();
   });
 
   app.post<RunParams & { Body: { direction: 'input' | 'output'; name: string; data: DataVersion } }>('/api/runs/:id/data', async (request, reply) => {
-    const { direction, name, data } = requireObject(request.body, 'data record');
-    if (direction !== 'input' && direction !== 'output') throw invalidArgument("direction must be 'input' or 'output'");
-    await tl.runs.info(request.params.id);
-    await tl.runs.recordData(request.params.id, direction, name, requireObject(data, 'data version'));
+    const { direction, name, data } = request.body ?? {};
+    await tl.runs.recordData(request.params.id, direction, name, data);
     return reply.status(204).send();
   });
 
   app.get<{ Params: { digest: string } }>('/api/data/:digest', async (request) => tl.runs.dataVersion(request.params.digest));
-}
-
-function requireObject<T>(value: T, what: string): T {
-  if (value === null || typeof value !== 'object') throw invalidArgument(`a JSON object is required: ${what}`);
-  return value;
 }
