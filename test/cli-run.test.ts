@@ -123,9 +123,9 @@ describe.each(dialects)('threadline run on %s', (dialect) => {
     const { repo, env } = await setup();
     fs.writeFileSync(path.join(repo, 'sleep.js'), "console.log('started'); setTimeout(() => {}, 60000);\n");
     let pid = 0;
-    const pending = runCli(['run', '--', 'node', 'sleep.js'], { cwd: repo, env, onSpawn: (p) => (pid = p) });
-    await waitFor(() => fs.existsSync(path.join(repo, '.threadline')) && pid > 0);
-    await new Promise((r) => setTimeout(r, 2500)); // let the child start
+    let childStarted = false;
+    const pending = runCli(['run', '--', 'node', 'sleep.js'], { cwd: repo, env, onSpawn: (p) => (pid = p), onStderr: (text) => (childStarted = text.includes('started\n')) });
+    await waitFor(() => childStarted && pid > 0);
     process.kill(pid, 'SIGTERM');
     const result = await pending;
     expect(result.stderr).toContain('killed');

@@ -17,13 +17,16 @@ export interface CliResult {
 }
 
 /** Runs the real CLI from source (through tsx) as a separate process. */
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void }): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void; onStderr?: (soFar: string) => void }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      options.onStderr?.(stderr);
+    });
     child.once('error', reject);
     child.once('spawn', () => options.onSpawn?.(child.pid!));
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
