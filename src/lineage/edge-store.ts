@@ -22,24 +22,21 @@ export async function addEdges(db: Kysely<Database>, edges: Edge[], now = Date.n
 }
 
 /** Edges leaving `entity` (what it came from). */
-export async function edgesFrom(db: Kysely<Database>, entity: EntityRef): Promise<Edge[]> {
-  const rows = await db
-    .selectFrom('edges')
-    .selectAll()
-    .where('from_type', '=', entity.type)
-    .where('from_id', '=', entity.id)
-    .orderBy('created_at')
-    .execute();
-  return rows.map(toEdge);
+export function edgesFrom(db: Kysely<Database>, entity: EntityRef): Promise<Edge[]> {
+  return edgesAt(db, entity, 'from');
 }
 
 /** Edges arriving at `entity` (what came from it). */
-export async function edgesTo(db: Kysely<Database>, entity: EntityRef): Promise<Edge[]> {
+export function edgesTo(db: Kysely<Database>, entity: EntityRef): Promise<Edge[]> {
+  return edgesAt(db, entity, 'to');
+}
+
+async function edgesAt(db: Kysely<Database>, entity: EntityRef, end: 'from' | 'to'): Promise<Edge[]> {
   const rows = await db
     .selectFrom('edges')
     .selectAll()
-    .where('to_type', '=', entity.type)
-    .where('to_id', '=', entity.id)
+    .where(end === 'from' ? 'from_type' : 'to_type', '=', entity.type)
+    .where(end === 'from' ? 'from_id' : 'to_id', '=', entity.id)
     .orderBy('created_at')
     .execute();
   return rows.map(toEdge);
