@@ -1,6 +1,7 @@
 import { openArtifactStore } from './artifacts/open.js';
 import type { ArtifactStore } from './artifacts/types.js';
 import type { ThreadlineConfig } from './config.js';
+import { ModelService } from './registry/model-service.js';
 import { openStore, type Store } from './store/database.js';
 import { ExperimentService } from './tracking/experiment-service.js';
 import { RunService } from './tracking/run-service.js';
@@ -11,17 +12,20 @@ export interface Threadline {
   artifacts: ArtifactStore;
   experiments: ExperimentService;
   runs: RunService;
+  models: ModelService;
   close(): Promise<void>;
 }
 
 export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
   const store = await openStore(config.databaseUrl);
   const artifacts = openArtifactStore(config);
+  const runs = new RunService(store);
   return {
     store,
     artifacts,
     experiments: new ExperimentService(store),
-    runs: new RunService(store),
+    runs,
+    models: new ModelService(store, runs),
     async close() {
       await artifacts.close?.();
       await store.close();

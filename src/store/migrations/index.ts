@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as registry from './0002-registry.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -7,6 +8,7 @@ import * as foundation from './0001-foundation.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-registry': registry,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { invalidArgument } from '../errors.js';
+import { limits } from '../tracking/limits.js';
+import { keySchema, parseWith } from '../tracking/validation.js';
+import { stages, type Stage } from './types.js';
+
+/** Model names become `name/version` and `name@alias` references: no slash, not empty. */
+export const modelNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'registered model name must not be empty')
+  .max(256, 'registered model name must be at most 256 characters')
+  .refine((n) => !n.includes('/'), "registered model name must not contain '/'");
+
+/** MLflow's alias rule: word characters and dashes; `latest` and `v<N>` would shadow references. */
+export const aliasSchema = z
+  .string()
+  .min(1, 'alias must not be empty')
+  .max(255)
+  .regex(/^[\w-]+$/, 'alias may contain only alphanumerics, underscores and dashes')
+  .refine((a) => a.toLowerCase() !== 'latest' && !/^v\d+$/i.test(a), "alias must not be 'latest' or look like a version (v1, v2…)");
+
+const tagMapSchema = z.record(keySchema, z.string().max(limits.tagValueLength, `tag values must be at most ${limits.tagValueLength} characters`));
+const descriptionSchema = z.string().max(5000, 'description must be at most 5000 characters');
+
+export const createModelSchema = z.object({
+  name: modelNameSchema,
+  description: descriptionSchema.optional(),
+  tags: tagMapSchema.optional(),
+});
+
+export const createVersionSchema = z.object({
+  name: modelNameSchema,
+  source: z.string().min(1, 'source must not be empty'),
+  runId: z.string().min(1).optional(),
+  runLink: z.string().optional(),
+  description: descriptionSchema.optional(),
+  tags: tagMapSchema.optional(),
+  userId: z.string().max(256).optional(),
+  signature: z.string().optional(),
+});
+
+export { descriptionSchema, keySchema };
+
+/** Versions arrive as numbers (native API) or strings (MLflow, CLI): both must be positive integers. */
+export function parseVersion(raw: unknown): number {
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+  if (!/^[1-9]\d{0,9}$/.test(text)) throw invalidArgument(`Invalid version '${String(raw)}': expected a positive integer`);
+  return Number(text);
+}
+
+/** Stages are matched without regard to case, as MLflow does (`production` → `Production`). */
+export function parseStage(raw: unknown): Stage {
+  const stage = stages.find((s) => typeof raw === 'string' && s.toLowerCase() === raw.toLowerCase());
+  if (!stage) throw invalidArgument(`Invalid Model Version stage: ${String(raw)}. Value must be one of ${stages.join(', ')}.`);
+  return stage;
+}
+
+export { parseWith };
