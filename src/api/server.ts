@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Threadline } from '../context.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { stringifyWithNonFinite } from './json.js';
+import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { modelRoutes } from './routes/models.js';
 import { runRoutes } from './routes/runs.js';
 
 export interface ServerOptions {
@@ -27,6 +29,8 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   experimentRoutes(app, tl);
   runRoutes(app, tl);
   artifactRoutes(app, tl);
+  modelRoutes(app, tl);
+  mlflowRoutes(app, tl);
   return app;
 }
 

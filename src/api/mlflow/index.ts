@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { Threadline } from '../../context.js';
+import { artifactProxyEndpoints } from './artifact-proxy.js';
+import { artifactListEndpoints } from './artifacts.js';
+import { mlflowErrorHandler, mlflowNotFoundHandler } from './errors.js';
+import { experimentEndpoints } from './experiments.js';
+import { runInputEndpoints } from './run-inputs.js';
+import { runLoggingEndpoints } from './run-logging.js';
+import { runEndpoints } from './runs.js';
+
+/** A group of MLflow endpoints, registered with paths relative to `/api/2.0/mlflow`. */
+export type MlflowEndpoints = (app: FastifyInstance, tl: Threadline) => void;
+
+/** The tracking half; the model registry adds its group here. */
+const endpointGroups: readonly MlflowEndpoints[] = [experimentEndpoints, runEndpoints, runLoggingEndpoints, runInputEndpoints, artifactListEndpoints];
+
+// MLflow's UI calls the same handlers under /ajax-api; its clients use /api.
+const prefixes = ['/api/2.0', '/ajax-api/2.0'] as const;
+
+/**
+ * MLflow's REST API 2.0 (tracking) and its artifact proxy, as encapsulated Fastify plugins: the
+ * error handler, the 404 handler and the body parsers below apply to MLflow paths only, so the
+ * native API keeps its own error codes.
+ */
+export function mlflowRoutes(app: FastifyInstance, tl: Threadline): void {
+  for (const prefix of prefixes) {
+    void app.register(
+      async (scope) => {
+        scope.setErrorHandler(mlflowErrorHandler);
+        scope.setNotFoundHandler(mlflowNotFoundHandler);
+        acceptEmptyJson(scope);
+        for (const group of endpointGroups) group(scope, tl);
+      },
+      { prefix: `${prefix}/mlflow` },
+    );
+    void app.register(
+      async (scope) => {
+        scope.setErrorHandler(mlflowErrorHandler);
+        scope.setNotFoundHandler(mlflowNotFoundHandler);
+        // MLflow uploads with whatever type the file's extension suggests (a .json artifact is
+        // application/json): every body here is bytes to stream into the blob store, never parsed.
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+        artifactProxyEndpoints(scope, tl);
+      },
+      { prefix: `${prefix}/mlflow-artifacts` },
+    );
+  }
+}
+
+/** MLflow treats an empty JSON body as `{}`; Fastify would refuse it. */
+function acceptEmptyJson(scope: FastifyInstance): void {
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(Object.assign(new Error(`Malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+}

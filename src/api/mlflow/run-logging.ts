@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { Threadline } from '../../context.js';
+import { decodePageToken, encodePageToken } from '../../registry/search-filter/index.js';
+import type { Metric, Tag } from '../../tracking/types.js';
+import { keyValueList, toMlflowMetric } from './convert.js';
+import { invalidParameter } from './errors.js';
+import { decodeDouble, fieldsOf, objectList, optionalInt, optionalString, requiredDouble, requiredInt, requiredString, runIdOf, type Fields } from './request.js';
+
+const runNameTag = 'mlflow.runName';
+
+/** MLflow's logging endpoints: metrics, params, tags and batches, all through RunService.logBatch. */
+export function runLoggingEndpoints(app: FastifyInstance, tl: Threadline): void {
+  /** Tags and a run's name are one thing in MLflow: setting mlflow.runName renames the run. */
+  async function followRunName(runId: string, tags: Tag[]): Promise<void> {
+    const name = tags.findLast((t) => t.key === runNameTag)?.value;
+    if (name) await tl.runs.update(runId, { name });
+  }
+
+  app.post('/runs/log-metric', async (request) => {
+    const f = fieldsOf(request);
+    const runId = runIdOf(f);
+    const metric: Metric = {
+      key: requiredString(f, 'key'),
+      value: requiredDouble(f, 'value'),
+      timestamp: requiredInt(f, 'timestamp'),
+      step: optionalInt(f, 'step') ?? 0,
+    };
+    await tl.runs.logBatch(runId, { metrics: [metric] });
+    return {};
+  });
+
+  app.post('/runs/log-parameter', async (request) => {
+    const f = fieldsOf(request);
+    const runId = runIdOf(f);
+    await tl.runs.logBatch(runId, { params: [{ key: requiredString(f, 'key'), value: optionalString(f, 'value') ?? '' }] });
+    return {};
+  });
+
+  app.post('/runs/set-tag', async (request) => {
+    const f = fieldsOf(request);
+    const runId = runIdOf(f);
+    const tags = [{ key: requiredString(f, 'key'), value: optionalString(f, 'value') ?? '' }];
+    await tl.runs.logBatch(runId, { tags });
+    await followRunName(runId, tags);
+    return {};
+  });
+
+  app.post('/runs/delete-tag', async (request) => {
+    const f = fieldsOf(request);
+    await tl.runs.deleteTag(requiredString(f, 'run_id'), requiredString(f, 'key'));
+    return {};
+  });
+
+  app.post('/runs/log-batch', async (request) => {
+    const f = fieldsOf(request);
+    const runId = requiredString(f, 'run_id');
+    const metrics = objectList(f, 'metrics').map(metricOf);
+    const params = keyValueList(objectList(f, 'params'), 'params');
+    const tags = keyValueList(objectList(f, 'tags'), 'tags');
+    // One transaction for all three, so MLflow's limits and write-once params hold for the whole batch.
+    await tl.runs.logBatch(runId, { metrics, params, tags });
+    await followRunName(runId, tags);
+    return {};
+  });
+
+  app.get('/metrics/get-history', async (request) => {
+    const f = fieldsOf(request);
+    const runId = runIdOf(f);
+    const history = await tl.runs.metricHistory(runId, requiredString(f, 'metric_key'));
+    const maxResults = optionalInt(f, 'max_results');
+    const offset = decodePageToken(optionalString(f, 'page_token'));
+    if (maxResults !== undefined && maxResults < 1) throw invalidParameter(`max_results must be positive, got ${maxResults}`);
+    // Without max_results MLflow returns the whole series in one answer.
+    const end = maxResults === undefined ? history.length : offset + maxResults;
+    const metrics = history.slice(offset, end).map(toMlflowMetric);
+    return {
+      ...(metrics.length > 0 && { metrics }),
+      ...(end < history.length && { next_page_token: encodePageToken(end) }),
+    };
+  });
+}
+
+/**
+ * A Metric message. Values may be "NaN"/"Infinity" strings; timestamp and step default to 0 as
+ * protobuf defaults do. Wrong types pass through for the service's schema to name.
+ */
+function metricOf(m: Fields): Metric {
+  const int = (name: string) => optionalInt(m, name) ?? 0;
+  return { key: m.key as string, value: decodeDouble(m.value) as number, timestamp: int('timestamp'), step: int('step') };
+}
