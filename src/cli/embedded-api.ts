@@ -31,6 +31,17 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
       return artifact;
     },
     listArtifacts: (runId) => tl.runs.artifacts(runId),
+    createModel: (input) => tl.models.createModel(input),
+    getModel: (name) => tl.models.getModel(name),
+    searchModels: (search) => tl.models.searchModels(search),
+    registerModel: (input) => tl.models.register(input),
+    createModelVersion: (input) => tl.models.createVersion(input),
+    getModelVersion: (name, version) => tl.models.getVersion(name, version),
+    resolveModel: (ref) => tl.models.resolve(ref),
+    searchModelVersions: (search) => tl.models.searchVersions(search),
+    setModelAlias: (name, alias, version, actor) => tl.models.setAlias(name, alias, version, actor),
+    deleteModelAlias: (name, alias, actor) => tl.models.deleteAlias(name, alias, actor),
+    modelHistory: (name) => tl.models.history(name),
     close: () => tl.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerExperiments } from './commands/experiments.js';
+import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerRuns(program);
   registerExperiments(program);
+  registerModels(program);
   registerServer(program);
   return program;
 }

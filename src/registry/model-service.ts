@@ -154,7 +154,8 @@ export class ModelService {
   /** `threadline models register`: the run's artifact path as a version, the model created when missing. */
   async register(input: RegisterInput): Promise<ModelVersion> {
     const path = input.artifactPath.replace(/^\/+|\/+$/g, '');
-    const run = await this.runs.info(input.runId);
+    // People type run id prefixes, as for `runs show`.
+    const run = await this.runs.info(await this.runs.resolveId(input.runId));
     const artifacts = await this.runs.artifacts(run.runId);
     if (modelDigest(artifacts, path) === undefined) throw notFound(`Run ${run.runId} has no artifacts under '${path}'`);
     await this.ensureModel(input.name);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Agent, request } from 'undici';
+import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
 import { ThreadlineApiError } from './errors.js';
 import type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
@@ -97,6 +98,85 @@ export class ThreadlineClient implements ThreadlineApi {
     return (await this.call<{ artifacts: RunArtifact[] }>('GET', `/api/runs/${runId}/artifacts`)).artifacts;
   }
 
+  createModel(input: CreateModelInput): Promise<RegisteredModel> {
+    return this.call('POST', '/api/models', input);
+  }
+
+  getModel(name: string): Promise<RegisteredModel> {
+    return this.call('GET', `/api/models/${encodeURIComponent(name)}`);
+  }
+
+  /**
+   * Registered models matching an MLflow filter.
+   *
+   * @example
+   * const { items } = await tl.searchModels({ filter: "name LIKE 'reco%'" });
+   */
+  async searchModels(search: SearchInput = {}): Promise<Page<RegisteredModel>> {
+    const page = await this.call<{ models: RegisteredModel[]; nextPageToken?: string }>('GET', `/api/models?${searchQuery(search)}`);
+    return pageOf(page.models, page.nextPageToken);
+  }
+
+  /**
+   * Registers a run's artifact path as the model's next version (the model is created when missing).
+   *
+   * @example
+   * const v = await tl.registerModel({ name: 'amazon-recommender', runId, artifactPath: 'model', tags: { DBR_RUN_ID: '777' } });
+   */
+  registerModel(input: RegisterInput): Promise<ModelVersion> {
+    const { name, ...body } = input;
+    return this.call('POST', `/api/models/${encodeURIComponent(name)}/versions`, body);
+  }
+
+  createModelVersion(input: CreateVersionInput): Promise<ModelVersion> {
+    const { name, ...body } = input;
+    return this.call('POST', `/api/models/${encodeURIComponent(name)}/versions`, body);
+  }
+
+  getModelVersion(name: string, version: number | string): Promise<ModelVersion> {
+    return this.call('GET', `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(String(version))}`);
+  }
+
+  /**
+   * The version a reference points at.
+   *
+   * @example
+   * const champion = await tl.resolveModel('amazon-recommender@champion');
+   */
+  resolveModel(ref: string): Promise<ModelVersion> {
+    return this.call('GET', `/api/models/resolve/${encodeURIComponent(ref)}`);
+  }
+
+  /**
+   * Model versions matching an MLflow filter.
+   *
+   * @example
+   * const { items } = await tl.searchModelVersions({ filter: "name='amazon-recommender' and tag.DBR_RUN_ID = '777'" });
+   */
+  async searchModelVersions(search: SearchInput = {}): Promise<Page<ModelVersion>> {
+    const page = await this.call<{ versions: ModelVersion[]; nextPageToken?: string }>('GET', `/api/model-versions?${searchQuery(search)}`);
+    return pageOf(page.versions, page.nextPageToken);
+  }
+
+  /**
+   * Points an alias at a version; the move is recorded with `actor`.
+   *
+   * @example
+   * await tl.setModelAlias('amazon-recommender', 'champion', 7, 'alice');
+   */
+  setModelAlias(name: string, alias: string, version: number | string, actor?: string): Promise<ModelVersion> {
+    return this.call('PUT', `/api/models/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}`, { version, actor });
+  }
+
+  async deleteModelAlias(name: string, alias: string, actor?: string): Promise<void> {
+    const query = actor ? `?actor=${encodeURIComponent(actor)}` : '';
+    await this.call('DELETE', `/api/models/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}${query}`);
+  }
+
+  async modelHistory(name: string): Promise<AliasMove[]> {
+    return (await this.call<{ history: AliasMove[] }>('GET', `/api/models/${encodeURIComponent(name)}/history`)).history;
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
@@ -129,6 +209,19 @@ export class ThreadlineClient implements ThreadlineApi {
     }
     return (text ? JSON.parse(text, reviveNonFinite) : undefined) as T;
   }
+}
+
+function searchQuery(search: SearchInput): URLSearchParams {
+  const params = new URLSearchParams();
+  if (search.filter) params.set('filter', search.filter);
+  if (search.maxResults !== undefined) params.set('maxResults', String(search.maxResults));
+  if (search.pageToken) params.set('pageToken', search.pageToken);
+  for (const clause of search.orderBy ?? []) params.append('orderBy', clause);
+  return params;
+}
+
+function pageOf<T>(items: T[], nextPageToken: string | undefined): Page<T> {
+  return nextPageToken ? { items, nextPageToken } : { items };
 }
 
 function reviveNonFinite(key: string, value: unknown): unknown {

@@ -1,5 +1,6 @@
 import type { BlobInfo } from '../artifacts/types.js';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
 
 /**
@@ -23,7 +24,21 @@ export interface ThreadlineApi {
   putBlob(bytes: Uint8Array | string): Promise<BlobInfo>;
   uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact>;
   listArtifacts(runId: string): Promise<RunArtifact[]>;
+  createModel(input: CreateModelInput): Promise<RegisteredModel>;
+  getModel(name: string): Promise<RegisteredModel>;
+  searchModels(search?: SearchInput): Promise<Page<RegisteredModel>>;
+  /** A run's artifact path as the model's next version; the model is created when missing. */
+  registerModel(input: RegisterInput): Promise<ModelVersion>;
+  createModelVersion(input: CreateVersionInput): Promise<ModelVersion>;
+  getModelVersion(name: string, version: number | string): Promise<ModelVersion>;
+  /** `name@alias`, `name/3`, `name/Production` or `name` (its latest version). */
+  resolveModel(ref: string): Promise<ModelVersion>;
+  searchModelVersions(search?: SearchInput): Promise<Page<ModelVersion>>;
+  setModelAlias(name: string, alias: string, version: number | string, actor?: string): Promise<ModelVersion>;
+  deleteModelAlias(name: string, alias: string, actor?: string): Promise<void>;
+  modelHistory(name: string): Promise<AliasMove[]>;
   close(): Promise<void>;
 }
 
+export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };
