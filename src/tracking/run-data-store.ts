@@ -4,6 +4,12 @@ import type { Metric, Param, Tag } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+export interface RunData {
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  metrics: Record<string, Metric>;
+}
+
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const chunkRows = 500;
 
@@ -102,6 +108,23 @@ export class RunDataStore {
   async latestMetrics(runId: string): Promise<Record<string, Metric>> {
     const rows = await this.db.selectFrom('latest_metrics').selectAll().where('run_id', '=', runId).orderBy('key').execute();
     return Object.fromEntries(rows.map((r) => [r.key, fromRow(r)]));
+  }
+
+  /** Params, tags and latest metrics of many runs in three queries (per chunk of ids): for search results. */
+  async dataOfRuns(runIds: readonly string[]): Promise<Map<string, RunData>> {
+    const data = new Map<string, RunData>(runIds.map((id) => [id, { params: {}, tags: {}, metrics: {} }]));
+    for (let i = 0; i < runIds.length; i += chunkRows) {
+      const ids = runIds.slice(i, i + chunkRows);
+      const [params, tags, metrics] = await Promise.all([
+        this.db.selectFrom('params').select(['run_id', 'key', 'value']).where('run_id', 'in', ids).orderBy('key').execute(),
+        this.db.selectFrom('run_tags').select(['run_id', 'key', 'value']).where('run_id', 'in', ids).orderBy('key').execute(),
+        this.db.selectFrom('latest_metrics').selectAll().where('run_id', 'in', ids).orderBy('key').execute(),
+      ]);
+      for (const r of params) data.get(r.run_id)!.params[r.key] = r.value;
+      for (const r of tags) data.get(r.run_id)!.tags[r.key] = r.value;
+      for (const r of metrics) data.get(r.run_id)!.metrics[r.key] = fromRow(r);
+    }
+    return data;
   }
 
   async metricHistory(runId: string, key: string): Promise<Metric[]> {

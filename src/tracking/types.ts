@@ -77,6 +77,9 @@ export interface Run {
   environment: Environment | null;
 }
 
+/** A run without its provenance: what search results carry. */
+export type RunSummary = Pick<Run, 'info' | 'params' | 'metrics' | 'tags'>;
+
 export interface CreateRunInput {
   experimentId?: string;
   name?: string;

@@ -1,4 +1,4 @@
-import type { Experiment, Metric, Run, RunInfo } from '../../tracking/types.js';
+import type { Experiment, Metric, RunInfo, RunSummary } from '../../tracking/types.js';
 import { datasetInputsFromTags, isDatasetTag } from './dataset-inputs.js';
 import { invalidParameter } from './errors.js';
 import type { Fields } from './request.js';
@@ -80,7 +80,7 @@ export function toMlflowMetric(m: Metric): Metric {
   return { key: m.key, value: m.value, timestamp: m.timestamp, step: m.step };
 }
 
-export function toMlflowRun(run: Run): Record<string, unknown> {
+export function toMlflowRun(run: RunSummary): Record<string, unknown> {
   const visibleTags = Object.fromEntries(Object.entries(run.tags).filter(([key]) => !isDatasetTag(key)));
   const data = {};
   withList(data, 'metrics', Object.values(run.metrics).map(toMlflowMetric));

@@ -68,7 +68,7 @@ export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
           orderBy: stringList(f, 'order_by'),
           pageToken: optionalString(f, 'page_token'),
         });
-        const runs = await Promise.all(page.runIds.map((id) => tl.runs.get(id)));
+        const runs = await tl.runs.summaries(page.runIds);
         return {
           ...(runs.length > 0 && { runs: runs.map(toMlflowRun) }),
           ...(page.nextPageToken && { next_page_token: page.nextPageToken }),

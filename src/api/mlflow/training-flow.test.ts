@@ -136,6 +136,8 @@ describe.each(dialects)('MLflow training flow on %s', (dialect) => {
     const found = await search("metrics.precision > 0.1 and params.k = '5' and tags.DBR_RUN_ID = '777'");
     expect(found.status).toBe(200);
     expect(found.body.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([runId]);
+    // Search results are loaded in bulk; they must say exactly what runs/get says.
+    expect(found.body.runs[0]).toEqual(got);
     expect(found.body.next_page_token).toBeUndefined();
     expect((await search("metrics.precision > 0.1 and params.k = '5'")).body.runs).toHaveLength(2);
     expect((await search("tags.DBR_RUN_ID = '999'")).body).toEqual({});
