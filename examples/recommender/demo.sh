@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end demo on the embedded default (SQLite + local artifacts). It grows as Threadline
-# does; today: train the example recommender as recorded runs in a real git repo and show them.
+# does; today: train the example recommender as recorded runs in a real git repo, register the
+# models with the seed pipeline's tags, move the `champion` alias, and show the record.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [ -f "$repo/dist/cli/main.js" ] || (cd "$repo" && npm run --silent build)
@@ -27,12 +28,27 @@ run1=$(threadline run --experiment amazon-recommender --name amazon-recommender 
 step "what run $run1 ran on"
 threadline runs show "$run1"
 
+step "register it as the seed pipeline does (tags GIT_SHA, DBR_JOB_ID, DBR_RUN_ID) and alias it champion"
+sha=$(git rev-parse HEAD)
+threadline models register amazon-recommender --run "$run1" --artifact model \
+  --tag "GIT_SHA=$sha" --tag DBR_JOB_ID=42 --tag DBR_RUN_ID=777
+threadline models alias amazon-recommender champion 1
+threadline models show amazon-recommender@champion
+
 step "an uncommitted change (k=10) is recorded as a patch"
 sed -i 's/k: { type: .string., default: .5. }/k: { type: '"'"'string'"'"', default: '"'"'10'"'"' }/' train.mjs
 run2=$(threadline run --experiment amazon-recommender --name amazon-recommender-k10 \
   --input data/orders.csv --output model -- node train.mjs --data data/orders.csv --out model/model.json)
 threadline runs show "$run2"
 git checkout -q train.mjs
+threadline models register amazon-recommender --run "$run2" --artifact model --tag "GIT_SHA=$sha" --tag DBR_RUN_ID=778
+threadline models alias amazon-recommender champion 2
+
+step "find the version trained by Databricks run 777, as the seed's CD pipeline does"
+threadline models search "name='amazon-recommender' and tag.DBR_RUN_ID = '777'"
+
+step "every move of the champion alias: who, when, from which version to which"
+threadline models history amazon-recommender
 
 step "all runs"
 threadline runs list --experiment amazon-recommender
