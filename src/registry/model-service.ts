@@ -166,6 +166,15 @@ export class ModelService {
     return (await this.load.versionsOf([await this.versionRow(name, version)]))[0]!;
   }
 
+  /** Where the version's files are: a `runs:/` source becomes its run's artifact URI, others stay as given. */
+  async downloadUri(name: string, version: number | string): Promise<string> {
+    const row = await this.versionRow(name, version);
+    const fromUri = parseRunsUri(row.source);
+    if (!fromUri) return row.source;
+    const run = await this.runs.info(fromUri.runId);
+    return fromUri.path === '' ? run.artifactUri : `${run.artifactUri.replace(/\/+$/, '')}/${fromUri.path}`;
+  }
+
   async updateVersion(name: string, version: number | string, changes: { description?: string }): Promise<ModelVersion> {
     const description = parseWith(descriptionSchema.optional(), changes.description, 'description');
     const row = await this.versionRow(name, version);

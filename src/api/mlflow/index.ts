@@ -4,6 +4,7 @@ import { artifactProxyEndpoints } from './artifact-proxy.js';
 import { artifactListEndpoints } from './artifacts.js';
 import { mlflowErrorHandler, mlflowNotFoundHandler } from './errors.js';
 import { experimentEndpoints } from './experiments.js';
+import { registryEndpoints } from './registry-routes.js';
 import { runInputEndpoints } from './run-inputs.js';
 import { runLoggingEndpoints } from './run-logging.js';
 import { runEndpoints } from './runs.js';
@@ -12,7 +13,7 @@ import { runEndpoints } from './runs.js';
 export type MlflowEndpoints = (app: FastifyInstance, tl: Threadline) => void;
 
 /** The tracking half; the model registry adds its group here. */
-const endpointGroups: readonly MlflowEndpoints[] = [experimentEndpoints, runEndpoints, runLoggingEndpoints, runInputEndpoints, artifactListEndpoints];
+const endpointGroups: readonly MlflowEndpoints[] = [experimentEndpoints, runEndpoints, runLoggingEndpoints, runInputEndpoints, artifactListEndpoints, registryEndpoints];
 
 // MLflow's UI calls the same handlers under /ajax-api; its clients use /api.
 const prefixes = ['/api/2.0', '/ajax-api/2.0'] as const;
