@@ -80,6 +80,8 @@ describe.each(dialects)('MLflow API errors on %s', (dialect) => {
     expect(await answer(h.post('runs/update', { run_id: runId, status: 'DONE' }))).toEqual(invalid);
     const clash = await answer(h.post('runs/create', { experiment_id: '0', run_name: 'a', tags: [{ key: 'mlflow.runName', value: 'b' }] }));
     expect(clash).toEqual(invalid);
+    const text = await fetch(`${h.url}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"experiment_id":"0"}' });
+    expect(await answer(text)).toEqual({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: "Bad Request. Content-Type must be one of ['application/json']." } });
     const malformed = await fetch(`${h.url}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"experiment_id": ' });
     expect((await answer(malformed)).status).toBe(400);
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
 import { artifactProxyEndpoints } from './artifact-proxy.js';
 import { artifactListEndpoints } from './artifacts.js';
+import { jsonBodiesOnly, rawBodies } from './body-parsers.js';
 import { mlflowErrorHandler, mlflowNotFoundHandler } from './errors.js';
 import { experimentEndpoints } from './experiments.js';
 import { registryEndpoints } from './registry-routes.js';
@@ -29,7 +30,7 @@ export function mlflowRoutes(app: FastifyInstance, tl: Threadline): void {
       async (scope) => {
         scope.setErrorHandler(mlflowErrorHandler);
         scope.setNotFoundHandler(mlflowNotFoundHandler);
-        acceptEmptyJson(scope);
+        jsonBodiesOnly(scope);
         for (const group of endpointGroups) group(scope, tl);
       },
       { prefix: `${prefix}/mlflow` },
@@ -38,27 +39,10 @@ export function mlflowRoutes(app: FastifyInstance, tl: Threadline): void {
       async (scope) => {
         scope.setErrorHandler(mlflowErrorHandler);
         scope.setNotFoundHandler(mlflowNotFoundHandler);
-        // MLflow uploads with whatever type the file's extension suggests (a .json artifact is
-        // application/json): every body here is bytes to stream into the blob store, never parsed.
-        scope.removeAllContentTypeParsers();
-        scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+        rawBodies(scope);
         artifactProxyEndpoints(scope, tl);
       },
       { prefix: `${prefix}/mlflow-artifacts` },
     );
   }
-}
-
-/** MLflow treats an empty JSON body as `{}`; Fastify would refuse it. */
-function acceptEmptyJson(scope: FastifyInstance): void {
-  scope.removeContentTypeParser('application/json');
-  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, {});
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(Object.assign(new Error(`Malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }), undefined);
-    }
-  });
 }
