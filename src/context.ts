@@ -25,7 +25,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     artifacts,
     experiments: new ExperimentService(store),
     runs,
-    models: new ModelService(store, runs),
+    models: new ModelService(store, runs, (digest) => artifacts.readBytes(digest)),
     async close() {
       await artifacts.close?.();
       await store.close();

@@ -6,6 +6,7 @@ import type { ModelVersionsTable, RegisteredModelsTable } from '../store/schema.
 import type { RunService } from '../tracking/run-service.js';
 import { AliasStore } from './alias-store.js';
 import { modelDigest, parseRunsUri } from './artifact-digest.js';
+import { readSignature } from './model-signature.js';
 import { EntityLoader } from './entity-loader.js';
 import { parseModelRef } from './model-ref.js';
 import { ModelStore } from './model-store.js';
@@ -26,9 +27,11 @@ export class ModelService {
   private readonly aliases: AliasStore;
   private readonly load: EntityLoader;
 
+  /** `readBlob` reads MLmodel files for the signature; without it versions carry only a given one. */
   constructor(
     private readonly store: Store,
     private readonly runs: RunService,
+    private readonly readBlob?: (digest: string) => Promise<Buffer>,
   ) {
     this.models = new ModelStore(store.db);
     this.versions = new VersionStore(store.db);
@@ -122,9 +125,14 @@ export class ModelService {
     const runId = input.runId || fromUri?.runId;
     const run = runId ? await this.runs.info(runId) : undefined;
     let artifactDigest: string | undefined;
+    let signature = input.signature;
     if (run) {
       const path = fromUri?.runId === run.runId ? fromUri.path : pathUnder(input.source, run.artifactUri);
-      if (path !== undefined) artifactDigest = modelDigest(await this.runs.artifacts(run.runId), path);
+      if (path !== undefined) {
+        const artifacts = await this.runs.artifacts(run.runId);
+        artifactDigest = modelDigest(artifacts, path);
+        if (signature === undefined && this.readBlob) signature = await readSignature(artifacts, path, this.readBlob);
+      }
     }
     const now = Date.now();
     const row: Omit<ModelVersionsTable, 'version'> = {
@@ -140,7 +148,7 @@ export class ModelService {
       last_updated_time: now,
       user_id: input.userId ?? null,
       artifact_digest: artifactDigest ?? null,
-      signature: input.signature ?? null,
+      signature: signature ?? null,
     };
     const version = await this.versions.insertNext(row, input.tags ?? {});
     const self = { type: 'model_version' as const, id: `${input.name}/${version}` };

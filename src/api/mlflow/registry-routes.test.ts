@@ -12,12 +12,13 @@ describe.each(dialects)('MLflow model registry API on %s', (dialect) => {
   let h: MlflowHarness;
   let runId: string;
   const model = Buffer.from('pickled weights');
+  const mlmodel = Buffer.from(`flavors: {}\nsignature:\n  inputs: '[{"type": "long", "name": "user"}]'\n  outputs: '[{"type": "long"}]'\n`);
 
   beforeAll(async () => {
     h = await startMlflowHarness(dialect);
     const run = await answer(h.post('runs/create', { experiment_id: '0', start_time: Date.now(), tags: [{ key: 'DBR_RUN_ID', value: '777' }] }));
     runId = run.body.run.info.run_id;
-    for (const [file, body] of [['model.pkl', model], ['MLmodel', Buffer.from('flavors: {}\n')]] as const) {
+    for (const [file, body] of [['model.pkl', model], ['MLmodel', mlmodel]] as const) {
       const put = await fetch(`${h.url}/api/2.0/mlflow-artifacts/artifacts/0/${runId}/artifacts/model/${file}`, { method: 'PUT', body });
       expect(put.status).toBe(200);
     }
@@ -56,8 +57,10 @@ describe.each(dialects)('MLflow model registry API on %s', (dialect) => {
     // The client polls until READY.
     expect((await answer(h.get('model-versions/get', { name: 'amazon-recommender', version: '1' }))).body.model_version.status).toBe('READY');
     // The version is in the lineage: its run and the digest of the model folder.
-    const manifest = ['MLmodel', 'model.pkl'].map((f) => `${f}\t${digestOf(f === 'MLmodel' ? Buffer.from('flavors: {}\n') : model)}\n`).join('');
-    expect((await h.tl.models.getVersion('amazon-recommender', 1)).artifactDigest).toBe(digestOf(Buffer.from(manifest)));
+    const manifest = `MLmodel\t${digestOf(mlmodel)}\nmodel.pkl\t${digestOf(model)}\n`;
+    const stored = await h.tl.models.getVersion('amazon-recommender', 1);
+    expect(stored.artifactDigest).toBe(digestOf(Buffer.from(manifest)));
+    expect(JSON.parse(stored.signature!)).toEqual({ inputs: '[{"type": "long", "name": "user"}]', outputs: '[{"type": "long"}]' });
 
     await answer(h.post('model-versions/create', { name: 'amazon-recommender', source: 's3://elsewhere/model', tags: [{ key: 'DBR_RUN_ID', value: '778' }] }));
     const found = await answer(h.get('model-versions/search', { filter: "name='amazon-recommender' and tag.DBR_RUN_ID = '777'", max_results: 200000 }));
