@@ -24,6 +24,7 @@ export class AliasStore {
   /** Points `alias` at `version`; returns the version it pointed at before, if any. */
   async set(name: string, alias: string, version: number, actor: string, now: number): Promise<number | null> {
     return this.db.transaction().execute(async (trx) => {
+      await this.lockModel(trx, name, now);
       const previous = (await this.get(name, alias, trx)) ?? null;
       if (previous === version) return previous;
       await trx
@@ -38,6 +39,7 @@ export class AliasStore {
 
   /** Removes the aliases of `name` (only those on `version` when given), recording each removal. */
   async remove(db: Db, name: string, actor: string, now: number, filter: { alias?: string; version?: number } = {}): Promise<number> {
+    await this.lockModel(db, name, now);
     let query = db.selectFrom('registered_model_aliases').selectAll().where('name', '=', name);
     if (filter.alias !== undefined) query = query.where('alias', '=', filter.alias);
     if (filter.version !== undefined) query = query.where('version', '=', filter.version);
@@ -52,6 +54,15 @@ export class AliasStore {
   async history(name: string): Promise<AliasMove[]> {
     const rows = await this.db.selectFrom('alias_history').selectAll().where('name', '=', name).orderBy('time').orderBy('id').execute();
     return rows.map((r) => ({ name: r.name, alias: r.alias, fromVersion: r.from_version, toVersion: r.to_version, actor: r.actor, time: r.time }));
+  }
+
+  /**
+   * Touching the model's row first makes PostgreSQL hold its row lock until commit, so concurrent
+   * moves of one model's aliases queue up and each history row sees the true previous version.
+   * (SQLite runs one write transaction at a time anyway.)
+   */
+  private async lockModel(db: Db, name: string, now: number): Promise<void> {
+    await db.updateTable('registered_models').set({ last_updated_time: now }).where('name', '=', name).execute();
   }
 
   private async record(db: Db, move: AliasMove): Promise<void> {

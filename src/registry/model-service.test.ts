@@ -104,6 +104,17 @@ describe.each(dialects)('model registry on %s', (dialect) => {
     await expect(models.setAlias('reco', 'v3', 1)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it('keeps the alias history a true chain when moves race', async () => {
+    await models.createModel({ name: 'reco' });
+    for (let i = 0; i < 6; i++) await models.createVersion({ name: 'reco', source: `s3://m/${i}` });
+    await Promise.all([1, 2, 3, 4, 5, 6].map((v) => models.setAlias('reco', 'champion', v, `user${v}`)));
+    const history = await models.history('reco');
+    expect(history).toHaveLength(6);
+    // Each move starts where the one before it ended.
+    history.forEach((move, i) => expect(move.fromVersion).toBe(i === 0 ? null : history[i - 1]!.toVersion));
+    expect((await models.getByAlias('reco', 'champion')).version).toBe(history.at(-1)!.toVersion);
+  });
+
   it('transitions stages, archiving the others in the stage when asked', async () => {
     await models.createModel({ name: 'reco' });
     for (let i = 0; i < 3; i++) await models.createVersion({ name: 'reco', source: `s3://m/${i}` });
