@@ -6,6 +6,7 @@ import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { modelRoutes } from './routes/models.js';
+import { openLineageRoutes } from './routes/openlineage.js';
 import { runRoutes } from './routes/runs.js';
 
 export interface ServerOptions {
@@ -31,6 +32,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   artifactRoutes(app, tl);
   modelRoutes(app, tl);
   mlflowRoutes(app, tl);
+  openLineageRoutes(app, tl);
   return app;
 }
 

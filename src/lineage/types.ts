@@ -9,7 +9,11 @@ export type EntityType =
   | 'model_version'
   | 'image'
   | 'deployment'
-  | 'prediction';
+  | 'prediction'
+  // OpenLineage jobs, their runs (UUIDs) and datasets, from POST /api/v1/lineage.
+  | 'job'
+  | 'ol_run'
+  | 'dataset';
 
 export interface EntityRef {
   type: EntityType;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as registry from './0002-registry.js';
+import * as openlineage from './0003-openlineage.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -9,6 +10,7 @@ import * as registry from './0002-registry.js';
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-registry': registry,
+  '0003-openlineage': openlineage,
 };
 
 export const migrationProvider: MigrationProvider = {
