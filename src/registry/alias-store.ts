@@ -32,7 +32,7 @@ export class AliasStore {
         .values({ name, alias, version })
         .onConflict((oc) => oc.columns(['name', 'alias']).doUpdateSet({ version }))
         .execute();
-      await this.record(trx, { name, alias, fromVersion: previous, toVersion: version, actor, time: now });
+      await this.record(trx, { name, alias, fromVersion: previous, toVersion: version, actor });
       return previous;
     });
   }
@@ -46,13 +46,13 @@ export class AliasStore {
     const rows = await query.execute();
     for (const row of rows) {
       await db.deleteFrom('registered_model_aliases').where('name', '=', name).where('alias', '=', row.alias).execute();
-      await this.record(db, { name, alias: row.alias, fromVersion: row.version, toVersion: null, actor, time: now });
+      await this.record(db, { name, alias: row.alias, fromVersion: row.version, toVersion: null, actor });
     }
     return rows.length;
   }
 
   async history(name: string): Promise<AliasMove[]> {
-    const rows = await this.db.selectFrom('alias_history').selectAll().where('name', '=', name).orderBy('time').orderBy('id').execute();
+    const rows = await this.db.selectFrom('alias_history').selectAll().where('name', '=', name).orderBy('id').execute();
     return rows.map((r) => ({ name: r.name, alias: r.alias, fromVersion: r.from_version, toVersion: r.to_version, actor: r.actor, time: r.time }));
   }
 
@@ -65,10 +65,15 @@ export class AliasStore {
     await db.updateTable('registered_models').set({ last_updated_time: now }).where('name', '=', name).execute();
   }
 
-  private async record(db: Db, move: AliasMove): Promise<void> {
+  /**
+   * The row's id is a UUIDv7 and its time are taken here, after the model's lock, so that both
+   * follow the order in which moves really happened (history is read in id order).
+   */
+  private async record(db: Db, move: Omit<AliasMove, 'time'>): Promise<void> {
+    const id = newUuid();
     await db
       .insertInto('alias_history')
-      .values({ id: newUuid(), name: move.name, alias: move.alias, from_version: move.fromVersion, to_version: move.toVersion, actor: move.actor, time: move.time })
+      .values({ id, name: move.name, alias: move.alias, from_version: move.fromVersion, to_version: move.toVersion, actor: move.actor, time: Date.now() })
       .execute();
   }
 }
