@@ -32,6 +32,11 @@ export async function buildDirtyPatch(repoRoot: string): Promise<Buffer> {
     try {
       // Copying keeps the stat cache (no rehash of unchanged files) and what the user staged.
       await fs.copyFile(realIndex, tempIndex);
+      // Keep the index's mtime too: git treats entries modified in the same second as the index
+      // as "racy" and rehashes them; with a fresh mtime, a same-size edit made right after the
+      // index was written would look unchanged and be left out of the patch.
+      const { atime, mtime } = await fs.stat(realIndex);
+      await fs.utimes(tempIndex, atime, mtime);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await gitOutput(repoRoot, ['read-tree', 'HEAD'], indexEnv);

@@ -22,6 +22,8 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     recordEnvironment: (runId, environment) => tl.runs.recordEnvironment(runId, environment),
     recordData: (runId, direction, name, data) => tl.runs.recordData(runId, direction, name, data),
     putBlob: (bytes) => tl.artifacts.putBytes(bytes),
+    readBlob: (digest) => tl.artifacts.readBytes(digest),
+    getDataVersion: (digest) => tl.runs.dataVersion(digest),
     async uploadArtifact(runId, path, filePath, mediaType) {
       const artifactPath = normalizeArtifactPath(path);
       await tl.runs.info(runId);

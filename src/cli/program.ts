@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerExperiments } from './commands/experiments.js';
 import { registerModels } from './commands/models.js';
+import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
@@ -17,5 +18,6 @@ export function buildProgram(): Command {
   registerExperiments(program);
   registerModels(program);
   registerServer(program);
+  registerReproduce(program);
   return program;
 }

@@ -88,6 +88,15 @@ export class ThreadlineClient implements ThreadlineApi {
     return this.call('PUT', '/api/blobs', undefined, { body: bytes });
   }
 
+  /** A stored blob's bytes, e.g. a run's dirty patch; whole in memory, so small blobs only. */
+  readBlob(digest: string): Promise<Buffer> {
+    return this.call('GET', `/api/blobs/${encodeURIComponent(digest)}`, undefined, undefined, 'bytes');
+  }
+
+  getDataVersion(digest: string): Promise<DataVersion> {
+    return this.call('GET', `/api/data/${encodeURIComponent(digest)}`);
+  }
+
   uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact> {
     const encoded = path.split('/').map(encodeURIComponent).join('/');
     const query = mediaType ? `?mediaType=${encodeURIComponent(mediaType)}` : '';
@@ -181,7 +190,13 @@ export class ThreadlineClient implements ThreadlineApi {
     await this.agent.close();
   }
 
-  private async call<T = void>(method: Method, path: string, json?: unknown, raw?: { body: Uint8Array | string | NodeJS.ReadableStream }): Promise<T> {
+  private async call<T = void>(
+    method: Method,
+    path: string,
+    json?: unknown,
+    raw?: { body: Uint8Array | string | NodeJS.ReadableStream },
+    responseType: 'json' | 'bytes' = 'json',
+  ): Promise<T> {
     const headers: Record<string, string> = {};
     let body: string | Uint8Array | NodeJS.ReadableStream | undefined;
     if (raw) {
@@ -197,7 +212,8 @@ export class ThreadlineClient implements ThreadlineApi {
     } catch (error) {
       throw new ThreadlineApiError('UNAVAILABLE', `cannot reach Threadline at ${this.location}: ${(error as Error).message}`, 0);
     }
-    const text = await response.body.text();
+    const bytes = Buffer.from(await response.body.arrayBuffer());
+    const text = bytes.toString('utf8');
     if (response.statusCode >= 400) {
       let parsed: { error_code?: string; message?: string } = {};
       try {
@@ -207,6 +223,7 @@ export class ThreadlineClient implements ThreadlineApi {
       }
       throw new ThreadlineApiError(parsed.error_code ?? 'INTERNAL', parsed.message ?? `HTTP ${response.statusCode}`, response.statusCode);
     }
+    if (responseType === 'bytes') return bytes as T;
     return (text ? JSON.parse(text, reviveNonFinite) : undefined) as T;
   }
 }

@@ -22,6 +22,9 @@ export interface ThreadlineApi {
   recordEnvironment(runId: string, environment: Environment): Promise<void>;
   recordData(runId: string, direction: 'input' | 'output', name: string, data: DataVersion): Promise<void>;
   putBlob(bytes: Uint8Array | string): Promise<BlobInfo>;
+  /** A stored blob's bytes (small blobs: patches, manifests). NOT_FOUND when absent. */
+  readBlob(digest: string): Promise<Buffer>;
+  getDataVersion(digest: string): Promise<DataVersion>;
   uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact>;
   listArtifacts(runId: string): Promise<RunArtifact[]>;
   createModel(input: CreateModelInput): Promise<RegisteredModel>;

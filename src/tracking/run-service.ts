@@ -8,6 +8,7 @@ import { ExperimentStore } from './experiment-store.js';
 import { ProvenanceStore } from './provenance-store.js';
 import { RunDataStore } from './run-data-store.js';
 import { RunStore } from './run-store.js';
+import { reproducesTag } from './run-tags.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, RunSummary, UpdateRunInput } from './types.js';
 import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
 
@@ -61,6 +62,11 @@ export class RunService {
         .execute();
       await this.data.upsertTags(trx, runId, Object.entries(tags).map(([key, value]) => ({ key, value })));
     });
+    // The edge follows the tag so that a reproduction started against a server links up too.
+    const original = tags[reproducesTag];
+    if (original && runIdPattern.test(original)) {
+      await addEdges(this.store.db, [{ from: { type: 'run', id: runId }, relation: 'reproduces', to: { type: 'run', id: original } }]);
+    }
     return (await this.runs.get(runId))!;
   }
 

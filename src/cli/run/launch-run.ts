@@ -7,7 +7,9 @@ import { captureExternalIds, externalIdTags } from '../../capture/external-ids.j
 import { inspectCode } from '../../capture/git.js';
 import type { CodeVersion, DataVersion } from '../../capture/types.js';
 import { invalidArgument } from '../../errors.js';
+import { openLineageEmitter } from '../../openlineage/emit.js';
 import type { ThreadlineApi } from '../../sdk/types.js';
+import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';
 import { maskSecrets, secretValues } from './secret-mask.js';
 import { supervise } from './supervise.js';
@@ -18,6 +20,8 @@ export interface LaunchOptions {
   inputs: string[];
   outputs: string[];
   params: Record<string, string>;
+  /** Extra tags set when the run is created (e.g. `threadline.reproduces`). */
+  tags?: Record<string, string>;
   command: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -66,6 +70,9 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
       ...(code && mlflowSourceTags(code)),
       'mlflow.source.name': command.join(' ').slice(0, 500),
       'mlflow.source.type': 'LOCAL',
+      // Which params came from --param (the command may log more): what `reproduce` passes again.
+      ...(Object.keys(options.params).length > 0 && { [paramKeysTag]: JSON.stringify(Object.keys(options.params)) }),
+      ...options.tags,
     },
   });
   const runId = run.runId;
@@ -79,6 +86,9 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   }
   const params = Object.entries(options.params).map(([key, value]) => ({ key, value }));
   if (params.length > 0) await api.logBatch(runId, { params });
+  // OpenLineage consumers (Marquez…) see the run too when THREADLINE_OPENLINEAGE_URL is set.
+  const lineage = openLineageEmitter(env, progress);
+  await lineage.started(runId, options.experiment ?? 'Default', code, options.inputs, inputs);
 
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-run-'));
   const started = Date.now();
@@ -104,6 +114,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   } finally {
     const endTime = Date.now();
     await api.updateRun(runId, { status, endTime, exitCode });
+    await lineage.ended(api, status, exitCode);
     fs.rmSync(logDir, { recursive: true, force: true });
     progress(`run ${runId} ${status.toLowerCase()} (exit ${exitCode}) in ${((endTime - started) / 1000).toFixed(1)} s`);
   }
