@@ -3,6 +3,7 @@ import type { CodeVersion, DataVersion, Environment } from '../capture/types.js'
 import { invalidArgument, notFound } from '../errors.js';
 import { newRunId, runIdPattern } from '../ids.js';
 import { addEdges } from '../lineage/edge-store.js';
+import { linkInputToDatasets } from '../openlineage/link-runs.js';
 import type { Store } from '../store/database.js';
 import { ExperimentStore } from './experiment-store.js';
 import { ProvenanceStore } from './provenance-store.js';
@@ -203,6 +204,7 @@ export class RunService {
       [direction === 'input' ? { from: run, relation: 'read', to: dataRef } : { from: dataRef, relation: 'produced_by', to: run }],
       now,
     );
+    if (direction === 'input') await linkInputToDatasets(this.store.db, runId, name, data.uri, now);
   }
 
   /** A blob already in the artifact store, attached to the run at `artifact.path`. */

@@ -113,6 +113,15 @@ describe.each(dialects)('POST /api/v1/lineage on %s', (dialect) => {
     expect(await edgesFrom(tl.store.db, { type: 'run', id: byUri.runId })).toContainEqual({ from: { type: 'run', id: byUri.runId }, relation: 'read', to: file });
   });
 
+  it('links a run that declares the input after the dataset arrived', async () => {
+    await post(runEvent('COMPLETE', '0193c1f2-0000-7000-8000-000000000004', '2026-11-20T12:30:00Z', { outputs: [{ namespace: 's3://lake', name: 'features/v3' }] }));
+    const run = await tl.runs.create({ name: 'reads-later' });
+    const files = [{ path: 'part-0.parquet', size: 4, digest: `sha256:${'d'.repeat(64)}` }];
+    await tl.runs.recordData(run.runId, 'input', 's3://lake/features/v3', { digest: `sha256:${'c'.repeat(64)}`, uri: 's3://lake/features/v3', format: 'other', files, totalSize: 4, rowCount: null, schema: null });
+    const dataset = { type: 'dataset' as const, id: olEntityId('s3://lake', 'features/v3') };
+    expect(await edgesTo(tl.store.db, dataset)).toContainEqual({ from: { type: 'run', id: run.runId }, relation: 'read', to: dataset });
+  });
+
   it.each([
     ['missing eventTime', (e: any) => delete e.eventTime, '/eventTime', '#/$defs/BaseEvent/required'],
     ['a runId that is no UUID', (e: any) => (e.run.runId = 'run-1'), '/run/runId', '#/$defs/Run/properties/runId/format'],
