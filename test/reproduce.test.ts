@@ -143,6 +143,28 @@ describe('threadline reproduce', () => {
     git(repo, 'worktree', 'remove', '--force', kept);
   });
 
+  it('clones the recorded remote when the repository is gone, and says so in one line when the clone fails', async () => {
+    const remote = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-remote-'));
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-home-'));
+    const env = { THREADLINE_DB_URL: await freshDatabaseUrl('sqlite'), THREADLINE_HOME: home, THREADLINE_URL: '', NOISE: '' };
+    const files = { 'train.js': trainScript, 'data/orders.csv': orders, '.gitignore': 'model/\n' };
+    const pushed = makeGitRepo(files, remote);
+    git(pushed, 'push', '-q', 'origin', 'main');
+    const unreachable = makeGitRepo(files, 'https://git.invalid/acme/reco.git');
+    const [fromPushed, fromUnreachable] = [await train(pushed, env), await train(unreachable, env)];
+    fs.rmSync(pushed, { recursive: true, force: true });
+    fs.rmSync(unreachable, { recursive: true, force: true });
+
+    const cloned = await runCli(['reproduce', fromPushed, '--json'], { cwd: home, env });
+    expect(cloned.code, cloned.stderr).toBe(0);
+    expect(JSON.parse(cloned.stdout)).toMatchObject({ code: { source: 'clone' }, comparison: { verdict: 'identical' } });
+
+    const offline = await runCli(['reproduce', fromUnreachable], { cwd: home, env });
+    expect(offline.code).toBe(69);
+    expect(offline.stderr).toMatch(/^threadline: could not clone https:\/\/git\.invalid\/acme\/reco\.git \(offline, or no access\?\)/m);
+  });
+
   it('refuses a run without recorded code', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-nogit-'));
     const env = { THREADLINE_DB_URL: await freshDatabaseUrl('sqlite'), THREADLINE_HOME: path.join(dir, '.threadline'), THREADLINE_URL: '' };
@@ -151,6 +173,9 @@ describe('threadline reproduce', () => {
     expect(result.code).toBe(5);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/has no recorded code version .*\(FAILED_PRECONDITION\)/);
+    const badTolerance = await runCli(['reproduce', run.stdout.trim(), '--tolerance', 'lots'], { cwd: dir, env });
+    expect(badTolerance.code).toBe(2);
+    expect(badTolerance.stderr).toContain('--tolerance must be a number');
   });
 
   it('reproduces a dirty run against a server on PostgreSQL (patch and data records over HTTP)', async () => {

@@ -91,7 +91,7 @@ export async function reproduceRun(api: ThreadlineApi, runIdOrPrefix: string, op
       comparison: compareRuns(original, reproduced, options.tolerance),
     };
   } finally {
-    if (options.keep) progress(`kept the recreated tree at ${checkout.root}`);
+    if (options.keep) progress(`kept the recreated tree at ${checkout.root}${checkout.source === 'worktree' ? ` (git worktree remove --force ${checkout.root} when done)` : ''}`);
     else {
       await checkout.remove();
       await fs.rm(tmpDir, { recursive: true, force: true });
