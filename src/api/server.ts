@@ -5,6 +5,7 @@ import { stringifyWithNonFinite } from './json.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { lineageRoutes } from './routes/lineage.js';
 import { modelRoutes } from './routes/models.js';
 import { openLineageRoutes } from './routes/openlineage.js';
 import { runRoutes } from './routes/runs.js';
@@ -31,6 +32,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   runRoutes(app, tl);
   artifactRoutes(app, tl);
   modelRoutes(app, tl);
+  lineageRoutes(app, tl);
   mlflowRoutes(app, tl);
   openLineageRoutes(app, tl);
   return app;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Threadline } from '../context.js';
+import { TraceService } from '../lineage/trace.js';
 import type { ThreadlineApi } from '../sdk/types.js';
 import { normalizeArtifactPath } from '../tracking/artifact-path.js';
 
@@ -44,6 +45,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     setModelAlias: (name, alias, version, actor) => tl.models.setAlias(name, alias, version, actor),
     deleteModelAlias: (name, alias, actor) => tl.models.deleteAlias(name, alias, actor),
     modelHistory: (name) => tl.models.history(name),
+    trace: (id, options) => new TraceService(tl).trace(id, options),
     close: () => tl.close(),
   };
 }

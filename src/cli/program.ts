@@ -5,6 +5,7 @@ import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
+import { registerTrace } from './commands/trace.js';
 
 export function buildProgram(): Command {
   const program = new Command('threadline')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerExperiments(program);
   registerModels(program);
   registerServer(program);
+  registerTrace(program);
   registerReproduce(program);
   return program;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Agent, request } from 'undici';
+import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
 import { ThreadlineApiError } from './errors.js';
@@ -184,6 +185,21 @@ export class ThreadlineClient implements ThreadlineApi {
 
   async modelHistory(name: string): Promise<AliasMove[]> {
     return (await this.call<{ history: AliasMove[] }>('GET', `/api/models/${encodeURIComponent(name)}/history`)).history;
+  }
+
+  /**
+   * The lineage thread from an id: upstream to what made it, or downstream to what came from it.
+   *
+   * @example
+   * const { nodes } = await tl.trace('amazon-recommender@champion');
+   * const { counts } = await tl.trace('sha256:77e0…', { direction: 'downstream' }); // { run: 2, model_version: 1, … }
+   */
+  trace(id: string, options: TraceOptions = {}): Promise<TraceResult> {
+    const params = new URLSearchParams({ id });
+    if (options.direction) params.set('direction', options.direction);
+    if (options.depth !== undefined) params.set('depth', String(options.depth));
+    if (options.type) params.set('type', options.type);
+    return this.call('GET', `/api/lineage/trace?${params}`);
   }
 
   async close(): Promise<void> {

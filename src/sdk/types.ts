@@ -1,5 +1,6 @@
 import type { BlobInfo } from '../artifacts/types.js';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
 
@@ -40,6 +41,8 @@ export interface ThreadlineApi {
   setModelAlias(name: string, alias: string, version: number | string, actor?: string): Promise<ModelVersion>;
   deleteModelAlias(name: string, alias: string, actor?: string): Promise<void>;
   modelHistory(name: string): Promise<AliasMove[]>;
+  /** The lineage thread from an id (run, commit, digest, `model@alias`…), upstream by default. */
+  trace(id: string, options?: TraceOptions): Promise<TraceResult>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { ModelService } from '../registry/model-service.js';
+import type { Database } from '../store/schema.js';
+import type { ExperimentService } from '../tracking/experiment-service.js';
+import type { RunService } from '../tracking/run-service.js';
+import { builtinDescribers } from './describe-entities.js';
+import type { EntityRef, EntityType } from './types.js';
+
+export interface DescribeContext {
+  db: Kysely<Database>;
+  runs: RunService;
+  experiments: ExperimentService;
+  models: ModelService;
+}
+
+export interface Description {
+  summary: string;
+  facts: Record<string, unknown>;
+}
+
+/** Loads the key facts of many entities of one type at once (a trace can hold hundreds of runs). */
+export type Describer = (ctx: DescribeContext, ids: string[]) => Promise<Map<string, Description>>;
+
+/** One describer per entity type; modules that add entity types add theirs with `registerDescriber`. */
+const describers: Partial<Record<EntityType, Describer>> = { ...builtinDescribers };
+
+export function registerDescriber(type: EntityType, describer: Describer): void {
+  describers[type] = describer;
+}
+
+/**
+ * The key facts of each entity, keyed `type:id`. An entity that the graph names but no table
+ * holds (deleted, or recorded by an older version) gets its id as summary, not an error: a trace
+ * should show the rest of the thread.
+ */
+export async function describeAll(ctx: DescribeContext, refs: readonly EntityRef[]): Promise<Map<string, Description>> {
+  const byType = new Map<EntityType, string[]>();
+  for (const ref of refs) byType.set(ref.type, [...(byType.get(ref.type) ?? []), ref.id]);
+  const out = new Map<string, Description>();
+  await Promise.all(
+    [...byType].map(async ([type, ids]) => {
+      const describer = describers[type];
+      const found = describer ? await describer(ctx, [...new Set(ids)]) : new Map<string, Description>();
+      for (const id of ids) out.set(`${type}:${id}`, found.get(id) ?? { summary: `${id}  (not recorded)`, facts: {} });
+    }),
+  );
+  return out;
+}

@@ -1,0 +1,26 @@
+/** How ids and sizes read on a terminal line: long enough to paste back into `trace`, short enough to scan. */
+
+export function shortDigest(digest: string | null | undefined): string {
+  if (!digest) return '-';
+  return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
+}
+
+export function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 12)}…` : id;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

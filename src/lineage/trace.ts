@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Threadline } from '../context.js';
+import { invalidArgument } from '../errors.js';
+import { describeAll } from './describe.js';
+import { parseEntityType, resolveEntity } from './resolve.js';
+import type { TraceOptions, TraceResult } from './trace-types.js';
+import type { EntityRef, EntityType } from './types.js';
+import { countReachable, maxDepth, refKey, walk } from './walk.js';
+
+/** What trace options look like on the wire: the CLI and HTTP both send strings. */
+const optionsSchema = z.object({
+  direction: z.enum(['upstream', 'downstream']).default('upstream'),
+  depth: z.coerce.number().int().min(0).max(maxDepth).default(10),
+  type: z.string().optional(),
+});
+
+/** Display order of types at one depth: what was served before what it was built from. */
+export const typeOrder: readonly EntityType[] = ['prediction', 'deployment', 'image', 'model_version', 'run', 'experiment', 'code', 'data', 'environment', 'artifact'];
+
+/** `threadline trace`: which entity an id means, and the thread of entities up or down from it. */
+export class TraceService {
+  constructor(private readonly tl: Pick<Threadline, 'store' | 'runs' | 'experiments' | 'models'>) {}
+
+  resolve(id: string, type?: string): Promise<EntityRef> {
+    if (typeof id !== 'string' || id.trim() === '') throw invalidArgument('an id to trace is required');
+    return resolveEntity({ db: this.tl.store.db, models: this.tl.models }, id, type === undefined ? undefined : parseEntityType(type));
+  }
+
+  /**
+   * @example
+   * const up = await traces.trace('amazon-recommender@champion');                 // run, code, data, env
+   * const down = await traces.trace('sha256:77e0…', { direction: 'downstream' }); // runs and models from a snapshot
+   */
+  async trace(id: string, raw: TraceOptions = {}): Promise<TraceResult> {
+    const parsed = optionsSchema.safeParse(raw ?? {});
+    if (!parsed.success) throw invalidArgument(`Invalid trace options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const { direction, depth, type } = parsed.data;
+    const start = await this.resolve(id, type);
+    const db = this.tl.store.db;
+    const [graph, counts] = await Promise.all([walk(db, start, { direction, depth }), countReachable(db, start, { direction, depth })]);
+    const described = await describeAll({ db, runs: this.tl.runs, experiments: this.tl.experiments, models: this.tl.models }, graph.nodes);
+    const rank = (t: EntityType) => (typeOrder.indexOf(t) + typeOrder.length + 1) % (typeOrder.length + 1);
+    const nodes = graph.nodes
+      .map((n) => ({ ...n, ...described.get(refKey(n))! }))
+      .sort((a, b) => a.depth - b.depth || rank(a.type) - rank(b.type) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { start, direction, depth, nodes, edges: graph.edges, counts, truncated: graph.truncated };
+  }
+}
