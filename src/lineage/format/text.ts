@@ -9,16 +9,20 @@ import { countPhrase, labelOf } from './labels.js';
  */
 export function formatText(trace: TraceResult): string {
   const byKey = new Map(trace.nodes.map((n) => [refKey(n), n]));
+  const order = new Map(trace.nodes.map((n, i) => [refKey(n), i]));
+  // Neighbours one step closer to the start, per node: indexed once, traces can hold thousands.
+  const closer = new Map<string, TraceNode[]>();
+  for (const edge of trace.edges) {
+    const [near, far] = trace.direction === 'upstream' ? [edge.from, edge.to] : [edge.to, edge.from];
+    const parent = byKey.get(refKey(near));
+    if (parent) closer.set(refKey(far), [...(closer.get(refKey(far)) ?? []), parent]);
+  }
   const children = new Map<string, TraceNode[]>();
   const placed = new Set<string>();
   // Nodes arrive sorted by depth then type: the first neighbour one level closer is the parent.
   for (const node of trace.nodes) {
     if (node.depth === 0) continue;
-    const parent = trace.edges
-      .map((e) => (trace.direction === 'upstream' ? (refKey(e.to) === refKey(node) ? e.from : undefined) : refKey(e.from) === refKey(node) ? e.to : undefined))
-      .map((ref) => ref && byKey.get(refKey(ref)))
-      .filter((p): p is TraceNode => p !== undefined && p.depth === node.depth - 1)
-      .sort((a, b) => trace.nodes.indexOf(a) - trace.nodes.indexOf(b))[0];
+    const parent = (closer.get(refKey(node)) ?? []).filter((p) => p.depth === node.depth - 1).sort((a, b) => order.get(refKey(a))! - order.get(refKey(b))!)[0];
     if (!parent) continue;
     children.set(refKey(parent), [...(children.get(refKey(parent)) ?? []), node]);
   }
