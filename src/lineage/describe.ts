@@ -41,7 +41,9 @@ export async function describeAll(ctx: DescribeContext, refs: readonly EntityRef
     [...byType].map(async ([type, ids]) => {
       const describer = describers[type];
       const found = describer ? await describer(ctx, [...new Set(ids)]) : new Map<string, Description>();
-      for (const id of ids) out.set(`${type}:${id}`, found.get(id) ?? { summary: `${id}  (not recorded)`, facts: {} });
+      // No describer yet (a type a newer module added): the id alone is still a useful line.
+      const missing = (id: string) => ({ summary: describer ? `${id}  (not recorded)` : id, facts: {} });
+      for (const id of ids) out.set(`${type}:${id}`, found.get(id) ?? missing(id));
     }),
   );
   return out;
