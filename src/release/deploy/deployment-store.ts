@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import { conflict } from '../../errors.js';
+import { isUniqueViolation } from '../../registry/unique-violation.js';
+import type { Database } from '../../store/schema.js';
+import type { DeploymentTables, DeploymentsTable } from './types.js';
+
+type Db = Kysely<Database & DeploymentTables>;
+export type NewDeploymentRow = Omit<DeploymentsTable, 'id' | 'sequence'>;
+
+/** The `deployments` table: rows numbered per environment, newest first. */
+export class DeploymentStore {
+  private readonly db: Db;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db.withTables<DeploymentTables>();
+  }
+
+  /** Inserts `ENV#(max+1)`; a concurrent deploy that took the number first makes this retry. */
+  async insertNext(row: NewDeploymentRow, attempts = 8): Promise<DeploymentsTable> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          const top = await trx
+            .selectFrom('deployments')
+            .select((eb) => eb.fn.max('sequence').as('max'))
+            .where('environment', '=', row.environment)
+            .executeTakeFirst();
+          const sequence = Number(top?.max ?? 0) + 1;
+          const full = { ...row, id: `${row.environment}#${sequence}`, sequence };
+          await trx.insertInto('deployments').values(full).execute();
+          return full;
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error) && !isSerializationFailure(error)) throw error;
+      }
+    }
+    throw conflict(`could not number a new deployment of ${row.environment}: too many concurrent deploys`);
+  }
+
+  async list(environment?: string): Promise<DeploymentsTable[]> {
+    let query = this.db.selectFrom('deployments').selectAll();
+    if (environment !== undefined) query = query.where('environment', '=', environment);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('sequence', 'desc').execute();
+    return rows.map(normalize);
+  }
+
+  async get(environment: string, sequence: number): Promise<DeploymentsTable | undefined> {
+    const row = await this.db.selectFrom('deployments').selectAll().where('environment', '=', environment).where('sequence', '=', sequence).executeTakeFirst();
+    return row && normalize(row);
+  }
+
+  /** What ENV runs now: its newest deployment with status `deployed`. */
+  async current(environment: string): Promise<DeploymentsTable | undefined> {
+    const row = await this.db
+      .selectFrom('deployments')
+      .selectAll()
+      .where('environment', '=', environment)
+      .where('status', '=', 'deployed')
+      .orderBy('sequence', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && normalize(row);
+  }
+
+  /** Ends a deployment: its status, details and the one it replaced (marked `replaced`) in one transaction. */
+  async finish(id: string, changes: Pick<DeploymentsTable, 'status' | 'details' | 'replaced_id'>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('deployments').set(changes).where('id', '=', id).execute();
+      if (changes.status === 'deployed' && changes.replaced_id) {
+        await trx.updateTable('deployments').set({ status: 'replaced' }).where('id', '=', changes.replaced_id).where('status', '=', 'deployed').execute();
+      }
+    });
+  }
+}
+
+function normalize(row: DeploymentsTable): DeploymentsTable {
+  return { ...row, sequence: Number(row.sequence), model_version: Number(row.model_version), created_at: Number(row.created_at) };
+}
+
+function isSerializationFailure(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '40001';
+}
