@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerExperiments } from './commands/experiments.js';
+import { registerImage } from './commands/image.js';
 import { registerModels } from './commands/models.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerExperiments(program);
   registerModels(program);
+  registerImage(program);
   registerServer(program);
   registerTrace(program);
   registerReproduce(program);

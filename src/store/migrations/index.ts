@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as registry from './0002-registry.js';
 import * as openlineage from './0003-openlineage.js';
+import * as images from './0004-images.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-registry': registry,
   '0003-openlineage': openlineage,
+  '0004-images': images,
 };
 
 export const migrationProvider: MigrationProvider = {

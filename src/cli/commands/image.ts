@@ -1,0 +1,93 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ThreadlineError } from '../../errors.js';
+import { findImages } from '../../release/image-store.js';
+import type { ImageRecord } from '../../release/image-types.js';
+import { buildImage, dockerfileFor, recordImage, writeContext, type ImageDeps } from '../../release/image/index.js';
+import { buildEpochSeconds } from '../../release/image/metadata.js';
+import { withBackend } from '../backend.js';
+import { formatTime, printJson, printLine, printTable, progress } from '../output.js';
+
+export function registerImage(program: Command): void {
+  const image = program.command('image').description('OCI images of model versions: build (no Docker needed), push, record, list');
+
+  image
+    .command('build')
+    .description('build an OCI image of a model version in an OCI layout; prints REPOSITORY@DIGEST')
+    .argument('<model>', 'NAME@ALIAS or NAME/VERSION')
+    .requiredOption('--repository <repo>', 'REGISTRY/NAME, e.g. 127.0.0.1:5000/reco')
+    .option('--base <ref>', 'base image pulled from its registry, e.g. REGISTRY/node:20-slim')
+    .option('--tag <tag>', 'tag (default run-<run id>)')
+    .option('--push', 'push to the registry (OCI distribution API)')
+    .option('--insecure-registry', 'talk plain http to the registries')
+    .option('--layout <dir>', 'OCI layout folder (default $THREADLINE_HOME/images/<name>-<tag>)')
+    .option('--json', 'JSON output')
+    .action(async (model: string, opts: { repository: string; base?: string; tag?: string; push?: boolean; insecureRegistry?: boolean; layout?: string; json?: boolean }) => {
+      await withImages(async (deps) => {
+        const built = await buildImage(deps, { model, repository: opts.repository, base: opts.base, tag: opts.tag, push: opts.push, insecureRegistry: opts.insecureRegistry, layoutDir: opts.layout });
+        progress(`built ${built.modelName}/${built.modelVersion} in ${built.layoutPath} (tag ${built.tag})${built.pushed && opts.push ? ', pushed' : ''}`);
+        if (opts.json) return printJson(built);
+        printLine(built.reference);
+      });
+    });
+
+  image
+    .command('record')
+    .description("record an image built elsewhere as carrying a model version")
+    .argument('<reference>', 'REPOSITORY[:TAG]@sha256:<digest>')
+    .requiredOption('--model <model>', 'NAME/VERSION (or NAME@ALIAS)')
+    .option('--json', 'JSON output')
+    .action(async (reference: string, opts: { model: string; json?: boolean }) => {
+      await withImages(async (deps) => {
+        const recorded = await recordImage(deps, reference, opts.model);
+        if (opts.json) return printJson(recorded);
+        printLine(recorded.reference);
+      });
+    });
+
+  image
+    .command('dockerfile')
+    .description('a Dockerfile equivalent to image build, for your own build engine')
+    .argument('<model>', 'NAME@ALIAS or NAME/VERSION')
+    .option('-o, --output <file>', 'write it to FILE instead of stdout')
+    .option('--context <dir>', 'also write the build context there: model/ and serve.sh')
+    .option('--base <ref>', 'FROM image', 'node:20-slim')
+    .action(async (model: string, opts: { output?: string; context?: string; base: string }) => {
+      await withImages(async (deps) => {
+        const version = await deps.models.resolve(model);
+        const run = version.runId ? await deps.runs.get(version.runId) : undefined;
+        const text = dockerfileFor(version, run, new Date(buildEpochSeconds(version) * 1000).toISOString(), opts.base);
+        if (opts.context) await writeContext(deps, version, run, opts.context);
+        if (!opts.output) return void process.stdout.write(text);
+        await fs.mkdir(path.dirname(path.resolve(opts.output)), { recursive: true });
+        await fs.writeFile(opts.output, text);
+        printLine(opts.output);
+      });
+    });
+
+  image
+    .command('list')
+    .description('recorded images, newest first')
+    .option('--model <name>', 'only images of this model')
+    .option('--json', 'JSON output')
+    .action(async (opts: { model?: string; json?: boolean }) => {
+      await withImages(async (deps) => {
+        const images = await findImages(deps.db, opts.model ? { modelName: opts.model } : {});
+        if (opts.json) return printJson(images);
+        printTable([['CREATED', 'MODEL', 'TAG', 'PUSHED', 'REFERENCE'], ...images.map(row)]);
+      });
+    });
+}
+
+function row(i: ImageRecord): string[] {
+  return [formatTime(i.createdAt), i.modelName ? `${i.modelName}/${i.modelVersion}` : '-', i.tag ?? '-', i.pushed ? 'yes' : 'no', i.reference];
+}
+
+/** Images need the artifact store's bytes and the images table: the embedded store only, for now. */
+async function withImages(work: (deps: ImageDeps) => Promise<void>): Promise<void> {
+  await withBackend(async ({ local, config }) => {
+    if (!local) throw new ThreadlineError('FAILED_PRECONDITION', 'image commands work on the embedded store: unset THREADLINE_URL (the server has no image routes yet)');
+    await work({ db: local.store.db, artifacts: local.artifacts, models: local.models, runs: local.runs, home: config.home });
+  });
+}
