@@ -3,6 +3,8 @@ import * as foundation from './0001-foundation.js';
 import * as registry from './0002-registry.js';
 import * as openlineage from './0003-openlineage.js';
 import * as images from './0004-images.js';
+import * as deployments from './0005-deployments.js';
+import * as predictions from './0006-predictions.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '0002-registry': registry,
   '0003-openlineage': openlineage,
   '0004-images': images,
+  '0005-deployments': deployments,
+  '0006-predictions': predictions,
 };
 
 export const migrationProvider: MigrationProvider = {

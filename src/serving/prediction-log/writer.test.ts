@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
+import { newUuid } from '../../ids.js';
+import { openStore, type Store } from '../../store/database.js';
+import { PredictionStore } from '../prediction-store.js';
+import type { Prediction } from '../types.js';
+import { PredictionLog } from './writer.js';
+
+export function prediction(overrides: Partial<Prediction> = {}): Prediction {
+  return { id: newUuid(), deploymentId: 'prod#1', time: Date.now(), method: 'POST', path: '/predict', status: 200, latencyMs: 1.5, requestBody: '{"basket":["x"]}', responseBody: '{"predictions":[]}', truncated: false, modelName: 'reco', modelVersion: 1, runId: 'a'.repeat(32), gitSha: 'f'.repeat(40), error: null, ...overrides };
+}
+
+/** Makes the store refuse the log's inserts: an exclusive SQLite lock or a PostgreSQL table lock. */
+export async function blockStore(url: string, dialect: string): Promise<() => Promise<void>> {
+  if (dialect === 'sqlite') {
+    const other = new SQLite(url);
+    other.exec('BEGIN EXCLUSIVE');
+    return async () => {
+      other.exec('COMMIT');
+      other.close();
+    };
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE predictions IN ACCESS EXCLUSIVE MODE');
+  return async () => {
+    await client.query('COMMIT');
+    await client.end();
+  };
+}
+
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+describe.each(dialects)('prediction log writer on %s', (dialect) => {
+  async function setup(options: { capacity?: number } = {}) {
+    const url = await freshDatabaseUrl(dialect);
+    const store = await openStore(url);
+    stores.push(store);
+    const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-journal-'));
+    const predictions = new PredictionStore(store);
+    const log = new PredictionLog(predictions, { journalDir, slowMs: 150, retryMs: 200, flushIntervalMs: 20, ...options });
+    await log.start();
+    return { url, store, predictions, log, journalDir };
+  }
+
+  it('writes the queue in batches, idempotently', async () => {
+    const { predictions, log } = await setup();
+    const all = Array.from({ length: 5000 }, () => prediction());
+    for (const p of all) log.log(p);
+    await log.flush();
+    expect(await predictions.count()).toBe(5000);
+    await predictions.insertBatch(all.slice(0, 10));
+    expect(await predictions.count()).toBe(5000);
+    expect(await predictions.get(all[7]!.id)).toEqual(all[7]);
+    await log.close();
+    expect(log.metrics).toMatchObject({ queued: 5000, written: 5000, journaled: 0, dropped: 0 });
+  });
+
+  it('spills to the journal while the store is locked, then replays it when the store is back', { timeout: 30_000 }, async () => {
+    const { url, predictions, log, journalDir } = await setup();
+    for (let i = 0; i < 100; i++) log.log(prediction());
+    await log.flush();
+    const release = await blockStore(url, dialect);
+    for (let i = 0; i < 900; i++) log.log(prediction());
+    await log.flush();
+    expect(log.degraded).toBe(true);
+    expect(log.metrics.journaled).toBeGreaterThan(0);
+    expect(fs.readdirSync(journalDir).some((f) => f.endsWith('.jsonl'))).toBe(true);
+    await release();
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 100; i++) log.log(prediction());
+    await log.flush();
+    expect(log.degraded).toBe(false);
+    expect(await predictions.count()).toBe(1100);
+    expect(log.metrics.replayed).toBe(log.metrics.journaled);
+    await log.close();
+    expect(fs.readdirSync(journalDir)).toEqual([]);
+    expect(log.metrics.dropped).toBe(0);
+  });
+
+  it('spills to the journal rather than drop when the queue is full, and replays on the next start', async () => {
+    const { store, predictions, log, journalDir } = await setup({ capacity: 10 });
+    for (let i = 0; i < 50; i++) log.log(prediction());
+    expect(log.metrics.journaled).toBe(40);
+    await log.flush();
+    // A restart (here: a second writer on the same journal folder) replays what was spilled.
+    const again = new PredictionLog(new PredictionStore(store), { journalDir });
+    (log as unknown as { journal: { rotate(): void } }).journal.rotate();
+    await again.start();
+    expect(await predictions.count()).toBe(50);
+    await again.close();
+    await log.close();
+  });
+});

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import type { PredictionStore } from '../prediction-store.js';
+import type { Prediction } from '../types.js';
+import { Journal, readJournal } from './journal.js';
+import { emptyMetrics, type PredictionLogMetrics } from './metrics.js';
+
+export interface PredictionLogOptions {
+  /** Folder of the spill journal (`$THREADLINE_HOME/journal`). */
+  journalDir: string;
+  /** Predictions held in memory; beyond it they go straight to the journal. */
+  capacity?: number;
+  batchSize?: number;
+  /** How often the queue is written out; also the most a killed process can lose. */
+  flushIntervalMs?: number;
+  /** Journal fsync period: the most an OS crash can lose of what was journaled. */
+  fsyncIntervalMs?: number;
+  /** An insert slower than this (or failing) sends batches to the journal until the store recovers. */
+  slowMs?: number;
+  /** How often a degraded writer retries the store (by replaying the journal). */
+  retryMs?: number;
+}
+
+/**
+ * The prediction log writer, off the request path: `log()` only pushes to a bounded queue.
+ * A background flusher writes batches to the store in one transaction; when the store is slow
+ * or down, and when the queue is full, predictions go to the append-only journal instead, which
+ * is replayed (insert-or-ignore by id) on start and when the store answers again. Nothing is
+ * dropped. Crash-loss window: a killed process loses what was queued in the last
+ * `flushIntervalMs` (plus one insert in flight, bounded by `slowMs`); a machine crash also loses
+ * what was journaled in the last `fsyncIntervalMs` (default 100 ms).
+ */
+export class PredictionLog {
+  readonly metrics: PredictionLogMetrics = emptyMetrics();
+  private queue: Prediction[] = [];
+  private readonly journal: Journal;
+  private readonly capacity: number;
+  private readonly batchSize: number;
+  private readonly slowMs: number;
+  private readonly retryMs: number;
+  private readonly timer: NodeJS.Timeout;
+  private degradedSince: number | undefined;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: PredictionStore,
+    options: PredictionLogOptions,
+  ) {
+    this.capacity = options.capacity ?? 100_000;
+    this.batchSize = options.batchSize ?? 2_000;
+    this.slowMs = options.slowMs ?? 250;
+    this.retryMs = options.retryMs ?? 1_000;
+    this.journal = new Journal(options.journalDir, options.fsyncIntervalMs ?? 100);
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 50);
+    this.timer.unref();
+  }
+
+  /** Replays journals left by earlier processes (call once at start). */
+  async start(): Promise<void> {
+    await this.replay();
+  }
+
+  get degraded(): boolean {
+    return this.degradedSince !== undefined;
+  }
+
+  /** Never blocks on the store and never throws for a full queue: it spills instead. */
+  log(prediction: Prediction): void {
+    this.metrics.queued++;
+    if (this.closed || this.queue.length >= this.capacity) {
+      this.journal.append([prediction]);
+      this.metrics.journaled++;
+      return;
+    }
+    this.queue.push(prediction);
+  }
+
+  /** Writes out everything queued now; concurrent calls share one pass. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Graceful shutdown: everything queued reaches the store or the fsynced journal. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+    this.closed = true;
+    if (!this.degraded) await this.replay();
+    this.journal.close();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.degradedSince !== undefined && Date.now() - this.degradedSince >= this.retryMs) await this.recover();
+    while (this.queue.length > 0) {
+      const batch = this.queue.length <= this.batchSize ? this.queue : this.queue.slice(0, this.batchSize);
+      this.queue = this.queue.length <= this.batchSize ? [] : this.queue.slice(this.batchSize);
+      if (this.degradedSince === undefined && (await this.tryInsert(batch))) {
+        this.metrics.written += batch.length;
+      } else {
+        this.journal.append(batch);
+        this.metrics.journaled += batch.length;
+      }
+    }
+  }
+
+  /** True when the batch is in the store within `slowMs`; otherwise the writer turns degraded. */
+  private async tryInsert(batch: readonly Prediction[]): Promise<boolean> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), this.slowMs)));
+      const outcome = await Promise.race([this.store.insertBatch(batch).then(() => 'ok' as const), slow]);
+      // On SQLite the insert is synchronous: a slow one finished, but it still means trouble.
+      if (outcome === 'ok' && performance.now() - started <= this.slowMs) return true;
+      this.markDegraded();
+      // A slow insert that did finish is in the store; journaling it too is harmless (replay ignores ids).
+      return false;
+    } catch {
+      this.markDegraded();
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private markDegraded(): void {
+    this.metrics.storeFailures++;
+    this.degradedSince = Date.now();
+  }
+
+  /** Tries the store again by replaying the journal; back to normal when that works. */
+  private async recover(): Promise<void> {
+    this.journal.rotate();
+    this.degradedSince = undefined;
+    try {
+      await this.replay();
+    } catch {
+      this.markDegraded();
+    }
+  }
+
+  private async replay(): Promise<void> {
+    for (const file of this.journal.replayable()) {
+      let records: Prediction[];
+      try {
+        records = readJournal(file);
+      } catch {
+        continue; // replayed and removed by another process meanwhile
+      }
+      for (let i = 0; i < records.length; i += this.batchSize) await this.store.insertBatch(records.slice(i, i + this.batchSize));
+      this.metrics.replayed += records.length;
+      fs.rmSync(file, { force: true });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Store } from '../../store/database.js';
+
+/** What every response and logged prediction of a served model is stamped with. */
+export interface ServingIdentity {
+  deploymentId: string | null;
+  modelName: string | null;
+  modelVersion: number | null;
+  runId: string | null;
+  gitSha: string | null;
+}
+
+type DeploymentsTable = { deployments: { id: string; model_name: string | null; model_version: number | null; run_id: string | null; git_sha: string | null } };
+
+/**
+ * The deployment's model, run and git sha from the `deployments` table when a deployment id
+ * (`ENV#N`, `--deployment` or THREADLINE_DEPLOYMENT) is given, else from the environment
+ * (THREADLINE_RUN_ID / run_id, GIT_SHA / git_sha, THREADLINE_MODEL as `name/version`).
+ * Without any, predictions are still logged and given ids, unlinked.
+ */
+export async function resolveIdentity(store: Store | undefined, deploymentId: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ServingIdentity> {
+  const id = deploymentId || env.THREADLINE_DEPLOYMENT || null;
+  const model = parseModel(env.THREADLINE_MODEL);
+  const fromEnv: ServingIdentity = {
+    deploymentId: id,
+    modelName: model.name,
+    modelVersion: model.version,
+    runId: env.THREADLINE_RUN_ID || env.run_id || null,
+    gitSha: env.GIT_SHA || env.git_sha || null,
+  };
+  if (!id || !store) return fromEnv;
+  try {
+    const db = store.db.withTables<DeploymentsTable>();
+    const row = await db.selectFrom('deployments').select(['model_name', 'model_version', 'run_id', 'git_sha']).where('id', '=', id).executeTakeFirst();
+    if (!row) return fromEnv;
+    return {
+      deploymentId: id,
+      modelName: row.model_name ?? fromEnv.modelName,
+      modelVersion: row.model_version === null ? fromEnv.modelVersion : Number(row.model_version),
+      runId: row.run_id ?? fromEnv.runId,
+      gitSha: row.git_sha ?? fromEnv.gitSha,
+    };
+  } catch {
+    // No deployments table in this store (yet): the environment is all there is.
+    return fromEnv;
+  }
+}
+
+function parseModel(value: string | undefined): { name: string | null; version: number | null } {
+  if (!value) return { name: null, version: null };
+  const match = /^(.+)\/(\d+)$/.exec(value);
+  return match ? { name: match[1]!, version: Number(match[2]) } : { name: value, version: null };
+}

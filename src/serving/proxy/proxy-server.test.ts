@@ -1,0 +1,167 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Prediction } from '../types.js';
+import { TracingProxy, type TracingProxyOptions } from './proxy-server.js';
+
+const identity = { deploymentId: 'prod#3', modelName: 'reco', modelVersion: 7, runId: 'a'.repeat(32), gitSha: 'f'.repeat(40) };
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+/** A tiny upstream: /json echoes, /text is plain, /stream sends chunks 50 ms apart, /big is large. */
+async function upstream(): Promise<{ url: string; connections: () => number }> {
+  let connections = 0;
+  // Content-Length as real servers send it; only /stream is chunked.
+  const send = (res: http.ServerResponse, status: number, type: string, data: string) =>
+    void res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(data) }).end(data);
+  const server = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    if (req.url === '/json') return send(res, 200, 'application/json', JSON.stringify({ recommended_items: ['dog-bowl'], echo: body ? JSON.parse(body) : null }));
+    if (req.url === '/array') return send(res, 200, 'application/json', '[1,2]');
+    if (req.url === '/text') return send(res, 200, 'text/plain', 'plain words');
+    if (req.url === '/stream') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"part":1');
+      await new Promise((r) => setTimeout(r, 150));
+      return void res.end(',"part2":2}');
+    }
+    send(res, 404, 'application/json', '{"error_code":"NOT_FOUND"}');
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  closers.push(() => new Promise((r) => server.close(() => r())));
+  server.closeIdleConnections();
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+}
+
+async function proxy(options: Partial<TracingProxyOptions> & { upstream: string }): Promise<{ url: string; logged: Prediction[] }> {
+  const logged: Prediction[] = [];
+  const p = new TracingProxy({ identity, sink: { log: (x) => logged.push(x) }, ...options });
+  const url = await p.listen(0);
+  closers.push(() => p.close());
+  return { url, logged };
+}
+
+describe('tracing proxy', () => {
+  it('ids every prediction, stamps the headers and injects the trace fields into JSON objects', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url });
+    const res = await request(`${url}/json`, { method: 'POST', body: '{"basket":["dog-toy-rope"]}', headers: { 'content-type': 'application/json' } });
+    const text = await res.body.text();
+    const body = JSON.parse(text);
+    const id = res.headers['x-threadline-prediction-id'] as string;
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(res.headers['x-threadline-run-id']).toBe(identity.runId);
+    expect(res.headers['x-threadline-git-sha']).toBe(identity.gitSha);
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(text));
+    expect(body).toEqual({ recommended_items: ['dog-bowl'], echo: { basket: ['dog-toy-rope'] }, prediction_id: id, model_version: 7, run_id: identity.runId, git_sha: identity.gitSha });
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]).toMatchObject({ id, deploymentId: 'prod#3', method: 'POST', path: '/json', status: 200, requestBody: '{"basket":["dog-toy-rope"]}', truncated: false, runId: identity.runId, gitSha: identity.gitSha, error: null });
+    expect(JSON.parse(logged[0]!.responseBody!).prediction_id).toBe(id);
+    expect(logged[0]!.latencyMs).toBeGreaterThan(0);
+  });
+
+  it('passes non-JSON, JSON arrays and error statuses through untouched, with the headers', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url });
+    const text = await request(`${url}/text`);
+    expect(await text.body.text()).toBe('plain words');
+    expect(text.headers['x-threadline-prediction-id']).toBeTruthy();
+    expect(await (await request(`${url}/array`)).body.text()).toBe('[1,2]');
+    const missing = await request(`${url}/nope`);
+    expect(missing.statusCode).toBe(404);
+    expect(JSON.parse(await missing.body.text())).toMatchObject({ error_code: 'NOT_FOUND', prediction_id: missing.headers['x-threadline-prediction-id'] });
+    await waitFor(() => logged.length === 3);
+    expect(logged.map((p) => p.status).sort()).toEqual([200, 200, 404]);
+  });
+
+  it('does not inject with inject off', async () => {
+    const up = await upstream();
+    const { url } = await proxy({ upstream: up.url, inject: false });
+    const res = await request(`${url}/json`);
+    expect(JSON.parse(await res.body.text())).toEqual({ recommended_items: ['dog-bowl'], echo: null });
+    expect(res.headers['x-threadline-prediction-id']).toBeTruthy();
+  });
+
+  it('streams a chunked response through as it comes, and logs it whole', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url });
+    const res = await request(`${url}/stream`);
+    expect(res.headers['content-length']).toBeUndefined();
+    const arrivals: [number, string][] = [];
+    const start = Date.now();
+    for await (const chunk of res.body) arrivals.push([Date.now() - start, String(chunk)]);
+    expect(arrivals.map((a) => a[1]).join('')).toBe('{"part":1,"part2":2}');
+    expect(arrivals.length).toBeGreaterThanOrEqual(2);
+    expect(arrivals[0]![0]).toBeLessThan(100);
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]!.responseBody).toBe('{"part":1,"part2":2}');
+    expect(logged[0]!.latencyMs).toBeGreaterThanOrEqual(140);
+  });
+
+  it('keeps connections alive on both sides', async () => {
+    const up = await upstream();
+    const { url } = await proxy({ upstream: up.url });
+    const client = new Client(url);
+    closers.push(() => client.close());
+    for (let i = 0; i < 20; i++) await (await client.request({ path: '/json', method: 'GET' })).body.text();
+    expect(up.connections()).toBe(1);
+  });
+
+  it('answers 502 UNAVAILABLE when the upstream is down, and logs the error', async () => {
+    const server = http.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((r) => server.close(r));
+    const { url, logged } = await proxy({ upstream: `http://127.0.0.1:${port}` });
+    const res = await request(`${url}/json`, { method: 'POST', body: '{}' });
+    expect(res.statusCode).toBe(502);
+    expect(JSON.parse(await res.body.text())).toMatchObject({ error_code: 'UNAVAILABLE' });
+    expect(res.headers['x-threadline-prediction-id']).toBeTruthy();
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]).toMatchObject({ status: 502, id: res.headers['x-threadline-prediction-id'] });
+    expect(logged[0]!.error).toMatch(/unavailable.*ECONNREFUSED/);
+  });
+
+  it('redacts named fields at any depth in the log only, and cuts bodies at the cap', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url, redact: ['email', 'card'], maxBody: 40 });
+    const sent = { email: 'a@b.c', basket: ['x'], customer: { card: '4111', name: 'Al' } };
+    const res = await request(`${url}/json`, { method: 'POST', body: JSON.stringify(sent) });
+    const body = JSON.parse(await res.body.text());
+    expect(body.echo).toEqual(sent);
+    await waitFor(() => logged.length === 1);
+    const p = logged[0]!;
+    expect(p.truncated).toBe(true);
+    expect(p.requestBody).not.toContain('a@b.c');
+    expect(p.requestBody).toContain('"email":"[REDACTED]"');
+    expect(p.responseBody).not.toContain('a@b.c');
+    expect(p.responseBody!.length).toBeLessThanOrEqual(60);
+
+    const { url: url2, logged: logged2 } = await proxy({ upstream: up.url, redact: ['email', 'card'] });
+    await (await request(`${url2}/json`, { method: 'POST', body: JSON.stringify(sent) })).body.text();
+    await waitFor(() => logged2.length === 1);
+    expect(JSON.parse(logged2[0]!.requestBody!)).toEqual({ email: '[REDACTED]', basket: ['x'], customer: { card: '[REDACTED]', name: 'Al' } });
+    expect(JSON.parse(logged2[0]!.responseBody!).echo.customer.card).toBe('[REDACTED]');
+  });
+
+  it('samples body capture but logs every prediction', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url, sample: 0 });
+    for (let i = 0; i < 5; i++) await (await request(`${url}/json`, { method: 'POST', body: '{"a":1}' })).body.text();
+    await waitFor(() => logged.length === 5);
+    expect(logged.every((p) => p.requestBody === null && p.responseBody === null)).toBe(true);
+  });
+});
+
+export async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

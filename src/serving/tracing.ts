@@ -1,0 +1,33 @@
+import path from 'node:path';
+import type { Store } from '../store/database.js';
+import { PredictionStore } from './prediction-store.js';
+import { PredictionLog, type PredictionLogOptions } from './prediction-log/writer.js';
+import { TracingProxy, type TracingProxyOptions } from './proxy/proxy-server.js';
+
+export interface TracingOptions extends Omit<TracingProxyOptions, 'sink'> {
+  /** `$THREADLINE_HOME`: the journal goes to its `journal/` folder. */
+  home: string;
+  log?: Omit<PredictionLogOptions, 'journalDir'>;
+}
+
+export interface Tracing {
+  proxy: TracingProxy;
+  log: PredictionLog;
+  /** Stops accepting, then flushes the log: what SIGTERM does. */
+  close(): Promise<void>;
+}
+
+/** The tracing proxy wired to a prediction log on the store: what `proxy` and `serve` run. */
+export async function startTracing(store: Store, options: TracingOptions): Promise<Tracing> {
+  const log = new PredictionLog(new PredictionStore(store), { journalDir: path.join(options.home, 'journal'), ...options.log });
+  await log.start();
+  const proxy = new TracingProxy({ ...options, sink: log });
+  return {
+    proxy,
+    log,
+    async close() {
+      await proxy.close();
+      await log.close();
+    },
+  };
+}
