@@ -17,9 +17,8 @@ export function smirnovSf(n: number, x: number): number {
   if (Math.floor(nx) >= n - 1) return Math.pow(1 - x, n);
   if (n > MAX_COMPUTE_N) return Math.exp(-Math.pow(6 * n * x + 1, 2) / 18 / n);
   // sf = x · Σ_{j=0}^{⌊n(1−x)⌋} C(n,j) (x + j/n)^{j−1} (1 − x − j/n)^{n−j}, with cephes' stop rule
-  const nxfl = Math.floor(nx);
-  const alpha = nx - nxfl;
-  const nTerms = n - nxfl - (alpha === 0 ? 2 : 1) + 1;
+  // j runs while 1 − x − j/n > 0: ⌊n(1−x)⌋ + 1 terms, one fewer when n·x is an integer
+  const nTerms = n - Math.floor(nx);
   let logC = 0;
   let sum = 0;
   for (let j = 0; j < nTerms; j++) {
