@@ -1,6 +1,7 @@
 // The demo's model: an item-to-item recommender ("customers who bought X also bought Y") trained
 // on an order file. It reads the Databricks-style --job_id/--run_id arguments of the seed pipeline,
-// logs its params and metrics to Threadline when run under `threadline run`, and writes model.json.
+// logs its params and metrics to Threadline when run under `threadline run`, and writes model.json
+// and predict.mjs (what `threadline serve` loads) beside it.
 //
 // Usage: node train.mjs --data data/orders.csv --out model/model.json [--k 5] [--min-support 2]
 import fs from 'node:fs';
@@ -95,6 +96,18 @@ const metrics = {
 
 fs.mkdirSync(path.dirname(args.out), { recursive: true });
 fs.writeFileSync(args.out, JSON.stringify(model, null, 1) + '\n');
+// Beside it, the module `threadline serve` loads: {"basket": [...]} -> {recommended_items: [...]}.
+fs.writeFileSync(
+  path.join(path.dirname(args.out), 'predict.mjs'),
+  `import fs from 'node:fs';
+import path from 'node:path';
+
+export const load = (dir) => JSON.parse(fs.readFileSync(path.join(dir, ${JSON.stringify(path.basename(args.out))}), 'utf8'));
+export const predict = (input, { state }) => ({ recommended_items: recommend(state, Array.isArray(input?.basket) ? input.basket.map(String) : []) });
+
+${recommend.toString()}
+`,
+);
 console.log(`trained on ${train.length} orders, ${popularity.size} products; evaluated on ${holdout.length} held-out orders`);
 for (const [key, value] of Object.entries(metrics)) console.log(`  ${key.padEnd(16)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
 

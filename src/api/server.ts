@@ -8,6 +8,7 @@ import { experimentRoutes } from './routes/experiments.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { modelRoutes } from './routes/models.js';
 import { openLineageRoutes } from './routes/openlineage.js';
+import { predictionRoutes } from './routes/predictions.js';
 import { runRoutes } from './routes/runs.js';
 
 export interface ServerOptions {
@@ -35,6 +36,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   lineageRoutes(app, tl);
   mlflowRoutes(app, tl);
   openLineageRoutes(app, tl);
+  predictionRoutes(app, tl);
   return app;
 }
 

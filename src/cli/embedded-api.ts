@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Threadline } from '../context.js';
 import { TraceService } from '../lineage/trace.js';
+import { feedbackFormat, PredictionService } from '../serving/prediction-service.js';
 import type { ThreadlineApi } from '../sdk/types.js';
 import { normalizeArtifactPath } from '../tracking/artifact-path.js';
 
@@ -46,6 +47,10 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     deleteModelAlias: (name, alias, actor) => tl.models.deleteAlias(name, alias, actor),
     modelHistory: (name) => tl.models.history(name),
     trace: (id, options) => new TraceService(tl).trace(id, options),
+    listPredictions: (query) => new PredictionService(tl.store).list(query),
+    getPrediction: (id) => new PredictionService(tl.store).get(id),
+    recordFeedback: (id, feedback) => new PredictionService(tl.store).recordFeedback(id, feedback),
+    importFeedback: (filePath) => new PredictionService(tl.store).importFeedback(fs.createReadStream(filePath), feedbackFormat(filePath)),
     close: () => tl.close(),
   };
 }

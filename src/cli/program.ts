@@ -2,6 +2,9 @@ import { Command } from 'commander';
 import { registerExperiments } from './commands/experiments.js';
 import { registerImage } from './commands/image.js';
 import { registerModels } from './commands/models.js';
+import { registerFeedback, registerPredictions } from './commands/predictions.js';
+import { registerProxy } from './commands/proxy.js';
+import { registerServe } from './commands/serve.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
@@ -23,5 +26,9 @@ export function buildProgram(): Command {
   registerServer(program);
   registerTrace(program);
   registerReproduce(program);
+  registerServe(program);
+  registerProxy(program);
+  registerPredictions(program);
+  registerFeedback(program);
   return program;
 }

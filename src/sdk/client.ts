@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Agent, request } from 'undici';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
+import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
 import { ThreadlineApiError } from './errors.js';
@@ -200,6 +201,27 @@ export class ThreadlineClient implements ThreadlineApi {
     if (options.depth !== undefined) params.set('depth', String(options.depth));
     if (options.type) params.set('type', options.type);
     return this.call('GET', `/api/lineage/trace?${params}`);
+  }
+
+  async listPredictions(query: ListPredictionsQuery = {}): Promise<Prediction[]> {
+    const params = new URLSearchParams();
+    if (query.deploymentId) params.set('deployment', query.deploymentId);
+    if (query.since !== undefined) params.set('since', String(query.since));
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return (await this.call<{ predictions: Prediction[] }>('GET', `/api/predictions?${params}`)).predictions;
+  }
+
+  getPrediction(id: string): Promise<PredictionDetail> {
+    return this.call('GET', `/api/predictions/${encodeURIComponent(id)}`);
+  }
+
+  recordFeedback(predictionId: string, feedback: unknown): Promise<Feedback> {
+    return this.call('POST', `/api/predictions/${encodeURIComponent(predictionId)}/feedback`, feedback);
+  }
+
+  importFeedback(filePath: string): Promise<FeedbackImport> {
+    const format = /\.csv$/i.test(filePath) ? 'csv' : 'jsonl';
+    return this.call('POST', `/api/feedback?format=${format}`, undefined, { body: fs.createReadStream(filePath) });
   }
 
   async close(): Promise<void> {

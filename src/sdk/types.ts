@@ -1,6 +1,7 @@
 import type { BlobInfo } from '../artifacts/types.js';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
+import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
 
@@ -43,8 +44,17 @@ export interface ThreadlineApi {
   modelHistory(name: string): Promise<AliasMove[]>;
   /** The lineage thread from an id (run, commit, digest, `model@alias`…), upstream by default. */
   trace(id: string, options?: TraceOptions): Promise<TraceResult>;
+  /** The prediction log, newest first. */
+  listPredictions(query?: ListPredictionsQuery): Promise<Prediction[]>;
+  /** A prediction with its request, response, latency, status and feedback. NOT_FOUND when absent. */
+  getPrediction(id: string): Promise<PredictionDetail>;
+  /** Ground truth for a prediction: `{label}` (or `value`, or any object). */
+  recordFeedback(predictionId: string, feedback: unknown): Promise<Feedback>;
+  /** A JSONL or CSV file of feedback (`prediction_id` plus label); unknown ids are counted, not fatal. */
+  importFeedback(filePath: string): Promise<FeedbackImport>;
   close(): Promise<void>;
 }
 
 export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
+export type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { Threadline } from '../../context.js';
+import { feedbackFormat, PredictionService } from '../../serving/prediction-service.js';
+
+type ListQuery = { Querystring: { deployment?: string; since?: string; limit?: string } };
+type ById = { Params: { id: string } };
+
+/** The prediction log: list, show, feedback (one, or a JSONL/CSV upload streamed in batches). */
+export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
+  const predictions = new PredictionService(tl.store);
+  // Bulk feedback is streamed to the service, never buffered whole.
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/jsonlines'], (_request, payload, done) => done(null, payload));
+
+  app.get<ListQuery>('/api/predictions', async (request) => {
+    const { deployment, since, limit } = request.query;
+    return { predictions: await predictions.list({ deploymentId: deployment, since, limit: limit === undefined ? undefined : Number(limit) }) };
+  });
+
+  app.get<ById>('/api/predictions/:id', async (request) => predictions.get(request.params.id));
+
+  app.post<ById & { Body: unknown }>('/api/predictions/:id/feedback', async (request, reply) => {
+    reply.status(201);
+    return predictions.recordFeedback(request.params.id, request.body ?? {});
+  });
+
+  app.post<{ Querystring: { format?: string; source?: string }; Body: NodeJS.ReadableStream }>('/api/feedback', async (request) => {
+    const format = feedbackFormat(request.query.format ?? request.headers['content-type']);
+    return predictions.importFeedback(request.body, format, request.query.source ?? null);
+  });
+}

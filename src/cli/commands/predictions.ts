@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { invalidArgument } from '../../errors.js';
+import { withBackend } from '../backend.js';
+import { formatTime, printJson, printLine, printTable } from '../output.js';
+
+export function registerPredictions(program: Command): void {
+  const predictions = program.command('predictions').description('the prediction log of served models');
+
+  predictions
+    .command('list')
+    .description('logged predictions, newest first')
+    .option('--deployment <id>', 'only those of deployment ENV#N')
+    .option('--since <time>', 'a duration back from now (30m, 1h, 2d) or an ISO time')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'JSON output')
+    .action(async (opts: { deployment?: string; since?: string; limit: string; json?: boolean }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw invalidArgument(`--limit takes a positive whole number, got '${opts.limit}'`);
+      await withBackend(async ({ api }) => {
+        const rows = await api.listPredictions({ deploymentId: opts.deployment, since: opts.since, limit });
+        if (opts.json) return printJson(rows);
+        printTable([
+          ['ID', 'TIME', 'DEPLOYMENT', 'MODEL', 'STATUS', 'LATENCY', 'PATH'],
+          ...rows.map((p) => [p.id, formatTime(p.time), p.deploymentId ?? '-', p.modelName ? `${p.modelName}${p.modelVersion === null ? '' : `/${p.modelVersion}`}` : '-', String(p.status), `${p.latencyMs.toFixed(1)}ms`, `${p.method} ${p.path}`]),
+        ]);
+      });
+    });
+
+  predictions
+    .command('show')
+    .description('a prediction: request, response, latency, status, model, run, git sha and feedback')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      await withBackend(async ({ api }) => {
+        const p = await api.getPrediction(id);
+        if (opts.json) return printJson(p);
+        printLine(`prediction ${p.id}`);
+        printLine(`  time        ${new Date(p.time).toISOString()}`);
+        printLine(`  deployment  ${p.deploymentId ?? '- (unlinked)'}`);
+        printLine(`  model       ${p.modelName ?? '-'}${p.modelVersion === null ? '' : ` v${p.modelVersion}`}`);
+        printLine(`  run         ${p.runId ?? '-'}`);
+        printLine(`  git sha     ${p.gitSha ?? '-'}`);
+        printLine(`  request     ${p.method} ${p.path}  ${p.requestBody ?? '(not captured)'}`);
+        printLine(`  response    ${p.status} in ${p.latencyMs.toFixed(2)} ms  ${p.responseBody ?? '(not captured)'}${p.truncated ? '  [truncated]' : ''}`);
+        if (p.error) printLine(`  error       ${p.error}`);
+        for (const f of p.feedback) printLine(`  feedback    ${formatTime(f.time)}  ${JSON.stringify(f.label)}${f.source ? `  (${f.source})` : ''}`);
+        if (p.feedback.length === 0) printLine('  feedback    -');
+      });
+    });
+}
+
+export function registerFeedback(program: Command): void {
+  program
+    .command('feedback')
+    .description('record ground truth for logged predictions: a JSONL or CSV file with a prediction_id column and a label')
+    .argument('<file>', '.jsonl / .csv')
+    .option('--json', 'JSON output')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      if (!fs.existsSync(file)) throw invalidArgument(`no such file: ${file}`);
+      await withBackend(async ({ api }) => {
+        const result = await api.importFeedback(file);
+        if (opts.json) return printJson(result);
+        printLine(`${result.recorded} feedback rows recorded`);
+        if (result.unknown > 0) printLine(`${result.unknown} unknown prediction ids skipped (first: ${result.unknownIds.join(', ')})`);
+        if (result.invalid > 0) printLine(`${result.invalid} unreadable lines skipped`);
+      });
+    });
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ThreadlineError } from '../../errors.js';
+import { parseRunsUri } from '../../registry/artifact-digest.js';
+import type { ThreadlineApi } from '../../sdk/types.js';
+
+/** A model on local disk, ready to serve, with what its responses are stamped with. */
+export interface ServedModel {
+  name: string;
+  version: number | null;
+  dir: string;
+  runId: string | null;
+  gitSha: string | null;
+}
+
+const marker = '.threadline-digest';
+
+/**
+ * `name@alias`, `name/3` or a folder → the model's files in `$THREADLINE_HOME/models/<name>/<version>/`,
+ * copied from its run's artifacts under the version's source path, each checked against its
+ * digest. A folder already there with the same model digest is reused.
+ */
+export async function materializeModel(api: ThreadlineApi, ref: string, home: string): Promise<ServedModel> {
+  if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) {
+    return { name: path.basename(path.resolve(ref)), version: null, dir: path.resolve(ref), runId: process.env.THREADLINE_RUN_ID || null, gitSha: process.env.GIT_SHA || null };
+  }
+  const version = await api.resolveModel(ref);
+  const source = parseRunsUri(version.source);
+  if (!source || !version.runId) throw new ThreadlineError('FAILED_PRECONDITION', `${version.name}/${version.version} comes from '${version.source}', not from a run's artifacts: only those can be served`);
+  const run = await api.getRun(source.runId);
+  const dir = path.join(home, 'models', version.name, String(version.version));
+  const served = { name: version.name, version: version.version, dir, runId: run.info.runId, gitSha: run.code?.commitSha ?? run.tags.GIT_SHA ?? null };
+  if (version.artifactDigest && readMarker(dir) === version.artifactDigest) return served;
+
+  const folder = source.path.replace(/^\/+|\/+$/g, '');
+  const files = run.artifacts.filter((a) => a.path === folder || folder === '' || a.path.startsWith(`${folder}/`));
+  if (files.length === 0) throw new ThreadlineError('NOT_FOUND', `run ${run.info.runId} has no artifacts under '${folder}'`);
+  const staging = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  for (const file of files) {
+    const relative = file.path === folder ? path.basename(folder) : file.path.slice(folder === '' ? 0 : folder.length + 1);
+    const bytes = await api.readBlob(file.digest);
+    const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (actual !== file.digest) throw new ThreadlineError('INTERNAL', `artifact ${file.path} of run ${run.info.runId} is corrupt: expected ${file.digest}, read ${actual}`);
+    const target = path.join(staging, relative);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, bytes);
+  }
+  if (version.artifactDigest) fs.writeFileSync(path.join(staging, marker), version.artifactDigest);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  fs.renameSync(staging, dir);
+  return served;
+}
+
+function readMarker(dir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(dir, marker), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
