@@ -1,3 +1,4 @@
+import { radixSortFloat64 } from './radix-sort.js';
 import type { Numbers } from './types.js';
 
 /** A sorted Float64Array copy; NaN is refused because every test here needs a total order. */
@@ -6,7 +7,7 @@ export function sortedCopy(values: Numbers, what = 'values'): Float64Array {
   for (let i = 0; i < out.length; i++) {
     if (Number.isNaN(out[i]!)) throw new RangeError(`${what} contain NaN: drop missing values first`);
   }
-  return out.sort();
+  return radixSortFloat64(out);
 }
 
 export function gcd(a: number, b: number): number {
