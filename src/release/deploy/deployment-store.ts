@@ -49,6 +49,12 @@ export class DeploymentStore {
     return row && normalize(row);
   }
 
+  async getMany(ids: readonly string[]): Promise<DeploymentsTable[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('deployments').selectAll().where('id', 'in', ids).execute();
+    return rows.map(normalize);
+  }
+
   /** What ENV runs now: its newest deployment with status `deployed`. */
   async current(environment: string): Promise<DeploymentsTable | undefined> {
     const row = await this.db
