@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerCi } from './commands/ci.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerExperiments } from './commands/experiments.js';
 import { registerImage } from './commands/image.js';
 import { registerModels } from './commands/models.js';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerServer(program);
   registerTrace(program);
   registerReproduce(program);
+  registerDeploy(program);
+  registerCi(program);
   registerServe(program);
   registerProxy(program);
   registerPredictions(program);
