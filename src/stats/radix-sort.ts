@@ -12,7 +12,7 @@ const MIN_RADIX_N = 1 << 16;
 export function radixSortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < MIN_RADIX_N) return values.sort();
-  let words = new Uint32Array(values.buffer, values.byteOffset, n * 2); // [lo, hi] per value (little-endian)
+  let words: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2); // [lo, hi] per value (little-endian)
   const counts = new Uint32Array(4 * RADIX);
   for (let i = 0; i < n; i++) {
     let lo = words[2 * i]!;
@@ -28,7 +28,7 @@ export function radixSortFloat64(values: Float64Array): Float64Array {
     counts[2 * RADIX + (hi & 0xffff)]!++;
     counts[3 * RADIX + (hi >>> 16)]!++;
   }
-  let other = new Uint32Array(n * 2);
+  let other: Uint32Array = new Uint32Array(n * 2);
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * RADIX;
     let sum = 0;
