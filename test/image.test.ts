@@ -103,6 +103,14 @@ describe.each(dialects)('threadline image on %s', (dialect) => {
     expect(listed[0].pushed).toBe(true);
     expect((await cli('image', 'list')).stdout).toContain(image.reference);
 
+    // trace reads the image by reference or by tag, and walks to the model, run and commit.
+    const traced = await cli('trace', image.reference);
+    expect(traced.stdout.split('\n')[0]).toBe(`image      ${image.reference}  (tag ${tag})`);
+    expect(traced.stdout).toContain('model      reco v1  (alias champion)');
+    expect(traced.stdout).toContain(gitSha.slice(0, 7));
+    expect((await cli('trace', `${registry.host}/reco:${tag}`)).stdout).toBe(traced.stdout);
+    expect((await cli('trace', 'reco@champion', '--downstream')).stdout).toContain(`image      ${image.reference}`);
+
     // On top of a base image pulled from the registry (here: the image just pushed).
     const layered = JSON.parse((await cli('image', 'build', 'reco/1', '--repository', `${registry.host}/reco`, '--base', `${registry.host}/reco:${tag}`, '--tag', 'layered', '--push', '--insecure-registry', '--json')).stdout);
     const layeredInspect = skopeo('inspect', '--tls-verify=false', `docker://${registry.host}/reco:layered`);

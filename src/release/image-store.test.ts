@@ -46,11 +46,11 @@ describe.each(dialects)('image store on %s', (dialect) => {
     expect(await edgesFrom(store.db, { type: 'image', id: first.reference })).toEqual([{ from: { type: 'image', id: first.reference }, relation: 'packages', to: { type: 'model_version', id: 'reco/1' } }]);
   });
 
-  it('keeps one row for a rebuild of the same reference; pushed only turns on', async () => {
+  it('keeps one row, its first tag and creation time for a rebuild of the same reference; pushed only turns on', async () => {
     store = await freshStore(dialect);
     await saveImage(store.db, image({ pushed: true }));
-    const again = await saveImage(store.db, image({ pushed: false, createdAt: 5_000, layoutPath: '/tmp/other' }));
-    expect(again).toMatchObject({ pushed: true, createdAt: 1_000, layoutPath: '/tmp/other' });
+    const again = await saveImage(store.db, image({ pushed: false, createdAt: 5_000, layoutPath: '/tmp/other', tag: 'copy' }));
+    expect(again).toMatchObject({ pushed: true, createdAt: 1_000, layoutPath: '/tmp/other', tag: 'run-abc' });
     expect(await findImages(store.db)).toHaveLength(1);
   });
 });

@@ -22,7 +22,8 @@ export async function findImages(db: Kysely<Database>, filter: ImageFilter = {})
 
 /**
  * Records the image and its `packages` edge to the model version. The same reference recorded
- * again (a reproducible rebuild) keeps its row and creation time; `pushed` only ever turns on.
+ * again (a reproducible rebuild, maybe under another tag) keeps its row, first tag and creation
+ * time, so `run-<id>` keeps naming it; the layout is the latest; `pushed` only ever turns on.
  */
 export async function saveImage(db: Kysely<Database>, image: ImageRecord): Promise<ImageRecord> {
   const idb = imagesDb(db);
@@ -30,7 +31,7 @@ export async function saveImage(db: Kysely<Database>, image: ImageRecord): Promi
   if (existing) {
     await idb
       .updateTable('images')
-      .set({ tag: image.tag ?? existing.tag, layout_path: image.layoutPath ?? existing.layoutPath, pushed: existing.pushed || image.pushed ? 1 : 0 })
+      .set({ tag: existing.tag ?? image.tag, layout_path: image.layoutPath ?? existing.layoutPath, pushed: existing.pushed || image.pushed ? 1 : 0 })
       .where('reference', '=', image.reference)
       .execute();
   } else {
