@@ -7,6 +7,7 @@ import { formatTime, printJson, printLine, printTable, progress } from '../outpu
 
 interface TargetFlags {
   dryRun?: boolean;
+  port?: string;
   kubeconfig?: string;
   namespace?: string;
   command?: string;
@@ -21,7 +22,7 @@ export function registerDeploy(program: Command): void {
       .description('deploy a model version (its newest image, if built) or an image; records and prints ENV#N')
       .argument('<ref>', 'MODEL@ALIAS, MODEL/VERSION or an image REPO@sha256:…')
       .requiredOption('--env <env>', 'environment, e.g. prod')
-      .requiredOption('--target <target>', 'kubernetes | command | local')
+      .requiredOption('--target <target>', 'local | kubernetes | command')
       .option('--reason <reason>', 'deploy | rollback (a manual roll back)', 'deploy'),
   ).action(async (ref: string, opts: TargetFlags & { env: string; target: string; reason: string }) => {
     if (opts.reason !== 'deploy' && opts.reason !== 'rollback') throw new ThreadlineError('INVALID_ARGUMENT', `--reason is deploy or rollback, not '${opts.reason}'`);
@@ -57,6 +58,16 @@ export function registerDeploy(program: Command): void {
       ]);
     });
   deployments
+    .command('stop')
+    .description('stop the local server of ENV\'s current deployment (marked stopped)')
+    .argument('<env>')
+    .option('--json', 'JSON output')
+    .action(async (env: string, opts: { json?: boolean }) => {
+      const deployment = await withService((service) => service.stop(env));
+      if (opts.json) return printJson(deployment);
+      printLine(deployment.id);
+    });
+  deployments
     .command('show')
     .description('one deployment: ENV (its current one) or ENV#N')
     .argument('<id>', 'ENV or ENV#N')
@@ -74,11 +85,15 @@ function withTargetFlags(command: Command): Command {
     .option('--kubeconfig <file>', 'kubernetes: the cluster to apply to (default $KUBECONFIG)')
     .option('--namespace <ns>', 'kubernetes: namespace of the rendered objects')
     .option('--command <script>', 'command: the deploy script, run through the shell with THREADLINE_* variables')
+    .option('--port <port>', 'local: the port threadline serve listens on (default: a free one)')
     .option('--json', 'JSON output');
 }
 
 function targetOptions(opts: TargetFlags) {
-  return { dryRun: opts.dryRun, kubeconfig: opts.kubeconfig, namespace: opts.namespace, command: opts.command };
+  const port = opts.port === undefined ? undefined : Number(opts.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new ThreadlineError('INVALID_ARGUMENT', `invalid --port '${opts.port}'`);
+  const timeout = Number(process.env.THREADLINE_DEPLOY_HEALTH_TIMEOUT_MS);
+  return { dryRun: opts.dryRun, kubeconfig: opts.kubeconfig, namespace: opts.namespace, command: opts.command, port, healthTimeoutMs: timeout > 0 ? timeout : undefined };
 }
 
 /** Deployments live in the store: embedded, or PostgreSQL through THREADLINE_DB_URL. */
@@ -113,6 +128,7 @@ function printDeployment(d: Deployment): void {
   printLine(`replaced   ${d.replacedId ?? '-'}`);
   printLine(`reason     ${d.reason}`);
   if (d.details.manifestsPath) printLine(`manifests  ${d.details.manifestsPath}`);
+  if (d.details.url) printLine(`url        ${String(d.details.url)}  (pid ${String(d.details.pid)}, log ${String(d.details.logPath)})`);
   if (d.details.command) printLine(`command    ${d.details.command}`);
   if (d.details.error) printLine(`error      ${d.details.error}`);
 }

@@ -170,13 +170,15 @@ describe.each(dialects)('deployments on %s', (dialect) => {
     await expect(service.deploy('reco/1', { environment: 'prod', target: 'kubernetes' , env: {} })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('--kubeconfig') });
   });
 
-  it('refuses the local target (not available yet), unknown targets and bad environment names', async () => {
+  it('refuses unknown targets, bad environment names, unknown images, and stopping what it did not start', async () => {
     await version('aaa111');
-    await expect(service.deploy('reco/1', { environment: 'prod', target: 'local' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('not available yet') });
+    await service.deploy('reco/1', { environment: 'other', target: 'command', command: 'true' });
+    await expect(service.stop('other')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('command target') });
+    await expect(service.stop('nowhere')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(service.deploy('reco/1', { environment: 'prod', target: 'ssh' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(service.deploy('reco/1', { environment: '../x', target: 'command', command: 'true' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(service.deploy(`registry.local/reco@${digestOf('e')}`, { environment: 'prod', target: 'command', command: 'true' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await service.list()).toEqual([]);
+    expect((await service.list()).map((d) => d.id)).toEqual(['other#1']);
   });
 });
 

@@ -7,6 +7,8 @@ import type { Edge } from '../../lineage/types.js';
 import { deployCommand } from './command-target.js';
 import { DeploymentStore } from './deployment-store.js';
 import { deployKubernetes } from './kubernetes-target.js';
+import { stopServer } from './local-process.js';
+import { deployLocal } from './local-target.js';
 import { resolveRun, resolveSubject } from './resolve-subject.js';
 import type { TargetOptions, TargetOutcome, TargetRequest } from './target.js';
 import { deploymentTargets, type Deployment, type DeploymentReason, type DeploymentTarget, type DeploySubject, type DeploymentsTable } from './types.js';
@@ -69,6 +71,18 @@ export class DeployService {
     return this.record(subject, current.target as DeploymentTarget, { ...inherited, ...options, environment, reason: 'rollback' });
   }
 
+  /** Stops what ENV runs now (a local server): it is marked `stopped`, and ENV runs nothing. */
+  async stop(environment: string): Promise<Deployment> {
+    const current = await this.deployments.current(parseEnvironment(environment));
+    if (!current) throw notFound(`${environment} has no current deployment`);
+    if (current.target !== 'local') {
+      throw invalidArgument(`${current.id} runs on the ${current.target} target: stop it there (threadline only stops the local servers it started)`);
+    }
+    await stopLocal(current);
+    await this.deployments.setStatus(current.id, 'stopped');
+    return this.show(current.id);
+  }
+
   /** History, newest first; `current` marks what each environment runs now. */
   async list(environment?: string): Promise<Deployment[]> {
     const rows = await this.deployments.list(environment);
@@ -92,9 +106,6 @@ export class DeployService {
   }
 
   private async record(subject: DeploySubject, target: DeploymentTarget, request: TargetOptions & { environment: string; reason: DeploymentReason; actor?: string }): Promise<DeployResult> {
-    if (target === 'local') {
-      throw invalidArgument("the local target is not available yet (it needs 'threadline serve'): use --target kubernetes or --target command");
-    }
     const environment = request.environment;
     const current = await this.deployments.current(environment);
     const row = await this.deployments.insertNext({
@@ -123,13 +134,15 @@ export class DeployService {
     };
     let outcome: TargetOutcome;
     try {
-      outcome = target === 'kubernetes' ? await deployKubernetes(targetRequest) : await deployCommand(targetRequest);
+      outcome = await targets[target](targetRequest);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       outcome = { ok: false, details: { error: message.split('\n')[0] } };
       await this.finish(row, subject, outcome);
       throw error instanceof ThreadlineError ? error : new ThreadlineError('INTERNAL', `${row.id} failed: ${message}`);
     }
+    // The new server is healthy: the one it replaces stops (after, so the environment never has none).
+    if (outcome.ok && current?.target === 'local') await stopLocal(current);
     const deployment = await this.finish(row, subject, outcome);
     return { deployment, exitCode: outcome.ok ? 0 : (outcome.exitCode ?? 1) };
   }
@@ -156,6 +169,17 @@ export class DeployService {
     const history = await this.deployments.list(current.environment);
     return history.find((d) => d.sequence < current.sequence && d.status !== 'failed');
   }
+}
+
+const targets: Record<DeploymentTarget, (request: TargetRequest) => Promise<TargetOutcome>> = {
+  local: deployLocal,
+  kubernetes: deployKubernetes,
+  command: deployCommand,
+};
+
+async function stopLocal(deployment: DeploymentsTable): Promise<void> {
+  const pid = (JSON.parse(deployment.details) as { pid?: unknown }).pid;
+  if (typeof pid === 'number') await stopServer(pid, deployment.id);
 }
 
 function subjectOf(row: DeploymentsTable): DeploySubject {

@@ -68,6 +68,10 @@ export class DeploymentStore {
     return row && normalize(row);
   }
 
+  async setStatus(id: string, status: DeploymentsTable['status']): Promise<void> {
+    await this.db.updateTable('deployments').set({ status }).where('id', '=', id).execute();
+  }
+
   /** Ends a deployment: its status, details and the one it replaced (marked `replaced`) in one transaction. */
   async finish(id: string, changes: Pick<DeploymentsTable, 'status' | 'details' | 'replaced_id'>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {

@@ -18,6 +18,10 @@ export interface TargetOptions {
   namespace?: string;
   command?: string;
   env?: NodeJS.ProcessEnv;
+  /** local: the port to serve on (default: a free one). */
+  port?: number;
+  /** local: how long the server may take to answer GET /health with 200. */
+  healthTimeoutMs?: number;
 }
 
 export interface TargetOutcome {
