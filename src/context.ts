@@ -2,6 +2,7 @@ import { openArtifactStore } from './artifacts/open.js';
 import type { ArtifactStore } from './artifacts/types.js';
 import type { ThreadlineConfig } from './config.js';
 import { ModelService } from './registry/model-service.js';
+import { registerDeploymentLineage } from './release/deploy/lineage.js';
 import { registerImageLineage } from './release/image/lineage.js';
 import { openStore, type Store } from './store/database.js';
 import { ExperimentService } from './tracking/experiment-service.js';
@@ -19,6 +20,7 @@ export interface Threadline {
 
 export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
   registerImageLineage();
+  registerDeploymentLineage();
   const store = await openStore(config.databaseUrl);
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
