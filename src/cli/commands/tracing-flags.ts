@@ -47,7 +47,6 @@ export function parseTracingFlags(flags: TracingFlags): { port: number; host: st
 
 /** Prints the URL on stdout, and on SIGTERM/SIGINT stops accepting, flushes the log and exits 0. */
 export function runUntilSignal(url: string, tracing: Tracing, store: Store, cleanup: () => Promise<void> = async () => undefined): void {
-  process.stdout.write(url + '\n');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -61,4 +60,6 @@ export function runUntilSignal(url: string, tracing: Tracing, store: Store, clea
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  // Only now: a supervisor may signal as soon as it reads the URL.
+  process.stdout.write(url + '\n');
 }

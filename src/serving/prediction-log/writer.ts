@@ -37,7 +37,9 @@ export class PredictionLog {
   private readonly batchSize: number;
   private readonly slowMs: number;
   private readonly retryMs: number;
+  private readonly journalAfterMs: number;
   private readonly timer: NodeJS.Timeout;
+  private recovering: Promise<void> | undefined;
   private degradedSince: number | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
@@ -48,18 +50,24 @@ export class PredictionLog {
   ) {
     this.capacity = options.capacity ?? 100_000;
     this.batchSize = options.batchSize ?? 2_000;
-    this.slowMs = options.slowMs ?? 250;
+    this.slowMs = options.slowMs ?? 500;
     this.retryMs = options.retryMs ?? 1_000;
     this.journal = new Journal(options.journalDir, options.fsyncIntervalMs ?? 100);
+    this.journalAfterMs = Math.min(options.fsyncIntervalMs ?? 100, this.slowMs);
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 50);
     this.timer.unref();
   }
 
-  /** Replays journals left by earlier processes (call once at start). */
+  /** Replays journals left by earlier processes (call once at start); a store that is down is retried later. */
   async start(): Promise<void> {
-    await this.replay();
+    try {
+      await this.replay();
+    } catch {
+      this.markDegraded();
+    }
   }
 
+  /** True while predictions go to the journal because the store failed; a recovery attempt follows every `retryMs`. */
   get degraded(): boolean {
     return this.degradedSince !== undefined;
   }
@@ -84,44 +92,70 @@ export class PredictionLog {
   /** Graceful shutdown: everything queued reaches the store or the fsynced journal. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    await this.recovering;
     await this.flush();
     this.closed = true;
-    if (!this.degraded) await this.replay();
+    // One last try at the store; what it does not take stays journaled for the next start.
+    await this.recover();
     this.journal.close();
   }
 
   private async drain(): Promise<void> {
-    if (this.degradedSince !== undefined && Date.now() - this.degradedSince >= this.retryMs) await this.recover();
+    // Recovery runs beside the flushes, which keep journaling meanwhile.
+    if (this.degradedSince !== undefined && !this.recovering && Date.now() - this.degradedSince >= this.retryMs) {
+      this.recovering = this.recover().finally(() => (this.recovering = undefined));
+    }
     while (this.queue.length > 0) {
       const batch = this.queue.length <= this.batchSize ? this.queue : this.queue.slice(0, this.batchSize);
       this.queue = this.queue.length <= this.batchSize ? [] : this.queue.slice(this.batchSize);
-      if (this.degradedSince === undefined && (await this.tryInsert(batch))) {
-        this.metrics.written += batch.length;
-      } else {
+      if (this.degradedSince !== undefined) {
         this.journal.append(batch);
         this.metrics.journaled += batch.length;
+      } else if (await this.tryInsert(batch)) {
+        this.metrics.written += batch.length;
       }
     }
   }
 
-  /** True when the batch is in the store within `slowMs`; otherwise the writer turns degraded. */
+  /**
+   * True when the batch is in the store within `slowMs`; otherwise the writer turns degraded.
+   * A batch still in flight after `journalAfterMs` is journaled as well, so that a crash while
+   * the store stalls loses no more than that (replay ignores the ids that did land).
+   */
   private async tryInsert(batch: readonly Prediction[]): Promise<boolean> {
-    const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
+    let journaled = false;
+    const early = setTimeout(() => {
+      journaled = true;
+      this.journal.append(batch);
+      this.metrics.journaled += batch.length;
+    }, this.journalAfterMs);
     try {
-      const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), this.slowMs)));
-      const outcome = await Promise.race([this.store.insertBatch(batch).then(() => 'ok' as const), slow]);
-      // On SQLite the insert is synchronous: a slow one finished, but it still means trouble.
-      if (outcome === 'ok' && performance.now() - started <= this.slowMs) return true;
-      this.markDegraded();
-      // A slow insert that did finish is in the store; journaling it too is harmless (replay ignores ids).
-      return false;
+      await this.insertInTime(batch);
+      return true;
     } catch {
       this.markDegraded();
+      if (!journaled) {
+        this.journal.append(batch);
+        this.metrics.journaled += batch.length;
+      }
       return false;
+    } finally {
+      clearTimeout(early);
+    }
+  }
+
+  /** The insert, failing when it takes longer than `slowMs` (a locked table, a stalled server). */
+  private async insertInTime(batch: readonly Prediction[]): Promise<void> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`insert took over ${this.slowMs} ms`)), this.slowMs)));
+    try {
+      await Promise.race([this.store.insertBatch(batch), slow]);
     } finally {
       clearTimeout(timer);
     }
+    // On SQLite the insert is synchronous, so the timer cannot fire: measure instead.
+    if (performance.now() - started > this.slowMs) throw new Error(`insert took over ${this.slowMs} ms`);
   }
 
   private markDegraded(): void {
@@ -129,12 +163,18 @@ export class PredictionLog {
     this.degradedSince = Date.now();
   }
 
-  /** Tries the store again by replaying the journal; back to normal when that works. */
+  /**
+   * Tries the store again by replaying the journal, over and over until no file is left; the
+   * last check and the switch back to the store happen in one tick, so no journaled line is missed.
+   */
   private async recover(): Promise<void> {
-    this.journal.rotate();
-    this.degradedSince = undefined;
     try {
-      await this.replay();
+      for (;;) {
+        this.journal.rotate();
+        if (this.journal.replayable().length === 0) break;
+        await this.replay();
+      }
+      this.degradedSince = undefined;
     } catch {
       this.markDegraded();
     }
@@ -148,7 +188,7 @@ export class PredictionLog {
       } catch {
         continue; // replayed and removed by another process meanwhile
       }
-      for (let i = 0; i < records.length; i += this.batchSize) await this.store.insertBatch(records.slice(i, i + this.batchSize));
+      for (let i = 0; i < records.length; i += this.batchSize) await this.insertInTime(records.slice(i, i + this.batchSize));
       this.metrics.replayed += records.length;
       fs.rmSync(file, { force: true });
     }

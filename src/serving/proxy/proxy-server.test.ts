@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../testing.js';
 import type { Prediction } from '../types.js';
 import { TracingProxy, type TracingProxyOptions } from './proxy-server.js';
 
@@ -157,11 +158,3 @@ describe('tracing proxy', () => {
     expect(logged.every((p) => p.requestBody === null && p.responseBody === null)).toBe(true);
   });
 });
-
-export async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
