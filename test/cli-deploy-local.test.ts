@@ -51,7 +51,7 @@ describe.each(dialects)('threadline deploy --target local on %s', (dialect) => {
       pids.push(two.details.pid);
       expect(alive(one.details.pid)).toBe(false);
       expect((await show('dev#1')).status).toBe('replaced');
-      expect((await (await fetch(`${two.details.url}/health`)).json()).deployment).toBe('dev#2');
+      expect(((await (await fetch(`${two.details.url}/health`)).json()) as { deployment: string }).deployment).toBe('dev#2');
 
       const back = await cli(['rollback', '--env', 'dev']);
       expect([back.code, back.stdout], back.stderr).toEqual([0, 'dev#3\n']);

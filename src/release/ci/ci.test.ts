@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { repoRoot } from '../../../test/cli.js';
+import { repoRoot, runCli } from '../../../test/cli.js';
 import { defaultCiOptions } from './options.js';
 import { ciFiles, writeCi } from './write-ci.js';
 
@@ -54,6 +54,7 @@ describe('GitHub Actions workflows', () => {
       `RUN_ID=$(threadline run --experiment recommender --output model -- python train.py --data "orders 2026.csv")`,
       'threadline models register amazon-recommender --run "$RUN_ID" --artifact model',
       'threadline models alias amazon-recommender champion',
+      'docker login ghcr.io -u "$REGISTRY_USER" --password-stdin',
       'threadline image build amazon-recommender@champion --repository ghcr.io/acme/amazon-recommender --push',
       'threadline deploy amazon-recommender@champion --env prod --target kubernetes',
     ].map((needle) => run.indexOf(needle));
@@ -92,6 +93,21 @@ describe('GitLab CI pipeline', () => {
     // Every key is a keyword or a job: jobs are objects with a stage in `stages`.
     const keywords = new Set(['stages', 'variables', 'default']);
     for (const [key, value] of Object.entries(pipeline)) if (!keywords.has(key)) expect(pipeline.stages).toContain((value as { stage: string }).stage);
+  });
+});
+
+describe('threadline ci', () => {
+  it('writes the GitHub workflows and the GitLab pipeline into --dir and prints their paths', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-ci-cli-'));
+    const github = await runCli(['ci', 'github', '--dir', dir, '--model', 'reco', '--registry', 'ghcr.io/acme', '--experiment', 'exp'], { cwd: dir });
+    expect(github.code, github.stderr).toBe(0);
+    expect(github.stdout.trim().split('\n').map((f) => path.relative(dir, f))).toEqual(['.github/workflows/threadline-train-deploy.yml', '.github/workflows/threadline-rollback.yml']);
+    const workflow = YAML.parse(fs.readFileSync(path.join(dir, '.github/workflows/threadline-train-deploy.yml'), 'utf8'));
+    expect(githubValidator()(workflow)).toBe(true);
+    expect(scripts(workflow)).toContain('threadline image build reco@champion --repository ghcr.io/acme/reco --push');
+    const gitlab = await runCli(['ci', 'gitlab', '--dir', dir], { cwd: dir });
+    expect([gitlab.code, gitlab.stdout]).toEqual([0, `${path.join(dir, '.gitlab-ci.yml')}\n`]);
+    expect((await runCli(['ci', 'jenkins', '--dir', dir], { cwd: dir })).code).toBe(2);
   });
 });
 

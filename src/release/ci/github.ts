@@ -42,6 +42,12 @@ export function githubTrainDeploy(o: CiOptions): string {
             name: 'Register the model',
             run: `VERSION=$(threadline models register ${model} --run "$RUN_ID" --artifact ${q(o.artifact)} --tag GIT_SHA="$GIT_SHA")\nthreadline models alias ${model} champion "\${VERSION##*/}"`,
           },
+          {
+            name: 'Registry login',
+            env: { REGISTRY_USER: '${{ secrets.REGISTRY_USER }}', REGISTRY_PASSWORD: '${{ secrets.REGISTRY_PASSWORD }}' },
+            // `image build --push` reads the credentials docker login stores (never the store).
+            run: `printf '%s' "$REGISTRY_PASSWORD" | docker login ${q(o.registry.split('/')[0]!)} -u "$REGISTRY_USER" --password-stdin`,
+          },
           { name: 'Build and push the image', run: `threadline image build ${model}@champion --repository ${q(`${o.registry}/${o.model}`)} --push` },
           { name: 'Deploy', run: `threadline deploy ${model}@champion --env ${q(o.environment)} --target kubernetes` },
         ],
