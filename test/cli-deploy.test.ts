@@ -151,19 +151,19 @@ describe.each(dialects)('threadline deploy, rollback and deployments on %s', (di
     const kubeconfig = path.join(repo, 'kubeconfig');
     fs.writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
     const applied = await cli(['deploy', 'reco/1', '--env', 'k8s', '--target', 'kubernetes', '--kubeconfig', kubeconfig]);
-    expect([applied.code, applied.stdout], applied.stderr).toEqual([0, 'k8s#3\n']);
-    expect(fs.readFileSync(argsFile, 'utf8').trim().split('\n')).toEqual(['apply', '-f', path.join(home, 'deployments', 'k8s', '3', 'manifests.yaml'), '--kubeconfig', kubeconfig]);
+    expect([applied.code, applied.stdout], applied.stderr).toEqual([0, 'k8s#2\n']);
+    expect(fs.readFileSync(argsFile, 'utf8').trim().split('\n')).toEqual(['apply', '-f', path.join(home, 'deployments', 'k8s', '2', 'manifests.yaml'), '--kubeconfig', kubeconfig]);
 
     // KUBECONFIG from the environment works too; a kubectl failure is recorded with its first line.
     const broken = await cli(['deploy', 'reco/1', '--env', 'k8s', '--target', 'kubernetes'], { KUBECONFIG: kubeconfig, FAKE_KUBECTL_FAIL: '1' });
-    expect([broken.code, broken.stdout]).toEqual([1, 'k8s#4\n']);
-    const shown = JSON.parse((await cli(['deployments', 'show', 'k8s#4', '--json'])).stdout);
+    expect([broken.code, broken.stdout]).toEqual([1, 'k8s#3\n']);
+    const shown = JSON.parse((await cli(['deployments', 'show', 'k8s#3', '--json'])).stdout);
     expect(shown).toMatchObject({ status: 'failed', current: false, details: { exitCode: 1, error: 'error: unable to recognize "manifests.yaml": no matches for kind "Deployment"' } });
-    expect(JSON.parse((await cli(['deployments', 'show', 'k8s', '--json'])).stdout).id).toBe('k8s#3');
+    expect(JSON.parse((await cli(['deployments', 'show', 'k8s', '--json'])).stdout).id).toBe('k8s#2');
 
     // A rollback re-applies to the same target, by the previous deployment's image.
     const back = await cli(['rollback', '--env', 'k8s', '--kubeconfig', kubeconfig, '--json']);
     expect(back.code, back.stderr).toBe(0);
-    expect(JSON.parse(back.stdout)).toMatchObject({ id: 'k8s#5', target: 'kubernetes', reason: 'rollback', replacedId: 'k8s#3', imageReference: image('a') });
+    expect(JSON.parse(back.stdout)).toMatchObject({ id: 'k8s#4', target: 'kubernetes', reason: 'rollback', replacedId: 'k8s#2', imageReference: image('a') });
   });
 });

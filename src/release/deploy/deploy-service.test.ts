@@ -148,7 +148,8 @@ describe.each(dialects)('deployments on %s', (dialect) => {
     expect(failed.deployment).toMatchObject({ id: 'prod#2', status: 'failed', replacedId: null, current: false, details: { exitCode: 7, error: 'deploy command exited with 7' } });
     expect((await service.show('prod')).id).toBe('prod#1');
     await expect(service.deploy('reco/1', { environment: 'prod', target: 'command' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect((await service.show('prod#3')).status).toBe('failed');
+    // A refusal before the target runs records nothing.
+    expect((await service.list('prod')).map((d) => d.id)).toEqual(['prod#2', 'prod#1']);
   });
 
   it('kubernetes target: --dry-run writes the manifests under the home; without an image it refuses', async () => {
@@ -167,7 +168,8 @@ describe.each(dialects)('deployments on %s', (dialect) => {
 
     await version('ddd444');
     await expect(service.deploy('reco/2', { environment: 'prod', target: 'kubernetes', dryRun: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(service.deploy('reco/1', { environment: 'prod', target: 'kubernetes' , env: {} })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('--kubeconfig') });
+    await expect(service.deploy('reco/1', { environment: 'prod', target: 'kubernetes', env: {} })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('--kubeconfig') });
+    expect((await service.list('prod')).length).toBe(3);
   });
 
   it('refuses unknown targets, bad environment names, unknown images, and stopping what it did not start', async () => {

@@ -107,6 +107,8 @@ export class DeployService {
 
   private async record(subject: DeploySubject, target: DeploymentTarget, request: TargetOptions & { environment: string; reason: DeploymentReason; actor?: string }): Promise<DeployResult> {
     const environment = request.environment;
+    // Refusals that need no target record nothing; what the target itself does wrong is recorded `failed`.
+    checkTarget(target, subject, request);
     const current = await this.deployments.current(environment);
     const row = await this.deployments.insertNext({
       environment,
@@ -176,6 +178,17 @@ const targets: Record<DeploymentTarget, (request: TargetRequest) => Promise<Targ
   kubernetes: deployKubernetes,
   command: deployCommand,
 };
+
+function checkTarget(target: DeploymentTarget, subject: DeploySubject, options: TargetOptions): void {
+  if (target === 'command' && !options.command) throw invalidArgument('the command target needs --command "…" (run through the shell)');
+  if (target !== 'kubernetes') return;
+  if (!subject.imageReference) {
+    throw invalidArgument(`${subject.modelName}/${subject.modelVersion} has no image: build one with 'threadline image build' first (the kubernetes target runs images)`);
+  }
+  if (!options.dryRun && !options.kubeconfig && !(options.env ?? process.env).KUBECONFIG) {
+    throw invalidArgument('no cluster to apply to: give --kubeconfig FILE or set KUBECONFIG (or use --dry-run to only write the manifests)');
+  }
+}
 
 async function stopLocal(deployment: DeploymentsTable): Promise<void> {
   const pid = (JSON.parse(deployment.details) as { pid?: unknown }).pid;
