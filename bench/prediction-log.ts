@@ -31,10 +31,11 @@ async function throughLog(): Promise<{ rate: number; metrics: object }> {
   const predictions = new PredictionStore(store);
   const log = new PredictionLog(predictions, { journalDir: path.join(dir, 'journal') });
   await log.start();
+  const rows = Array.from({ length: total }, make);
   const t0 = performance.now();
   // Producers log in bursts and yield, as request handlers do; the flusher runs on its timer.
   for (let i = 0; i < total; i += 1000) {
-    for (let j = 0; j < 1000; j++) log.log(make());
+    for (let j = i; j < i + 1000 && j < total; j++) log.log(rows[j]!);
     await new Promise((r) => setImmediate(r));
   }
   while (log.metrics.written + log.metrics.journaled < total) await new Promise((r) => setTimeout(r, 5));

@@ -33,6 +33,8 @@ export type ServingTables = {
 };
 
 const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'] as const;
+// Rows per multi-row SQLite statement (15 parameters each, well under SQLite's 32,766).
+const sqliteRows = 100;
 // PostgreSQL takes at most 65,535 parameters per statement.
 const pgChunk = 2000;
 
@@ -61,15 +63,22 @@ export class PredictionStore {
     });
   }
 
-  /** The raw prepared statement: an order of magnitude faster than building SQL per row. */
+  /** Raw prepared statements of 100 rows and of 1: several times faster than building SQL per batch. */
   private insertSqlite(records: readonly Prediction[]): void {
     if (!this.sqliteInsert) {
       const raw = this.store.sqlite!;
-      const statement = raw.prepare(`INSERT OR IGNORE INTO predictions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const row = `(${columns.map(() => '?').join(', ')})`;
+      const sql = (n: number) => `INSERT OR IGNORE INTO predictions (${columns.join(', ')}) VALUES ${Array(n).fill(row).join(', ')}`;
+      const many = raw.prepare(sql(sqliteRows));
+      const one = raw.prepare(sql(1));
       this.sqliteInsert = raw.transaction((rows: readonly Prediction[]) => {
-        for (const p of rows) {
-          statement.run(p.id, p.deploymentId, p.time, p.method, p.path, p.status, p.latencyMs, p.requestBody, p.responseBody, p.truncated ? 1 : 0, p.modelName, p.modelVersion, p.runId, p.gitSha, p.error);
+        let i = 0;
+        for (; i + sqliteRows <= rows.length; i += sqliteRows) {
+          const params: unknown[] = [];
+          for (let j = i; j < i + sqliteRows; j++) params.push(...values(rows[j]!));
+          many.run(params);
         }
+        for (; i < rows.length; i++) one.run(values(rows[i]!));
       });
     }
     // The store waits up to 10 s on locks; a log insert must fail fast instead (it runs on the event loop).
@@ -120,6 +129,10 @@ export class PredictionStore {
     const rows = await this.db.selectFrom('prediction_feedback').selectAll().where('prediction_id', '=', id).orderBy('time').execute();
     return rows.map((r) => ({ predictionId: r.prediction_id, label: JSON.parse(r.label) as unknown, time: Number(r.time), source: r.source }));
   }
+}
+
+function values(p: Prediction): unknown[] {
+  return [p.id, p.deploymentId, p.time, p.method, p.path, p.status, p.latencyMs, p.requestBody, p.responseBody, p.truncated ? 1 : 0, p.modelName, p.modelVersion, p.runId, p.gitSha, p.error];
 }
 
 function toRow(p: Prediction): PredictionsTable {

@@ -106,14 +106,19 @@ export class PredictionLog {
       this.recovering = this.recover().finally(() => (this.recovering = undefined));
     }
     while (this.queue.length > 0) {
-      const batch = this.queue.length <= this.batchSize ? this.queue : this.queue.slice(0, this.batchSize);
-      this.queue = this.queue.length <= this.batchSize ? [] : this.queue.slice(this.batchSize);
-      if (this.degradedSince !== undefined) {
-        this.journal.append(batch);
-        this.metrics.journaled += batch.length;
-      } else if (await this.tryInsert(batch)) {
-        this.metrics.written += batch.length;
-      }
+      // Take the whole queue at once (no per-batch copying of what is left); new arrivals start a new one.
+      const pending = this.queue;
+      this.queue = [];
+      for (let i = 0; i < pending.length; i += this.batchSize) await this.write(pending.length <= this.batchSize ? pending : pending.slice(i, i + this.batchSize));
+    }
+  }
+
+  private async write(batch: Prediction[]): Promise<void> {
+    if (this.degradedSince !== undefined) {
+      this.journal.append(batch);
+      this.metrics.journaled += batch.length;
+    } else if (await this.tryInsert(batch)) {
+      this.metrics.written += batch.length;
     }
   }
 
