@@ -1,0 +1,90 @@
+/**
+ * One column's drift with a named or automatically chosen test (see choose.ts), scored and
+ * judged against its threshold. Numeric columns with at most 20 distinct reference values are
+ * binned by value for PSI and Jensen–Shannon, as Evidently's `get_binned_data` does; otherwise by
+ * shared 'sturges' bins (Jensen–Shannon) or reference quantiles (PSI).
+ */
+import { chiSquareCounts, countCategories } from './chi-square.js';
+import { chooseDriftTest, choice, isDrifted } from './choose.js';
+import { jensenShannonCategorical, jensenShannonNumeric } from './jensen-shannon.js';
+import { ks2samp } from './ks.js';
+import { psiCategorical, psiNumeric } from './psi.js';
+import { sortedCopy } from './sorted.js';
+import type { ColumnDrift, ColumnKind, DriftTestName, Numbers } from './types.js';
+import { wassersteinSorted } from './wasserstein.js';
+import { zTestProportions } from './z-test.js';
+
+export interface DriftOptions {
+  test?: DriftTestName | 'auto';
+  threshold?: number;
+}
+
+function distinctSorted(xs: Float64Array): number {
+  let k = 0;
+  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[i - 1]) k++;
+  return k;
+}
+
+function std0(xs: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < xs.length; i++) mean += xs[i]!;
+  mean /= xs.length;
+  let ss = 0;
+  for (let i = 0; i < xs.length; i++) ss += (xs[i]! - mean) ** 2;
+  return Math.sqrt(ss / xs.length);
+}
+
+/** z-test on categorical counts: the first category in sorted order counts as 0, the rest as 1 (Evidently). */
+function zOnCounts(ref: Map<string, number>, cur: Map<string, number>): number {
+  const keys = [...new Set([...ref.keys(), ...cur.keys()])].sort();
+  const total = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + v, 0);
+  const first = keys[0]!;
+  const nr = total(ref);
+  const nc = total(cur);
+  return zTestProportions(nr - (ref.get(first) ?? 0), nr, nc - (cur.get(first) ?? 0), nc).pvalue;
+}
+
+function categoricalScore(test: DriftTestName, ref: Map<string, number>, cur: Map<string, number>): number {
+  switch (test) {
+    case 'chisquare': return chiSquareCounts(ref, cur).pvalue;
+    case 'z': return zOnCounts(ref, cur);
+    case 'jensenshannon': return jensenShannonCategorical(ref, cur);
+    case 'psi': return psiCategorical(ref, cur);
+    default: throw new RangeError(`test ${test} does not apply to categorical columns`);
+  }
+}
+
+const asLabels = (xs: Float64Array) => countCategories(Array.from(xs, String));
+
+export function numericDrift(column: string, reference: Numbers, current: Numbers, options: DriftOptions = {}): ColumnDrift {
+  const ref = sortedCopy(reference, `${column} reference`);
+  const cur = sortedCopy(current, `${column} current`);
+  const unique = new Set([...distinctValues(ref), ...distinctValues(cur)]).size;
+  const chosen = !options.test || options.test === 'auto' ? chooseDriftTest('numeric', ref.length, unique) : choice(options.test);
+  const threshold = options.threshold ?? chosen.threshold;
+  const byValue = distinctSorted(ref) <= 20;
+  let score: number;
+  switch (chosen.test) {
+    case 'ks': score = ks2samp(ref, cur, { presorted: true }).pvalue; break;
+    case 'wasserstein': score = wassersteinSorted(ref, cur) / Math.max(std0(ref), 0.001); break;
+    case 'jensenshannon': score = byValue ? jensenShannonCategorical(asLabels(ref), asLabels(cur)) : jensenShannonNumeric(ref, cur); break;
+    case 'psi': score = byValue ? psiCategorical(asLabels(ref), asLabels(cur)) : psiNumeric(ref, cur); break;
+    default: score = categoricalScore(chosen.test, asLabels(ref), asLabels(cur));
+  }
+  return { column, test: chosen.test, score, threshold, drifted: isDrifted(chosen.test, score, threshold) };
+}
+
+function distinctValues(sorted: Float64Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
+  return out;
+}
+
+export function categoricalDrift(column: string, kind: Exclude<ColumnKind, 'numeric'>, reference: Map<string, number>, current: Map<string, number>, options: DriftOptions = {}): ColumnDrift {
+  const rows = [...reference.values()].reduce((s, v) => s + v, 0);
+  const unique = new Set([...reference.keys(), ...current.keys()]).size;
+  const chosen = !options.test || options.test === 'auto' ? chooseDriftTest(kind, rows, unique) : choice(options.test);
+  const threshold = options.threshold ?? chosen.threshold;
+  const score = categoricalScore(chosen.test, reference, current);
+  return { column, test: chosen.test, score, threshold, drifted: isDrifted(chosen.test, score, threshold) };
+}
