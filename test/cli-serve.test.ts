@@ -56,6 +56,18 @@ describe.each(dialects)('threadline serve, predictions and feedback on %s', (dia
       expect(await server.stop()).toBe(0);
     }
 
+    // Any other server, behind the same proxy: it reads its identity from the environment, as the seed's FastAPI app.
+    const app = `require('http').createServer((q, s) => { const b = JSON.stringify({ git_sha: process.env.git_sha, run_id: process.env.run_id, GIT_SHA: process.env.GIT_SHA, model: process.env.THREADLINE_MODEL, files: require('fs').readdirSync(process.env.MODEL_DIR).sort() }); s.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(b) }).end(b); }).listen(Number(process.argv[1]), '127.0.0.1')`;
+    const command = await startCli(['serve', 'reco/1', '--port', '0', '--command', `node -e "${app}" {port}`], { cwd: repo, env });
+    try {
+      const res = await request(`${command.url}/anything`, { method: 'POST', body: '{}' });
+      const body = (await res.body.json()) as Record<string, unknown>;
+      expect(body).toEqual({ git_sha: commit, run_id: runId, GIT_SHA: commit, model: 'reco/1', files: ['.threadline-digest', 'model.json', 'predict.mjs'], prediction_id: res.headers['x-threadline-prediction-id'], model_version: 1 });
+      expect((await (await request(`${command.url}/health`)).body.json())).toMatchObject({ status: 'ok', deployment: null, git_sha: commit });
+    } finally {
+      expect(await command.stop()).toBe(0);
+    }
+
     const listed = JSON.parse((await cli('predictions', 'list', '--deployment', 'dev#1', '--since', '1h', '--json')).stdout) as { id: string; status: number; gitSha: string; runId: string }[];
     expect(listed).toHaveLength(3);
     expect(listed.map((p) => p.status).sort()).toEqual([200, 200, 400]);
