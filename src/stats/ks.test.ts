@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kolmogornSf } from './kolmogorov.js';
 import { ks2samp } from './ks.js';
-import { expectClose, fixture } from './test-helpers.js';
+import { expectClose, fixture } from './testing.js';
 import type { Alternative, KsMethod } from './types.js';
 
 interface KsCase {

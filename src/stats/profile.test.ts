@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sharedEdges } from './histogram.js';
 import { profileCategorical, profileNumeric, RunningMoments } from './profile.js';
-import { expectClose, fixture } from './test-helpers.js';
+import { expectClose, fixture } from './testing.js';
 
 interface ProfileCase { x: number[]; quantiles: number[]; q: number[]; mean: number; std: number | null; distinct: number; edges: number[]; counts: number[] }
 

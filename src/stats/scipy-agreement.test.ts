@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chiSquareCounts, chiSquareTest } from './chi-square.js';
 import { binnedCounts, jensenShannon, jensenShannonCategorical, jensenShannonNumeric } from './jensen-shannon.js';
 import { psiCategorical, psiNumeric } from './psi.js';
-import { expectClose, fixture } from './test-helpers.js';
+import { expectClose, fixture } from './testing.js';
 import { wassersteinDistance, wassersteinNormed } from './wasserstein.js';
 import { zTestBinary, zTestProportions } from './z-test.js';
 
