@@ -23,9 +23,20 @@ export interface KsOptions {
 function ecdfExtremes(a: Float64Array, b: Float64Array) {
   const n1 = a.length;
   const n2 = b.length;
-  // scipy takes argmax over [sorted a, sorted b]: a value of `a` wins ties against one only in `b`.
-  let maxA = -Infinity, locMaxA = NaN, maxB = -Infinity, locMaxB = NaN;
-  let minA = Infinity, locMinA = NaN, minB = Infinity, locMinB = NaN;
+  // scipy takes argmax over [sorted a, sorted b]: a value of `a` wins ties against one only in `b`,
+  // so extremes are tracked separately for values present in a and values present in b.
+  const inA = { max: -Infinity, locMax: NaN, min: Infinity, locMin: NaN };
+  const inB = { max: -Infinity, locMax: NaN, min: Infinity, locMin: NaN };
+  const see = (e: typeof inA, diff: number, v: number) => {
+    if (diff > e.max) {
+      e.max = diff;
+      e.locMax = v;
+    }
+    if (diff < e.min) {
+      e.min = diff;
+      e.locMin = v;
+    }
+  };
   let i = 0;
   let j = 0;
   while (i < n1 || j < n2) {
@@ -35,23 +46,12 @@ function ecdfExtremes(a: Float64Array, b: Float64Array) {
     while (i < n1 && a[i] === v) i++;
     while (j < n2 && b[j] === v) j++;
     const diff = i / n1 - j / n2;
-    if (i > i0) {
-      if (diff > maxA) (maxA = diff), (locMaxA = v);
-      if (diff < minA) (minA = diff), (locMinA = v);
-    }
-    if (j > j0) {
-      if (diff > maxB) (maxB = diff), (locMaxB = v);
-      if (diff < minB) (minB = diff), (locMinB = v);
-    }
+    if (i > i0) see(inA, diff, v);
+    if (j > j0) see(inB, diff, v);
   }
-  const max = Math.max(maxA, maxB);
-  const min = Math.min(minA, minB);
-  return {
-    max,
-    locMax: maxA === max ? locMaxA : locMaxB,
-    min,
-    locMin: minA === min ? locMinA : locMinB,
-  };
+  const max = Math.max(inA.max, inB.max);
+  const min = Math.min(inA.min, inB.min);
+  return { max, locMax: inA.max === max ? inA.locMax : inB.locMax, min, locMin: inA.min === min ? inA.locMin : inB.locMin };
 }
 
 /** Asymptotic p-value exactly as scipy's method='asymp'. */
