@@ -45,3 +45,22 @@ export function chiSquareCounts(reference: Map<string, number>, current: Map<str
 export function chiSquareTest(reference: Iterable<string>, current: Iterable<string>, correction = true): ChiSquareResult {
   return chiSquareCounts(countCategories(reference), countCategories(current), correction);
 }
+
+/**
+ * Evidently's own `chisquare` drift test, for comparison with its reports: scipy.stats.chisquare
+ * goodness of fit of the current counts against the reference counts scaled to the current
+ * total (dof = categories − 1, no continuity correction).
+ */
+export function chiSquareGoodnessOfFit(reference: Map<string, number>, current: Map<string, number>): ChiSquareResult {
+  const categories = [...new Set([...reference.keys(), ...current.keys()])].sort();
+  const total = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + v, 0);
+  const scale = total(current) / total(reference);
+  const expected = categories.map((c) => (reference.get(c) ?? 0) * scale);
+  let statistic = 0;
+  categories.forEach((c, j) => {
+    const o = current.get(c) ?? 0;
+    statistic += ((o - expected[j]!) * (o - expected[j]!)) / expected[j]!;
+  });
+  const dof = categories.length - 1;
+  return { statistic, pvalue: chiSquareSf(statistic, dof), dof, expected: [expected], categories };
+}

@@ -3,7 +3,7 @@ export type * from './types.js';
 export { ks2samp, ksAsymptoticPvalue, type KsOptions } from './ks.js';
 export { kolmogornSf } from './kolmogorov.js';
 export { smirnovSf } from './smirnov.js';
-export { chiSquareTest, chiSquareCounts, countCategories } from './chi-square.js';
+export { chiSquareTest, chiSquareCounts, chiSquareGoodnessOfFit, countCategories } from './chi-square.js';
 export { zTestProportions, zTestBinary } from './z-test.js';
 export { psiNumeric, psiCategorical, psiFromShares, fillZeroShares, quantileCuts, PSI_EPSILON, type PsiOptions } from './psi.js';
 export { wassersteinDistance, wassersteinNormed } from './wasserstein.js';

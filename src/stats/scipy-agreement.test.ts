@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chiSquareCounts, chiSquareTest } from './chi-square.js';
+import { chiSquareCounts, chiSquareGoodnessOfFit, chiSquareTest } from './chi-square.js';
 import { binnedCounts, jensenShannon, jensenShannonCategorical, jensenShannonNumeric } from './jensen-shannon.js';
 import { psiCategorical, psiNumeric } from './psi.js';
 import { expectClose, fixture } from './testing.js';
@@ -7,7 +7,7 @@ import { wassersteinDistance, wassersteinNormed } from './wasserstein.js';
 import { zTestBinary, zTestProportions } from './z-test.js';
 
 describe('chi-square agrees with scipy.stats.chi2_contingency (default correction)', () => {
-  const cases = fixture<{ categories: string[]; reference: number[]; current: number[]; statistic: number; pvalue: number; dof: number }>('chi2.json');
+  const cases = fixture<{ categories: string[]; reference: number[]; current: number[]; statistic: number; pvalue: number; dof: number; gof?: { statistic: number; pvalue: number } }>('chi2.json');
   for (const c of cases) {
     it(`${c.categories.length} categories, n=${c.reference.reduce((s, v) => s + v, 0)}`, () => {
       const ref = new Map(c.categories.map((k, i) => [k, c.reference[i]!]));
@@ -16,6 +16,11 @@ describe('chi-square agrees with scipy.stats.chi2_contingency (default correctio
       expect(got.dof).toBe(c.dof);
       expectClose(got.statistic, c.statistic, 1e-9, 'statistic');
       expectClose(got.pvalue, c.pvalue, 1e-9, 'pvalue');
+      if (c.gof) {
+        const gof = chiSquareGoodnessOfFit(ref, cur);
+        expectClose(gof.statistic, c.gof.statistic, 1e-9, "Evidently's goodness-of-fit statistic");
+        expectClose(gof.pvalue, c.gof.pvalue, 1e-9, "Evidently's goodness-of-fit p-value");
+      }
     });
   }
   it('counts raw labels and drops categories absent from both', () => {
