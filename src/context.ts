@@ -4,6 +4,7 @@ import type { ThreadlineConfig } from './config.js';
 import { ModelService } from './registry/model-service.js';
 import { registerDeploymentLineage } from './release/deploy/lineage.js';
 import { registerImageLineage } from './release/image/lineage.js';
+import { registerPredictionLineage } from './serving/lineage.js';
 import { openStore, type Store } from './store/database.js';
 import { ExperimentService } from './tracking/experiment-service.js';
 import { RunService } from './tracking/run-service.js';
@@ -21,6 +22,7 @@ export interface Threadline {
 export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
   registerImageLineage();
   registerDeploymentLineage();
+  registerPredictionLineage();
   const store = await openStore(config.databaseUrl);
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);

@@ -1,3 +1,4 @@
+import type { LeafCount } from './leaves.js';
 import type { Edge, EntityRef, EntityType } from './types.js';
 import type { Direction } from './walk.js';
 
@@ -24,6 +25,8 @@ export interface TraceResult {
   counts: Partial<Record<EntityType, number>>;
   /** True when there were more nodes than were loaded; counts are complete regardless. */
   truncated: boolean;
+  /** Downstream only: entities linked by a column (predictions) under the reached parents, with their time window. */
+  leaves?: Partial<Record<EntityType, LeafCount>>;
 }
 
 export interface TraceOptions {

@@ -5,6 +5,7 @@ import { describeAll } from './describe.js';
 import { parseEntityType, resolveEntity } from './resolve.js';
 import type { TraceOptions, TraceResult } from './trace-types.js';
 import type { EntityRef, EntityType } from './types.js';
+import { leafSource, leafSources, type LeafCount } from './leaves.js';
 import { countReachable, maxDepth, refKey, walk } from './walk.js';
 
 /** What trace options look like on the wire: the CLI and HTTP both send strings. */
@@ -37,12 +38,42 @@ export class TraceService {
     const { direction, depth, type } = parsed.data;
     const start = await this.resolve(id, type);
     const db = this.tl.store.db;
-    const [graph, counts] = await Promise.all([walk(db, start, { direction, depth }), countReachable(db, start, { direction, depth })]);
+    const { graph, counts, leaves } = await this.walkWithLeaves(start, direction, depth);
     const described = await describeAll({ db, runs: this.tl.runs, experiments: this.tl.experiments, models: this.tl.models }, graph.nodes);
     const rank = (t: EntityType) => (typeOrder.indexOf(t) + typeOrder.length + 1) % (typeOrder.length + 1);
     const nodes = graph.nodes
       .map((n) => ({ ...n, ...described.get(refKey(n))! }))
       .sort((a, b) => a.depth - b.depth || rank(a.type) - rank(b.type) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return { start, direction, depth, nodes, edges: graph.edges, counts, truncated: graph.truncated };
+    return { start, direction, depth, nodes, edges: graph.edges, counts, truncated: graph.truncated, ...(Object.keys(leaves).length > 0 && { leaves }) };
+  }
+
+  /**
+   * The edge walk, plus the leaves linked by a column (predictions): upstream from a leaf the walk
+   * continues at its parent one level down; downstream, leaves under the reached parents are counted.
+   */
+  private async walkWithLeaves(start: EntityRef, direction: 'upstream' | 'downstream', depth: number) {
+    const db = this.tl.store.db;
+    const leaf = leafSource(start.type);
+    if (leaf) {
+      const parent = await leaf.parentOf(db, start.id);
+      const self = { ...start, depth: 0 };
+      if (direction === 'downstream' || !parent || depth === 0) return { graph: { nodes: [self], edges: [], truncated: false }, counts: {}, leaves: {} };
+      const [graph, counts] = await Promise.all([walk(db, parent, { direction, depth: depth - 1 }), countReachable(db, parent, { direction, depth: depth - 1 })]);
+      const nodes = [self, ...graph.nodes.map((n) => ({ ...n, depth: n.depth + 1 }))];
+      const edges = [{ from: start, relation: leaf.relation, to: parent }, ...graph.edges];
+      return { graph: { ...graph, nodes, edges }, counts: { ...counts, [parent.type]: (counts[parent.type] ?? 0) + 1 }, leaves: {} };
+    }
+    const [graph, counts] = await Promise.all([walk(db, start, { direction, depth }), countReachable(db, start, { direction, depth })]);
+    const leaves: Partial<Record<EntityType, LeafCount>> = {};
+    if (direction === 'downstream') {
+      for (const source of leafSources()) {
+        const parentIds = graph.nodes.filter((n) => n.type === source.parentType).map((n) => n.id);
+        if (parentIds.length === 0) continue;
+        const found = await source.countUnder(db, parentIds);
+        leaves[source.type] = found;
+        if (found.count > 0) counts[source.type] = found.count;
+      }
+    }
+    return { graph, counts, leaves };
   }
 }

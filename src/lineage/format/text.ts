@@ -39,6 +39,9 @@ export function formatText(trace: TraceResult): string {
   const phrase = countPhrase(trace.counts, typeOrder);
   if (trace.direction === 'downstream') lines.push(`impact     ${phrase || 'nothing came from it'}`);
   else if (phrase) lines.push(`upstream   ${phrase}`);
+  for (const [type, leaf] of Object.entries(trace.leaves ?? {})) {
+    if (leaf && leaf.count > 0) lines.push(`window     ${leaf.count} ${type}(s) between ${new Date(leaf.first!).toISOString()} and ${new Date(leaf.last!).toISOString()}`);
+  }
   if (trace.truncated) lines.push(`(more entities than shown: ${trace.nodes.length} listed; the counts above are complete)`);
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
+import { registerLeafSource, type LeafSource } from '../lineage/leaves.js';
+import { registerResolver, type Resolver } from '../lineage/resolve.js';
+import type { Database } from '../store/schema.js';
+import type { ServingTables } from './prediction-store.js';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** IN lists stay well under both dialects' parameter limits. */
+const chunk = 1000;
+
+const predictions = (db: Kysely<Database>) => db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+
+/** `trace 0193c1f2-…`: a prediction by its id. */
+export const predictionResolver: Resolver = {
+  kind: 'prediction id (UUID)',
+  accepts: (id) => uuid.test(id),
+  async find(id, ctx) {
+    const row = await predictions(ctx.db).selectFrom('predictions').select('id').where('id', '=', id.toLowerCase()).executeTakeFirst();
+    return row ? [{ ref: { type: 'prediction' as const, id: row.id }, note: `prediction ${row.id}` }] : [];
+  },
+};
+
+export const describePredictions: Describer = async (ctx, ids) => {
+  const out = new Map<string, Description>();
+  for (let i = 0; i < ids.length; i += chunk) {
+    const rows = await predictions(ctx.db)
+      .selectFrom('predictions')
+      .select(['id', 'deployment_id', 'time', 'status', 'latency_ms', 'model_name', 'model_version', 'run_id', 'git_sha', 'path'])
+      .where('id', 'in', ids.slice(i, i + chunk))
+      .execute();
+    for (const p of rows) {
+      const by = p.deployment_id ? `by deployment ${p.deployment_id}` : 'unlinked (no deployment)';
+      const model = p.model_name ? `  ${p.model_name}/${p.model_version}` : '';
+      out.set(p.id, {
+        summary: `${p.id} served ${new Date(p.time).toISOString()} ${by}  ${p.path} → ${p.status} in ${p.latency_ms.toFixed(1)} ms${model}`,
+        facts: { deploymentId: p.deployment_id, time: p.time, status: p.status, latencyMs: p.latency_ms, model: p.model_name, modelVersion: p.model_version, runId: p.run_id, gitSha: p.git_sha },
+      });
+    }
+  }
+  return out;
+};
+
+/** Predictions hang under deployments by their deployment_id column. */
+export const predictionLeaves: LeafSource = {
+  type: 'prediction',
+  parentType: 'deployment',
+  relation: 'served_by',
+  async parentOf(db, id) {
+    const row = await predictions(db).selectFrom('predictions').select('deployment_id').where('id', '=', id).executeTakeFirst();
+    return row?.deployment_id ? { type: 'deployment', id: row.deployment_id } : undefined;
+  },
+  async countUnder(db, deploymentIds) {
+    let count = 0;
+    let first: number | null = null;
+    let last: number | null = null;
+    for (let i = 0; i < deploymentIds.length; i += chunk) {
+      const row = await predictions(db)
+        .selectFrom('predictions')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
+        .where('deployment_id', 'in', deploymentIds.slice(i, i + chunk))
+        .executeTakeFirstOrThrow();
+      count += Number(row.n);
+      if (row.first !== null) first = first === null ? Number(row.first) : Math.min(first, Number(row.first));
+      if (row.last !== null) last = last === null ? Number(row.last) : Math.max(last, Number(row.last));
+    }
+    return { count, first, last };
+  },
+};
+
+/** Lets `trace` read prediction ids, describe them, walk up to their deployment and count them downstream. */
+export function registerPredictionLineage(): void {
+  registerResolver(predictionResolver);
+  registerDescriber('prediction', describePredictions);
+  registerLeafSource(predictionLeaves);
+}
