@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The end-to-end demo on the embedded default (SQLite + local artifacts). It grows as Threadline
-# does; today: train the example recommender as recorded runs in a real git repo, register the
-# models with the seed pipeline's tags, move the `champion` alias, and show the record.
+# The end-to-end demo on the embedded default (SQLite + local artifacts): train the example
+# recommender with `threadline run` in a real git repo, register it with the seed pipeline's tags
+# and alias it champion, build its OCI image (pushed when DEMO_REGISTRY=host:port is given),
+# deploy it locally, send predictions through the tracing proxy, trace one back to its commit and
+# data; then train v2, deploy it, roll back, and trace again.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [ -f "$repo/dist/cli/main.js" ] || (cd "$repo" && npm run --silent build)
@@ -35,6 +37,31 @@ threadline models register amazon-recommender --run "$run1" --artifact model \
 threadline models alias amazon-recommender champion 1
 threadline models show amazon-recommender@champion
 
+step "build the image of champion: an OCI image without Docker, tag run-<run id> as in the seed"
+push=(); [ -n "${DEMO_REGISTRY:-}" ] && push=(--push --insecure-registry)
+threadline image build amazon-recommender@champion --repository "${DEMO_REGISTRY:-registry.local}/amazon-recommender" "${push[@]}"
+
+step "deploy it to prod on this machine (threadline serve, tracing proxy built in)"
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+trap 'threadline deployments stop prod >/dev/null 2>&1 || true' EXIT
+threadline deploy amazon-recommender@champion --env prod --target local --port "$port"
+
+json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(process.argv[1].split(".").reduce((o,k)=>o[k],JSON.parse(s))))' "$1"; }
+predict() { # POST a basket to what prod runs now; every answer carries prediction_id, run_id, git_sha
+  url=$(threadline deployments show prod --json | json_field details.url)
+  node -e 'fetch(process.argv[1],{method:"POST",headers:{"content-type":"application/json"},body:process.argv[2]}).then(r=>r.text()).then(t=>console.log(t))' \
+    "$url/predict" "$1"
+}
+step "a customer who bought dog toys: what do we recommend, and who answered?"
+answer=$(predict '{"basket": ["dog-toy-rope"]}'); echo "$answer"
+predict '{"basket": ["cat-food-tuna", "cat-litter"]}'
+predict '{"basket": ["fish-flakes"]}'
+sleep 0.3   # the prediction log writes in the background
+prediction=$(echo "$answer" | json_field prediction_id)
+
+step "trace that prediction: deployment, image, model, run, commit, data, environment"
+threadline trace "$prediction"
+
 step "an uncommitted change (k=10) is recorded as a patch"
 sed -i 's/k: { type: .string., default: .5. }/k: { type: '"'"'string'"'"', default: '"'"'10'"'"' }/' train.mjs
 run2=$(threadline run --experiment amazon-recommender --name amazon-recommender-k10 \
@@ -43,6 +70,16 @@ threadline runs show "$run2"
 git checkout -q train.mjs
 threadline models register amazon-recommender --run "$run2" --artifact model --tag "GIT_SHA=$sha" --tag DBR_RUN_ID=778
 threadline models alias amazon-recommender champion 2
+threadline image build amazon-recommender@champion --repository "${DEMO_REGISTRY:-registry.local}/amazon-recommender" "${push[@]}"
+
+step "deploy v2, then roll back to what ran before (as the seed's rollback pipeline does)"
+threadline deploy amazon-recommender@champion --env prod --target local --port "$port"
+predict '{"basket": ["dog-toy-rope"]}' >/dev/null
+threadline rollback --env prod
+threadline deployments list prod
+answer=$(predict '{"basket": ["dog-toy-rope"]}'); echo "$answer"
+sleep 0.3
+prediction=$(echo "$answer" | json_field prediction_id)
 
 step "find the version trained by Databricks run 777, as the seed's CD pipeline does"
 threadline models search "name='amazon-recommender' and tag.DBR_RUN_ID = '777'"
@@ -52,5 +89,13 @@ threadline models history amazon-recommender
 
 step "all runs"
 threadline runs list --experiment amazon-recommender
-echo
-echo "state is in $work/.threadline (SQLite + artifacts); try: cd $work && node $repo/dist/cli/main.js runs show $run1 --json" >&2
+
+step "impact: which deployments and how many predictions came from the first training data?"
+threadline trace "$(threadline runs show "$run1" --json | json_field io.0.ref)" --downstream
+
+step "after the rollback, a prediction traces back to the first run and its clean commit"
+threadline trace "$prediction"
+
+echo >&2
+echo "state is in $work/.threadline (SQLite + artifacts + the OCI layouts); prod keeps running until this script exits." >&2
+echo "try: cd $work && node $repo/dist/cli/main.js trace $prediction --format mermaid" >&2

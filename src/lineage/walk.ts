@@ -81,6 +81,12 @@ interface WalkRow {
  * `WITH RECURSIVE walk(...)`. Every column is cast to text in both terms because PostgreSQL
  * insists the anchor's and the recursive term's types agree exactly (varchar(32) ≠ unknown).
  */
+/**
+ * Edges that record history rather than provenance: `prod#3 -replaced-> prod#2` says what ran
+ * before, not what prod#3 was made from, so a trace does not follow them (`deployments list` shows them).
+ */
+export const historyRelations: readonly string[] = ['replaced'];
+
 function walkCte(start: EntityRef, direction: Direction, depth: number): RawBuilder<unknown> {
   // `near` is the end of an edge already in the walk, `far` the end the walk moves to.
   const [near, far] = direction === 'upstream' ? (['from', 'to'] as const) : (['to', 'from'] as const);
@@ -91,7 +97,7 @@ function walkCte(start: EntityRef, direction: Direction, depth: number): RawBuil
       SELECT CAST(${col(far, 'type')} AS text), CAST(${col(far, 'id')} AS text), w.depth + 1,
              CAST(${col(near, 'type')} AS text), CAST(${col(near, 'id')} AS text), CAST(e.relation AS text)
       FROM walk w JOIN edges e ON ${col(near, 'type')} = w.node_type AND ${col(near, 'id')} = w.node_id
-      WHERE w.depth < ${depth}
+      WHERE w.depth < ${depth} AND e.relation NOT IN (${sql.join(historyRelations)})
     )`;
 }
 

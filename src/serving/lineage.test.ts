@@ -32,6 +32,7 @@ describe.each(dialects)('predictions in trace on %s', (dialect) => {
       { from: { type: 'deployment', id: 'prod#1' }, relation: 'serves', to: { type: 'model_version', id: 'reco/1' } },
       { from: { type: 'deployment', id: 'prod#2' }, relation: 'serves', to: { type: 'model_version', id: 'reco/1' } },
       { from: { type: 'model_version', id: 'reco/1' }, relation: 'trained_by', to: { type: 'run', id: runId } },
+      { from: { type: 'deployment', id: 'prod#2' }, relation: 'replaced', to: { type: 'deployment', id: 'prod#1' } },
     ]);
     const prediction = (id: string, deploymentId: string | null, time: number) => ({
       id, deployment_id: deploymentId, time, method: 'POST', path: '/predict', status: 200, latency_ms: 1.5, request_body: '{}', response_body: '{}',
@@ -49,6 +50,11 @@ describe.each(dialects)('predictions in trace on %s', (dialect) => {
     const text = formatText(trace);
     expect(text.split('\n')[0]).toContain(`${ids[0]} served 1970-01-01T00:00:05.000Z by deployment prod#1`);
     expect(text).toMatch(/\n\s+deployment\s+prod#1/);
+  });
+
+  it('does not follow what a deployment replaced: that is history, not provenance', async () => {
+    const trace = await traces.trace(ids[1]!);
+    expect(trace.nodes.map((n) => n.id)).toEqual([ids[1], 'prod#2', 'reco/1', runId]);
   });
 
   it('counts the predictions that came from a run, with their time window', async () => {
