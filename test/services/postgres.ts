@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/release/deploy/local-process.js';
 import net from 'node:net';
 
 /**
@@ -22,16 +23,6 @@ export function findPostgresBin(): string | undefined {
   return candidates.find((dir) => dir && fs.existsSync(path.join(dir, 'initdb')));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = findPostgresBin();

@@ -1,30 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
-import { openThreadline, type Threadline } from '../../context.js';
+import { startTestApi, type TestApi } from '../../../test/api-server.js';
+import { dialects } from '../../../test/dialects.js';
 import { ThreadlineClient } from '../../sdk/client.js';
-import { startServer } from '../server.js';
 
 describe.each(dialects)('model registry over HTTP on %s', (dialect) => {
-  let tl: Threadline;
-  let app: FastifyInstance;
+  let api: TestApi;
   let url: string;
   let client: ThreadlineClient;
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-models-api-'));
+  let home: string;
 
   beforeAll(async () => {
-    tl = await openThreadline({ databaseUrl: await freshDatabaseUrl(dialect), artifactsUrl: path.join(home, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
-    ({ app, url } = await startServer(tl, '127.0.0.1', 0));
-    client = new ThreadlineClient(url);
+    api = await startTestApi(dialect);
+    ({ url, client, home } = api);
   });
-  afterAll(async () => {
-    await client.close();
-    await app.close();
-    await tl.close();
-  });
+  afterAll(() => api.close());
 
   it('registers, aliases, resolves, searches and shows history through the SDK', async () => {
     const run = await client.createRun({ experimentName: 'models' });

@@ -1,36 +1,28 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
-import { openThreadline, type Threadline } from '../../context.js';
+import { startTestApi, type TestApi } from '../../../test/api-server.js';
+import { dialects } from '../../../test/dialects.js';
 import { ThreadlineClient } from '../../sdk/client.js';
 import { prediction } from '../../serving/testing.js';
 import { PredictionStore } from '../../serving/prediction-store.js';
-import { startServer } from '../server.js';
 
 describe.each(dialects)('predictions over HTTP on %s', (dialect) => {
-  let tl: Threadline;
-  let app: FastifyInstance;
+  let api: TestApi;
   let url: string;
   let client: ThreadlineClient;
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-predictions-api-'));
+  let home: string;
   const hourAgo = Date.now() - 3_600_000;
   const rows = [prediction({ deploymentId: 'prod#1', time: hourAgo - 60_000 }), prediction({ deploymentId: 'prod#2' }), prediction({ deploymentId: 'prod#2', status: 502, error: 'down' })];
 
   beforeAll(async () => {
-    tl = await openThreadline({ databaseUrl: await freshDatabaseUrl(dialect), artifactsUrl: path.join(home, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
-    await new PredictionStore(tl.store).insertBatch(rows);
-    ({ app, url } = await startServer(tl, '127.0.0.1', 0));
-    client = new ThreadlineClient(url);
+    api = await startTestApi(dialect, async (tl) => {
+      await new PredictionStore(tl.store).insertBatch(rows);
+    });
+    ({ url, client, home } = api);
   });
-  afterAll(async () => {
-    await client.close();
-    await app.close();
-    await tl.close();
-  });
+  afterAll(() => api.close());
 
   it('lists by deployment and time, newest first, and shows one with its feedback', async () => {
     expect((await client.listPredictions()).map((p) => p.id)).toEqual([rows[2]!.id, rows[1]!.id, rows[0]!.id]);
