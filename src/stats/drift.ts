@@ -11,7 +11,7 @@ import { ks2samp } from './ks.js';
 import { psiCategorical, psiNumeric } from './psi.js';
 import { sortedCopy } from './sorted.js';
 import type { ColumnDrift, ColumnKind, DriftTestName, Numbers } from './types.js';
-import { wassersteinSorted } from './wasserstein.js';
+import { wassersteinNormedSorted } from './wasserstein.js';
 import { zTestProportions } from './z-test.js';
 
 export interface DriftOptions {
@@ -23,15 +23,6 @@ function distinctSorted(xs: Float64Array): number {
   let k = 0;
   for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[i - 1]) k++;
   return k;
-}
-
-function std0(xs: Float64Array): number {
-  let mean = 0;
-  for (let i = 0; i < xs.length; i++) mean += xs[i]!;
-  mean /= xs.length;
-  let ss = 0;
-  for (let i = 0; i < xs.length; i++) ss += (xs[i]! - mean) ** 2;
-  return Math.sqrt(ss / xs.length);
 }
 
 /** z-test on categorical counts: the first category in sorted order counts as 0, the rest as 1 (Evidently). */
@@ -66,7 +57,7 @@ export function numericDrift(column: string, reference: Numbers, current: Number
   let score: number;
   switch (chosen.test) {
     case 'ks': score = ks2samp(ref, cur, { presorted: true }).pvalue; break;
-    case 'wasserstein': score = wassersteinSorted(ref, cur) / Math.max(std0(ref), 0.001); break;
+    case 'wasserstein': score = wassersteinNormedSorted(ref, cur); break;
     case 'jensenshannon': score = byValue ? jensenShannonCategorical(asLabels(ref), asLabels(cur)) : jensenShannonNumeric(ref, cur); break;
     case 'psi': score = byValue ? psiCategorical(asLabels(ref), asLabels(cur)) : psiNumeric(ref, cur); break;
     default: score = categoricalScore(chosen.test, asLabels(ref), asLabels(cur));

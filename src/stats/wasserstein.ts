@@ -45,5 +45,10 @@ function populationStd(xs: Float64Array): number {
 export function wassersteinNormed(reference: Numbers, current: Numbers): number {
   const ref = sortedCopy(reference, 'reference');
   const cur = sortedCopy(current, 'current');
+  return wassersteinNormedSorted(ref, cur);
+}
+
+/** wassersteinNormed on samples already sorted ascending (the drift scorer sorts once for every test). */
+export function wassersteinNormedSorted(ref: Float64Array, cur: Float64Array): number {
   return wassersteinSorted(ref, cur) / Math.max(populationStd(ref), 0.001);
 }
