@@ -24,6 +24,7 @@ fi
 
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("setup: Node.js >= 20.19 is required, found "+process.version); process.exit(1) }'
 echo "setup: npm ci" >&2
-npm ci --no-audit --no-fund --loglevel=error
+# onnxruntime-node ships its CPU binaries; its install script would try to download more.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 echo "setup: build" >&2
 npm run --silent build
