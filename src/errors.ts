@@ -40,6 +40,11 @@ export const alreadyExists = (message: string, details?: Record<string, unknown>
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('CONFLICT', message, details);
 
+export const failedPrecondition = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('FAILED_PRECONDITION', message, details);
+export const unavailable = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('UNAVAILABLE', message, details);
+
 export function isThreadlineError(error: unknown): error is ThreadlineError {
   return error instanceof ThreadlineError;
 }
