@@ -12,6 +12,8 @@ export interface ThreadlineConfig {
   s3: { endpoint?: string; region: string; forcePathStyle: boolean };
   /** Remote server URL: when set, the CLI talks HTTP instead of opening the store. */
   serverUrl?: string;
+  /** `threadline.yaml`: observers, alert rules and notifiers (`THREADLINE_CONFIG`, default in the working folder). */
+  projectFile: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ThreadlineConfig {
@@ -26,5 +28,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       forcePathStyle: (env.THREADLINE_S3_PATH_STYLE ?? 'true') !== 'false',
     },
     serverUrl: env.THREADLINE_URL || undefined,
+    projectFile: path.resolve(cwd, env.THREADLINE_CONFIG || 'threadline.yaml'),
   };
 }

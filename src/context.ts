@@ -1,6 +1,8 @@
 import { openArtifactStore } from './artifacts/open.js';
 import type { ArtifactStore } from './artifacts/types.js';
 import type { ThreadlineConfig } from './config.js';
+import { EventService } from './observe/events/event-service.js';
+import { registerEventLineage } from './observe/events/lineage.js';
 import { ModelService } from './registry/model-service.js';
 import { registerDeploymentLineage } from './release/deploy/lineage.js';
 import { registerImageLineage } from './release/image/lineage.js';
@@ -16,6 +18,8 @@ export interface Threadline {
   experiments: ExperimentService;
   runs: RunService;
   models: ModelService;
+  /** Observer events; alert rules listen here, whoever records (observers, API, validate). */
+  events: EventService;
   close(): Promise<void>;
 }
 
@@ -23,6 +27,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerImageLineage();
   registerDeploymentLineage();
   registerPredictionLineage();
+  registerEventLineage();
   const store = await openStore(config.databaseUrl);
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
@@ -32,6 +37,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     experiments: new ExperimentService(store),
     runs,
     models: new ModelService(store, runs, (digest) => artifacts.readBytes(digest)),
+    events: new EventService(store),
     async close() {
       await artifacts.close?.();
       await store.close();

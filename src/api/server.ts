@@ -11,6 +11,7 @@ import { openLineageRoutes } from './routes/openlineage.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { runRoutes } from './routes/runs.js';
 
+import { eventRoutes } from './routes/events.js';
 export interface ServerOptions {
   /** Fastify's logger; off by default so that `threadline run` output stays the child's own. */
   logger?: boolean;
@@ -39,6 +40,9 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   predictionRoutes(app, tl);
   return app;
 }
+  imageRoutes(app, tl);
+  deploymentRoutes(app, tl);
+  eventRoutes(app, tl);
 
 /** Listens on loopback unless told otherwise, and says where. */
 export async function startServer(tl: Threadline, host = '127.0.0.1', port = 5000, options: ServerOptions = {}): Promise<{ app: FastifyInstance; url: string }> {

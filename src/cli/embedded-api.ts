@@ -54,3 +54,15 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     close: () => tl.close(),
   };
 }
+    recordEvent: (event) => tl.events.record(event),
+    listEvents: (query) => tl.events.list(query),
+    getEvent: (id) => tl.events.get(id),
+    listImages: (filter) => findImages(tl.store.db, filter),
+    getImage: (id) => getImage(tl.store.db, id),
+    recordImage: (input) => recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input),
+    resolveDeploySubject: (ref) => deployments.resolveDeploySubject(ref),
+    planRollback: (environment, by) => deployments.planRollback(environment, by),
+    recordDeployment: (input) => deployments.recordDeployment(input),
+    updateDeployment: (id, change) => deployments.updateDeployment(id, change),
+    listDeployments: (environment) => deployments.listDeployments(environment),
+    getDeployment: (id) => deployments.getDeployment(id),

@@ -13,6 +13,8 @@ import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
 import { registerTrace } from './commands/trace.js';
 
+import { registerEvents } from './commands/events.js';
+import { registerObserve } from './commands/observe.js';
 export function buildProgram(): Command {
   const program = new Command('threadline')
     .description('trace every prediction back to the code, data, environment and run that made it')
@@ -35,4 +37,7 @@ export function buildProgram(): Command {
   registerPredictions(program);
   registerFeedback(program);
   return program;
+  registerDrift(program);
+  registerEvents(program);
+  registerObserve(program);
 }

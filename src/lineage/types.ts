@@ -13,7 +13,9 @@ export type EntityType =
   // OpenLineage jobs, their runs (UUIDs) and datasets, from POST /api/v1/lineage.
   | 'job'
   | 'ol_run'
-  | 'dataset';
+  | 'dataset'
+  // Observer events (src/observe), linked to what they are about.
+  | 'event';
 
 export interface EntityRef {
   type: EntityType;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Agent, request } from 'undici';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
+import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
@@ -226,6 +227,23 @@ export class ThreadlineClient implements ThreadlineApi {
 
   async close(): Promise<void> {
     await this.agent.close();
+  recordEvent(event: EventInput): Promise<ObserverEvent> {
+    return this.call('POST', '/api/events', event);
+  }
+
+  async listEvents(query: ListEventsQuery = {}): Promise<ObserverEvent[]> {
+    const params = new URLSearchParams();
+    for (const key of ['stage', 'kind', 'severity', 'source'] as const) if (query[key] !== undefined) params.set(key, String(query[key]));
+    if (query.since !== undefined) params.set('since', String(query.since));
+    if (query.subject) params.set('subject', `${query.subject.type}:${query.subject.id}`);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return (await this.call<{ events: ObserverEvent[] }>('GET', `/api/events?${params}`)).events;
+  }
+
+  getEvent(id: string): Promise<ObserverEvent> {
+    return this.call('GET', `/api/events/${encodeURIComponent(id)}`);
+  }
+
   }
 
   private async call<T = void>(

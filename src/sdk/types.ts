@@ -1,6 +1,7 @@
 import type { BlobInfo } from '../artifacts/types.js';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
+import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
@@ -57,4 +58,11 @@ export interface ThreadlineApi {
 
 export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 export type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
+  /** Records an observer event (stage, kind, severity, summary, subjects, details). */
+  recordEvent(event: EventInput): Promise<ObserverEvent>;
+  /** Events, newest first. */
+  listEvents(query?: ListEventsQuery): Promise<ObserverEvent[]>;
+  /** One event with its subjects. NOT_FOUND when absent. */
+  getEvent(id: string): Promise<ObserverEvent>;
 export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };
+export type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';

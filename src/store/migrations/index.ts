@@ -5,6 +5,7 @@ import * as openlineage from './0003-openlineage.js';
 import * as images from './0004-images.js';
 import * as deployments from './0005-deployments.js';
 import * as predictions from './0006-predictions.js';
+import * as events from './0007-events.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-images': images,
   '0005-deployments': deployments,
   '0006-predictions': predictions,
+  '0007-events': events,
 };
 
 export const migrationProvider: MigrationProvider = {

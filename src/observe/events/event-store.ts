@@ -1,0 +1,158 @@
+import type { Kysely } from 'kysely';
+import { addEdges } from '../../lineage/edge-store.js';
+import type { EntityRef, EntityType } from '../../lineage/types.js';
+import type { Store } from '../../store/database.js';
+import type { Database } from '../../store/schema.js';
+import { severities, severityRank, type ListEventsQuery, type ObserverEvent, type Severity, type Stage } from './types.js';
+
+export interface EventsTable {
+  id: string;
+  time: number;
+  stage: string;
+  kind: string;
+  severity: string;
+  summary: string;
+  details: string;
+  source: string | null;
+  fingerprint: string | null;
+}
+
+export interface ObserverStateTable {
+  observer: string;
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface AlertDeliveriesTable {
+  id: string;
+  rule: string;
+  notifier: string;
+  event_id: string;
+  fingerprint: string | null;
+  time: number;
+  outcome: string;
+  error: string | null;
+}
+
+/** Tables of migration 0007, beside the shared schema (as the serving tables are). */
+export type ObserveTables = {
+  events: EventsTable;
+  observer_state: ObserverStateTable;
+  alert_deliveries: AlertDeliveriesTable;
+};
+type WithEdges = ObserveTables & Pick<Database, 'edges'>;
+
+export const aboutRelation = 'about';
+const defaultLimit = 100;
+const maxLimit = 10_000;
+
+export function observeDb(db: Kysely<Database>): Kysely<WithEdges> {
+  return db.withTables<ObserveTables>() as unknown as Kysely<WithEdges>;
+}
+
+/** SQL of events: rows in `events`, subjects as lineage edges event → subject. */
+export class EventStore {
+  readonly db: Kysely<WithEdges>;
+
+  constructor(store: Store) {
+    this.db = observeDb(store.db);
+  }
+
+  async insert(event: ObserverEvent): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('events')
+        .values({
+          id: event.id,
+          time: event.time,
+          stage: event.stage,
+          kind: event.kind,
+          severity: event.severity,
+          summary: event.summary,
+          details: JSON.stringify(event.details),
+          source: event.source,
+          fingerprint: event.fingerprint,
+        })
+        .execute();
+      await addEdges(
+        trx as unknown as Kysely<Database>,
+        event.subjects.map((to) => ({ from: { type: 'event', id: event.id }, relation: aboutRelation, to })),
+        event.time,
+      );
+    });
+  }
+
+  async get(id: string): Promise<ObserverEvent | undefined> {
+    const row = await this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return (await this.withSubjects([row]))[0];
+  }
+
+  /** Newest first. `since` must already be epoch ms. */
+  async list(query: Omit<ListEventsQuery, 'since'> & { since?: number }): Promise<ObserverEvent[]> {
+    let q = this.db.selectFrom('events').selectAll('events');
+    if (query.stage) q = q.where('events.stage', '=', query.stage);
+    if (query.kind) q = q.where('events.kind', '=', query.kind);
+    if (query.source) q = q.where('events.source', '=', query.source);
+    if (query.severity) q = q.where('events.severity', 'in', severities.filter((s) => severityRank(s) >= severityRank(query.severity!)));
+    if (query.since !== undefined) q = q.where('events.time', '>=', query.since);
+    if (query.subject) {
+      const subject = query.subject;
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('edges')
+            .select('edges.from_id')
+            .whereRef('edges.from_id', '=', 'events.id')
+            .where('edges.from_type', '=', 'event')
+            .where('edges.relation', '=', aboutRelation)
+            .where('edges.to_type', '=', subject.type)
+            .where('edges.to_id', '=', subject.id),
+        ),
+      );
+    }
+    const limit = Math.min(query.limit ?? defaultLimit, maxLimit);
+    const rows = await q.orderBy('events.time', 'desc').orderBy('events.id', 'desc').limit(limit).execute();
+    return this.withSubjects(rows);
+  }
+
+  /** Counts by stage and severity, for /metrics. */
+  async countByStageAndSeverity(): Promise<{ stage: string; severity: string; count: number }[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select((eb) => ['stage', 'severity', eb.fn.countAll<number>().as('n')])
+      .groupBy(['stage', 'severity'])
+      .execute();
+    return rows.map((r) => ({ stage: r.stage, severity: r.severity, count: Number(r.n) }));
+  }
+
+  private async withSubjects(rows: EventsTable[]): Promise<ObserverEvent[]> {
+    if (rows.length === 0) return [];
+    const edges = await this.db
+      .selectFrom('edges')
+      .select(['from_id', 'to_type', 'to_id'])
+      .where('from_type', '=', 'event')
+      .where('relation', '=', aboutRelation)
+      .where(
+        'from_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    const subjects = new Map<string, EntityRef[]>();
+    for (const e of edges) subjects.set(e.from_id, [...(subjects.get(e.from_id) ?? []), { type: e.to_type as EntityType, id: e.to_id }]);
+    return rows.map((r) => ({
+      id: r.id,
+      time: Number(r.time),
+      stage: r.stage as Stage,
+      kind: r.kind,
+      severity: r.severity as Severity,
+      summary: r.summary,
+      subjects: subjects.get(r.id) ?? [],
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      source: r.source,
+      fingerprint: r.fingerprint,
+    }));
+  }
+}
