@@ -18,7 +18,7 @@ export function tabularFormatOf(filePath: string): TabularFormat | null {
 }
 
 /** `$1` is a file name or a list of them, always bound as a parameter, never spliced into SQL. */
-const readers: Record<TabularFormat, (union: boolean) => string> = {
+export const readers: Record<TabularFormat, (union: boolean) => string> = {
   csv: (union) => `read_csv_auto($1${union ? ', union_by_name = true' : ''})`,
   jsonl: (union) => `read_json_auto($1, format = 'newline_delimited'${union ? ', union_by_name = true' : ''})`,
   parquet: (union) => `read_parquet($1${union ? ', union_by_name = true' : ''})`,
@@ -91,7 +91,7 @@ async function unionSchema(
  * DuckDB expands `*`, `?` and `[` in file names as globs even when bound as parameters, so
  * `x[1].csv` would read `x1.csv`. Such files are read through a plain-named symlink instead.
  */
-async function safeNames(files: string[]): Promise<{ names: string[]; cleanup: () => Promise<void> }> {
+export async function safeNames(files: string[]): Promise<{ names: string[]; cleanup: () => Promise<void> }> {
   let tmp: string | null = null;
   const names: string[] = [];
   for (const [i, file] of files.entries()) {

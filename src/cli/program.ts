@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCi } from './commands/ci.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerDrift } from './commands/drift.js';
 import { registerExperiments } from './commands/experiments.js';
 import { registerImage } from './commands/image.js';
 import { registerModels } from './commands/models.js';
@@ -12,9 +13,9 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
 import { registerTrace } from './commands/trace.js';
-
 import { registerEvents } from './commands/events.js';
 import { registerObserve } from './commands/observe.js';
+
 export function buildProgram(): Command {
   const program = new Command('threadline')
     .description('trace every prediction back to the code, data, environment and run that made it')
@@ -36,8 +37,8 @@ export function buildProgram(): Command {
   registerProxy(program);
   registerPredictions(program);
   registerFeedback(program);
-  return program;
   registerDrift(program);
   registerEvents(program);
   registerObserve(program);
+  return program;
 }
