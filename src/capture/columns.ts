@@ -95,6 +95,14 @@ export class ColumnReader {
     return { path: file, format, columns };
   }
 
+  /** Whether the file has at least one row (reads only its start). */
+  async hasRows(source: TableSource, what = 'file'): Promise<boolean> {
+    return this.withName(source.path, source.format, what, async (name) => {
+      const result = await this.connection.runAndReadAll(`SELECT 1 FROM ${readers[source.format](false)} LIMIT 1`, [name]);
+      return result.currentRowCount > 0;
+    });
+  }
+
   /** Streams the named columns of `source` into vectors (numeric as doubles, the others as text). */
   async read(source: TableSource, columns: TableColumn[], what = 'file'): Promise<TableVectors> {
     const numeric = columns.map((c) => c.kind === 'numeric');

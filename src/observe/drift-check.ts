@@ -112,6 +112,9 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
   try {
     const reference = await reader.describe(referencePath, 'reference');
     const current = await reader.describe(currentPath, 'current');
+    // Before comparing types: a header-only CSV has every column typed as text.
+    if (!(await reader.hasRows(reference, 'reference'))) throw invalidArgument(`reference ${referencePath} has no rows`);
+    if (!(await reader.hasRows(current, 'current'))) throw invalidArgument(`current ${currentPath} has no rows`);
     const { pairs, skipped } = alignColumns(reference, current, options.columns);
     if (test !== 'auto' && NUMERIC_ONLY.has(test)) {
       const labelled = pairs.find(([r]) => r.kind !== 'numeric');
@@ -119,8 +122,6 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
     }
     const ref = await reader.read(reference, pairs.map(([r]) => r), 'reference');
     const cur = await reader.read(current, pairs.map(([, c]) => c), 'current');
-    if (ref.rows === 0) throw invalidArgument(`reference ${referencePath} has no rows`);
-    if (cur.rows === 0) throw invalidArgument(`current ${currentPath} has no rows`);
     const columns: ColumnDriftReport[] = [];
     for (const [column] of pairs) {
       const r = ref.vectors.get(column.name)!;
