@@ -1,3 +1,4 @@
+import { attachAlerts } from '../alerts/attach.js';
 import { loadConfig, type ThreadlineConfig } from '../config.js';
 import { openThreadline, type Threadline } from '../context.js';
 import { ThreadlineClient } from '../sdk/client.js';
@@ -15,6 +16,12 @@ export interface Backend {
 export async function openBackend(config: ThreadlineConfig = loadConfig()): Promise<Backend> {
   if (config.serverUrl) return { api: new ThreadlineClient(config.serverUrl), config };
   const local = await openThreadline(config);
+  try {
+    attachAlerts(local, config.projectFile);
+  } catch (error) {
+    // A broken alerts section must not stop unrelated commands; `observe` and `server` refuse it.
+    process.stderr.write(`threadline: alerts are off: ${(error as Error).message}\n`);
+  }
   return { api: embeddedApi(local, config.home), local, config };
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseAlerts } from '../../alerts/config.js';
 import { failedPrecondition } from '../../errors.js';
 import { loadProjectFile } from '../../observe/project-file.js';
 import { planObservers, runForever, runOnce } from '../../observe/scheduler.js';
@@ -27,6 +28,8 @@ export function registerObserve(program: Command): void {
           return;
         }
         const project = loadProjectFile(config.projectFile);
+        // Alerts are attached by the backend; a broken section must stop the observers, not go quiet.
+        parseAlerts(project.alerts, config.projectFile);
         const planned = planObservers(project, stage);
         if (planned.length === 0) throw failedPrecondition(`no observers configured in ${config.projectFile}`);
         const options = { tl: local, config, project };

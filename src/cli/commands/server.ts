@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { attachAlerts } from '../../alerts/attach.js';
 import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
@@ -17,6 +18,12 @@ export function registerServer(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument(`--port must be 0-65535, got '${opts.port}'`);
       const config = loadConfig();
       const tl = await openThreadline(config);
+      try {
+        attachAlerts(tl, config.projectFile);
+      } catch (error) {
+        await tl.close();
+        throw error;
+      }
       const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
