@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Threadline needs on a fresh Debian machine with Node.js >= 20.19:
 # the Debian packages (git; a C++ toolchain for better-sqlite3; PostgreSQL for the tests with
-# and an OCI registry and skopeo with --with-test-services), then the npm packages from package-lock.json, then the build.
+# and an OCI registry, skopeo and promtool with --with-test-services), then the npm packages from package-lock.json, then the build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,6 +14,7 @@ if [ "${1:-}" = "--with-test-services" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v docker-registry >/dev/null || need+=(docker-registry)   # a real OCI registry
   command -v skopeo >/dev/null || need+=(skopeo)                     # inspects what we push
+  command -v promtool >/dev/null || need+=(prometheus)               # promtool checks /metrics
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
