@@ -3,6 +3,7 @@ import type { ArtifactStore } from './artifacts/types.js';
 import type { ThreadlineConfig } from './config.js';
 import { EventService } from './observe/events/event-service.js';
 import { registerEventLineage } from './observe/events/lineage.js';
+import { registerValidationLineage } from './observe/validation-service.js';
 import { ModelService } from './registry/model-service.js';
 import { registerDeploymentLineage } from './release/deploy/lineage.js';
 import { registerImageLineage } from './release/image/lineage.js';
@@ -28,6 +29,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerDeploymentLineage();
   registerPredictionLineage();
   registerEventLineage();
+  registerValidationLineage();
   const store = await openStore(config.databaseUrl);
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);

@@ -10,6 +10,7 @@ import { modelRoutes } from './routes/models.js';
 import { openLineageRoutes } from './routes/openlineage.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { runRoutes } from './routes/runs.js';
+import { validationRoutes } from './routes/validations.js';
 
 import { eventRoutes } from './routes/events.js';
 export interface ServerOptions {
@@ -38,6 +39,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   mlflowRoutes(app, tl);
   openLineageRoutes(app, tl);
   predictionRoutes(app, tl);
+  validationRoutes(app, tl);
   return app;
 }
   imageRoutes(app, tl);

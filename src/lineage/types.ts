@@ -15,7 +15,9 @@ export type EntityType =
   | 'ol_run'
   | 'dataset'
   // Observer events (src/observe), linked to what they are about.
-  | 'event';
+  | 'event'
+  // Expectation suite results (threadline validate), linked to the data version they checked.
+  | 'validation';
 
 export interface EntityRef {
   type: EntityType;

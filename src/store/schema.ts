@@ -238,6 +238,20 @@ export interface OlDatasetsTable {
   updated_at: number;
 }
 
+/** Expectation suite results (`threadline validate`); `results` is the JSON array of per-expectation results. */
+export interface ValidationsTable {
+  id: string;
+  data_digest: string;
+  data_uri: string;
+  suite_name: string;
+  suite_digest: string;
+  success: number;
+  evaluated: number;
+  failed: number;
+  results: string;
+  time: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -264,4 +278,5 @@ export interface Database {
   ol_runs: OlRunsTable;
   ol_run_events: OlRunEventsTable;
   ol_datasets: OlDatasetsTable;
+  validations: ValidationsTable;
 }

@@ -1,4 +1,5 @@
 /** Expectation suites (Great Expectations style) and their results. Pure data, no I/O. */
+import type { DataVersion } from '../capture/types.js';
 
 export const expectationKinds = [
   'column_exists',
@@ -81,4 +82,37 @@ export interface SuiteResult {
   passed: number;
   failed: number;
   results: ExpectationResult[];
+}
+
+/** What a client sends to be recorded: the data version it checked, the suite, the result. */
+export interface RecordValidationInput {
+  data: DataVersion;
+  suiteName: string;
+  /** `sha256:` of the normalised suite's canonical JSON. */
+  suiteDigest: string;
+  result: SuiteResult;
+}
+
+/** A recorded validation. */
+export interface Validation {
+  /** UUIDv7. */
+  id: string;
+  dataDigest: string;
+  dataUri: string;
+  suiteName: string;
+  suiteDigest: string;
+  success: boolean;
+  evaluated: number;
+  failed: number;
+  results: ExpectationResult[];
+  time: number;
+  /** The event recorded with it (`validation_passed` / `validation_failed`), when recorded here. */
+  eventId?: string | null;
+}
+
+export interface ListValidationsQuery {
+  /** A data version digest. */
+  data?: string;
+  suite?: string;
+  limit?: number;
 }

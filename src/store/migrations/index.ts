@@ -6,6 +6,7 @@ import * as images from './0004-images.js';
 import * as deployments from './0005-deployments.js';
 import * as predictions from './0006-predictions.js';
 import * as events from './0007-events.js';
+import * as validations from './0008-validations.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-deployments': deployments,
   '0006-predictions': predictions,
   '0007-events': events,
+  '0008-validations': validations,
 };
 
 export const migrationProvider: MigrationProvider = {

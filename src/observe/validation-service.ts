@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { invalidArgument, notFound } from '../errors.js';
+import { newUuid } from '../ids.js';
+import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
+import { addEdges } from '../lineage/edge-store.js';
+import { registerResolver, type Resolver } from '../lineage/resolve.js';
+import type { EntityRef } from '../lineage/types.js';
+import type { Store } from '../store/database.js';
+import type { ValidationsTable } from '../store/schema.js';
+import { ProvenanceStore } from '../tracking/provenance-store.js';
+import { dataVersionSchema, parseWith } from '../tracking/validation.js';
+import { expectationKinds, type ExpectationResult, type ListValidationsQuery, type RecordValidationInput, type Validation } from '../validate/types.js';
+import type { EventInput, ObserverEvent } from './events/types.js';
+
+/** The part of the EventService this needs (so tests and other hosts can pass their own). */
+export interface EventRecorder {
+  record(input: EventInput): Promise<ObserverEvent>;
+}
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const observed = z.union([scalar, z.array(scalar)]);
+const count = z.number().int().nonnegative();
+const resultSchema = z.object({
+  index: count,
+  expect: z.enum(expectationKinds),
+  column: z.string().nullable(),
+  description: z.string().max(2000),
+  success: z.boolean(),
+  observed,
+  elementCount: count.nullable(),
+  unexpectedCount: count.nullable(),
+  unexpectedPercent: z.number().min(0).max(100).nullable(),
+  unexpectedExamples: z.array(scalar).max(1000),
+  error: z.string().max(2000).nullable(),
+});
+const recordSchema = z.object({
+  data: dataVersionSchema,
+  suiteName: z.string().trim().min(1).max(256),
+  suiteDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex>'),
+  result: z.object({
+    suite: z.string(),
+    success: z.boolean(),
+    rowCount: count,
+    evaluated: count,
+    passed: count,
+    failed: count,
+    results: z.array(resultSchema).min(1).max(10_000),
+  }),
+});
+
+const defaultLimit = 50;
+const maxLimit = 1000;
+/** How many failing expectations an event names in its summary. */
+const namedInSummary = 3;
+
+/**
+ * Records suite results: the data version they checked (as `threadline run --input` does), the
+ * validation row, a lineage edge validation → data (`validated`) and an event
+ * (`validation_passed` / `validation_failed`) about both, so alert rules and `trace` see it.
+ */
+export class ValidationService {
+  private readonly provenance: ProvenanceStore;
+
+  constructor(
+    private readonly store: Store,
+    private readonly events?: EventRecorder,
+  ) {
+    this.provenance = new ProvenanceStore(store.db);
+  }
+
+  async record(raw: RecordValidationInput | unknown): Promise<Validation> {
+    const input = parseWith(recordSchema, raw, 'validation');
+    const { result, data } = input;
+    // The verdict is recomputed from the results: a client cannot store "passed" over failures.
+    const failed = result.results.filter((r) => !r.success).length;
+    if (failed !== result.failed || result.results.length !== result.evaluated || result.success !== (failed === 0)) {
+      throw invalidArgument(`validation result disagrees with itself: ${result.evaluated} evaluated, ${result.failed} failed, success ${result.success}, but ${result.results.length} results of which ${failed} failed`);
+    }
+    const now = Date.now();
+    const validation: Validation = {
+      id: newUuid(),
+      dataDigest: data.digest,
+      dataUri: data.uri,
+      suiteName: input.suiteName,
+      suiteDigest: input.suiteDigest,
+      success: failed === 0,
+      evaluated: result.results.length,
+      failed,
+      results: result.results as ExpectationResult[],
+      time: now,
+    };
+    await this.provenance.saveData(data, now);
+    await this.store.db
+      .insertInto('validations')
+      .values({
+        id: validation.id,
+        data_digest: validation.dataDigest,
+        data_uri: validation.dataUri,
+        suite_name: validation.suiteName,
+        suite_digest: validation.suiteDigest,
+        success: validation.success ? 1 : 0,
+        evaluated: validation.evaluated,
+        failed: validation.failed,
+        results: JSON.stringify(validation.results),
+        time: now,
+      })
+      .execute();
+    const self: EntityRef = { type: 'validation', id: validation.id };
+    const dataRef: EntityRef = { type: 'data', id: data.digest };
+    await addEdges(this.store.db, [{ from: self, relation: 'validated', to: dataRef }], now);
+    const event = await this.events?.record(eventFor(validation, [self, dataRef]));
+    return { ...validation, eventId: event?.id ?? null };
+  }
+
+  async get(id: string): Promise<Validation> {
+    const row = await this.store.db.selectFrom('validations').selectAll().where('id', '=', id.toLowerCase()).executeTakeFirst();
+    if (!row) throw notFound(`no validation '${id}'`);
+    return fromRow(row);
+  }
+
+  /** Newest first. */
+  async list(query: ListValidationsQuery = {}): Promise<Validation[]> {
+    const limit = query.limit ?? defaultLimit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalidArgument(`limit takes a whole number from 1 to ${maxLimit}, got '${query.limit}'`);
+    let select = this.store.db.selectFrom('validations').selectAll();
+    if (query.data) select = select.where('data_digest', '=', query.data);
+    if (query.suite) select = select.where('suite_name', '=', query.suite);
+    const rows = await select.orderBy('time', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(fromRow);
+  }
+}
+
+function eventFor(v: Validation, subjects: EntityRef[]): EventInput {
+  const failing = v.results.filter((r) => !r.success);
+  const named = failing.slice(0, namedInSummary).map((r) => r.description + (r.error ? ` (${r.error})` : ''));
+  const more = failing.length > namedInSummary ? `, and ${failing.length - namedInSummary} more` : '';
+  return {
+    stage: 'data',
+    kind: v.success ? 'validation_passed' : 'validation_failed',
+    severity: v.success ? 'info' : 'error',
+    summary: v.success
+      ? `suite '${v.suiteName}' passed on ${v.dataUri}: ${v.evaluated} expectations met`
+      : `suite '${v.suiteName}' failed on ${v.dataUri}: ${v.failed} of ${v.evaluated} expectations not met: ${named.join('; ')}${more}`,
+    subjects,
+    details: {
+      validationId: v.id,
+      suite: v.suiteName,
+      suiteDigest: v.suiteDigest,
+      dataDigest: v.dataDigest,
+      evaluated: v.evaluated,
+      failed: v.failed,
+      failing: failing.map((r) => ({ index: r.index, expect: r.expect, column: r.column, description: r.description, observed: r.observed, unexpectedCount: r.unexpectedCount, unexpectedPercent: r.unexpectedPercent, error: r.error })),
+    },
+    source: 'validate',
+    // The same suite failing on the same source is the same finding, whatever the data version.
+    fingerprint: `validation:${v.suiteName}:${v.dataUri}`.slice(0, 256),
+  };
+}
+
+function fromRow(row: ValidationsTable): Validation {
+  return {
+    id: row.id,
+    dataDigest: row.data_digest,
+    dataUri: row.data_uri,
+    suiteName: row.suite_name,
+    suiteDigest: row.suite_digest,
+    success: Number(row.success) === 1,
+    evaluated: Number(row.evaluated),
+    failed: Number(row.failed),
+    results: JSON.parse(row.results) as ExpectationResult[],
+    time: Number(row.time),
+  };
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const chunk = 1000;
+
+/** `trace <validation id>`: the validation, then the data it checked and what made that data. */
+export const validationResolver: Resolver = {
+  kind: 'validation id (UUID)',
+  accepts: (id) => uuid.test(id),
+  async find(id, ctx) {
+    const row = await ctx.db.selectFrom('validations').select(['id', 'suite_name']).where('id', '=', id.toLowerCase()).executeTakeFirst();
+    return row ? [{ ref: { type: 'validation' as const, id: row.id }, note: `validation ${row.id} (suite ${row.suite_name})` }] : [];
+  },
+};
+
+export const describeValidations: Describer = async (ctx, ids) => {
+  const out = new Map<string, Description>();
+  for (let i = 0; i < ids.length; i += chunk) {
+    const rows = await ctx.db
+      .selectFrom('validations')
+      .select(['id', 'suite_name', 'suite_digest', 'data_uri', 'data_digest', 'success', 'evaluated', 'failed', 'time'])
+      .where('id', 'in', ids.slice(i, i + chunk))
+      .execute();
+    for (const v of rows) {
+      const verdict = Number(v.success) === 1 ? `passed ${v.evaluated}/${v.evaluated}` : `FAILED ${v.failed} of ${v.evaluated}`;
+      out.set(v.id, {
+        summary: `suite '${v.suite_name}' ${verdict} on ${v.data_uri}  ${new Date(Number(v.time)).toISOString()}`,
+        facts: { suite: v.suite_name, suiteDigest: v.suite_digest, dataUri: v.data_uri, dataDigest: v.data_digest, success: Number(v.success) === 1, evaluated: Number(v.evaluated), failed: Number(v.failed), time: Number(v.time) },
+      });
+    }
+  }
+  return out;
+};
+
+export function registerValidationLineage(): void {
+  registerResolver(validationResolver);
+  registerDescriber('validation', describeValidations);
+}
