@@ -1,7 +1,11 @@
 import type { ObserverAgent } from './agent.js';
 import type { Stage } from './events/types.js';
+import { codeAgent } from './agents/code.js';
+import { dataAgent } from './agents/data.js';
 
 /**
  * The agents the scheduler knows, by stage. Each agent file registers itself here with one line.
  */
 export const agents: Partial<Record<Stage, ObserverAgent<any>>> = {};
+agents.code = codeAgent;
+agents.data = dataAgent;

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { redactUrlsIn } from '../../capture/redact.js';
+
+export interface CheckResult {
+  name: string;
+  command: string;
+  /** null when it was killed (timeout) or could not start. */
+  exitCode: number | null;
+  timedOut: boolean;
+  ok: boolean;
+  durationMs: number;
+  /** The last lines of stdout and stderr together, URLs' credentials redacted. */
+  outputTail: string;
+}
+
+const tailChars = 2000;
+
+/**
+ * Runs one configured check through the shell in `cwd`, in its own process group so that a
+ * timeout kills what it started too. Never rejects: a check that cannot start is a failed check.
+ */
+export function runCheck(check: { name: string; command: string }, cwd: string, timeoutMs: number): Promise<CheckResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let output = '';
+    let timedOut = false;
+    const child = spawn(check.command, { cwd, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.length > 4 * tailChars) output = output.slice(-2 * tailChars);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
+    let spawnError: Error | undefined;
+    child.on('error', (error) => (spawnError = error));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const exitCode = spawnError || timedOut ? null : code;
+      const tail = spawnError ? spawnError.message : output.slice(-tailChars) + (timedOut ? `\n[killed after ${timeoutMs} ms]` : '');
+      resolve({ name: check.name, command: check.command, exitCode, timedOut, ok: exitCode === 0, durationMs: Date.now() - started, outputTail: redactUrlsIn(tail) });
+    });
+  });
+}
