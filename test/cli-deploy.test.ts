@@ -117,8 +117,9 @@ describe.each(dialects)('threadline deploy, rollback and deployments on %s', (di
     const down = JSON.stringify(JSON.parse((await cli('trace', 'reco/1', '--downstream', '--json')).stdout));
     for (const id of ['prod#1', 'prod#3']) expect(down).toContain(id);
 
+    // With THREADLINE_URL the record is the server's (test/cli-deploy-remote.test.ts): none listens here.
     const remote = await runCli(['deployments', 'list'], { cwd: repo, env: { ...env, THREADLINE_URL: 'http://127.0.0.1:9' } });
-    expect([remote.code, remote.stderr]).toEqual([5, expect.stringContaining('set THREADLINE_DB_URL')]);
+    expect([remote.code, remote.stderr]).toEqual([69, expect.stringContaining('cannot reach Threadline at http://127.0.0.1:9')]);
   });
 
   it('kubernetes: --dry-run writes the manifests; with a kubeconfig runs kubectl apply -f and records its failure in one line', { timeout: 180_000 }, async () => {

@@ -4,15 +4,16 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { stringifyWithNonFinite } from './json.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { deploymentRoutes } from './routes/deployments.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { imageRoutes } from './routes/images.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { modelRoutes } from './routes/models.js';
 import { openLineageRoutes } from './routes/openlineage.js';
 import { predictionRoutes } from './routes/predictions.js';
-import { runRoutes } from './routes/runs.js';
-import { validationRoutes } from './routes/validations.js';
-
 import { eventRoutes } from './routes/events.js';
+import { runRoutes } from './routes/runs.js';
+
 export interface ServerOptions {
   /** Fastify's logger; off by default so that `threadline run` output stays the child's own. */
   logger?: boolean;
@@ -39,12 +40,11 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   mlflowRoutes(app, tl);
   openLineageRoutes(app, tl);
   predictionRoutes(app, tl);
-  validationRoutes(app, tl);
-  return app;
-}
   imageRoutes(app, tl);
   deploymentRoutes(app, tl);
   eventRoutes(app, tl);
+  return app;
+}
 
 /** Listens on loopback unless told otherwise, and says where. */
 export async function startServer(tl: Threadline, host = '127.0.0.1', port = 5000, options: ServerOptions = {}): Promise<{ app: FastifyInstance; url: string }> {

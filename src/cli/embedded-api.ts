@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import type { Threadline } from '../context.js';
 import { TraceService } from '../lineage/trace.js';
+import { ValidationService } from '../observe/validation-service.js';
+import { DeploymentLedger } from '../release/deploy/deployment-ledger.js';
+import { findImages } from '../release/image-store.js';
+import { getImage, recordImage } from '../release/image/record-image.js';
 import { feedbackFormat, PredictionService } from '../serving/prediction-service.js';
 import type { ThreadlineApi } from '../sdk/types.js';
 import { normalizeArtifactPath } from '../tracking/artifact-path.js';
 
 /** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */
 export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
+  const deployments = new DeploymentLedger(tl);
   return {
     location,
     ensureExperiment: (name) => tl.experiments.ensure(name),
@@ -25,6 +30,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     recordData: (runId, direction, name, data) => tl.runs.recordData(runId, direction, name, data),
     putBlob: (bytes) => tl.artifacts.putBytes(bytes),
     readBlob: (digest) => tl.artifacts.readBytes(digest),
+    openBlob: (digest) => tl.artifacts.open(digest),
     getDataVersion: (digest) => tl.runs.dataVersion(digest),
     async uploadArtifact(runId, path, filePath, mediaType) {
       const artifactPath = normalizeArtifactPath(path);
@@ -51,12 +57,12 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     getPrediction: (id) => new PredictionService(tl.store).get(id),
     recordFeedback: (id, feedback) => new PredictionService(tl.store).recordFeedback(id, feedback),
     importFeedback: (filePath) => new PredictionService(tl.store).importFeedback(fs.createReadStream(filePath), feedbackFormat(filePath)),
-    close: () => tl.close(),
-  };
-}
     recordEvent: (event) => tl.events.record(event),
     listEvents: (query) => tl.events.list(query),
     getEvent: (id) => tl.events.get(id),
+    recordValidation: (input) => new ValidationService(tl.store, tl.events).record(input),
+    listValidations: (query) => new ValidationService(tl.store, tl.events).list(query),
+    getValidation: (id) => new ValidationService(tl.store, tl.events).get(id),
     listImages: (filter) => findImages(tl.store.db, filter),
     getImage: (id) => getImage(tl.store.db, id),
     recordImage: (input) => recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input),
@@ -66,3 +72,6 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     updateDeployment: (id, change) => deployments.updateDeployment(id, change),
     listDeployments: (environment) => deployments.listDeployments(environment),
     getDeployment: (id) => deployments.getDeployment(id),
+    close: () => tl.close(),
+  };
+}

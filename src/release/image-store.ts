@@ -16,6 +16,7 @@ export async function findImages(db: Kysely<Database>, filter: ImageFilter = {})
   if (filter.modelVersion !== undefined) query = query.where('model_version', '=', filter.modelVersion);
   if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
   if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference);
+  if (filter.digest !== undefined) query = query.where('digest', '=', filter.digest);
   const rows = await query.orderBy('created_at', 'desc').orderBy('reference').execute();
   return rows.map(toRecord);
 }

@@ -5,6 +5,9 @@ import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/even
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
+import type { ListValidationsQuery, RecordValidationInput, Validation } from '../validate/types.js';
+import type { Deployment, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
+import type { ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
 import { ThreadlineApiError } from './errors.js';
 import type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
 
@@ -94,6 +97,19 @@ export class ThreadlineClient implements ThreadlineApi {
   /** A stored blob's bytes, e.g. a run's dirty patch; whole in memory, so small blobs only. */
   readBlob(digest: string): Promise<Buffer> {
     return this.call('GET', `/api/blobs/${encodeURIComponent(digest)}`, undefined, undefined, 'bytes');
+  }
+
+  /** A stored blob's bytes streamed, e.g. a model file to package into an image. */
+  async openBlob(digest: string): Promise<NodeJS.ReadableStream> {
+    const url = `${this.location}/api/blobs/${encodeURIComponent(digest)}`;
+    let response;
+    try {
+      response = await request(url, { method: 'GET', dispatcher: this.agent });
+    } catch (error) {
+      throw new ThreadlineApiError('UNAVAILABLE', `cannot reach Threadline at ${this.location}: ${(error as Error).message}`, 0);
+    }
+    if (response.statusCode < 400) return response.body;
+    throw apiError(response.statusCode, await response.body.text());
   }
 
   getDataVersion(digest: string): Promise<DataVersion> {
@@ -212,21 +228,6 @@ export class ThreadlineClient implements ThreadlineApi {
     return (await this.call<{ predictions: Prediction[] }>('GET', `/api/predictions?${params}`)).predictions;
   }
 
-  getPrediction(id: string): Promise<PredictionDetail> {
-    return this.call('GET', `/api/predictions/${encodeURIComponent(id)}`);
-  }
-
-  recordFeedback(predictionId: string, feedback: unknown): Promise<Feedback> {
-    return this.call('POST', `/api/predictions/${encodeURIComponent(predictionId)}/feedback`, feedback);
-  }
-
-  importFeedback(filePath: string): Promise<FeedbackImport> {
-    const format = /\.csv$/i.test(filePath) ? 'csv' : 'jsonl';
-    return this.call('POST', `/api/feedback?format=${format}`, undefined, { body: fs.createReadStream(filePath) });
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
   recordEvent(event: EventInput): Promise<ObserverEvent> {
     return this.call('POST', '/api/events', event);
   }
@@ -244,6 +245,102 @@ export class ThreadlineClient implements ThreadlineApi {
     return this.call('GET', `/api/events/${encodeURIComponent(id)}`);
   }
 
+  getPrediction(id: string): Promise<PredictionDetail> {
+    return this.call('GET', `/api/predictions/${encodeURIComponent(id)}`);
+  }
+
+  recordFeedback(predictionId: string, feedback: unknown): Promise<Feedback> {
+    return this.call('POST', `/api/predictions/${encodeURIComponent(predictionId)}/feedback`, feedback);
+  }
+
+  importFeedback(filePath: string): Promise<FeedbackImport> {
+    const format = /\.csv$/i.test(filePath) ? 'csv' : 'jsonl';
+    return this.call('POST', `/api/feedback?format=${format}`, undefined, { body: fs.createReadStream(filePath) });
+  }
+
+  /** Recorded images, newest first: all, of a model (version), of a run, or with a digest. */
+  async listImages(filter: ImageFilter = {}): Promise<ImageRecord[]> {
+    const params = new URLSearchParams();
+    if (filter.modelName !== undefined) params.set('model', filter.modelName);
+    if (filter.modelVersion !== undefined) params.set('version', String(filter.modelVersion));
+    if (filter.runId !== undefined) params.set('run', filter.runId);
+    if (filter.reference !== undefined) params.set('reference', filter.reference);
+    if (filter.digest !== undefined) params.set('digest', filter.digest);
+    return (await this.call<{ images: ImageRecord[] }>('GET', `/api/images?${params}`)).images;
+  }
+
+  getImage(referenceOrDigest: string): Promise<ImageRecord> {
+    return this.call('GET', `/api/images/${encodeURIComponent(referenceOrDigest)}`);
+  }
+
+  /**
+   * Records an image (built by you, or by `threadline image build` here) as carrying a model version.
+   *
+   * @example
+   * await tl.recordImage({ reference: 'ghcr.io/acme/reco:run-777@sha256:9f1c…', model: 'reco/7' });
+   */
+  recordImage(input: RecordImageInput): Promise<ImageRecord> {
+    return this.call('POST', '/api/images', input);
+  }
+
+  resolveDeploySubject(ref: string): Promise<DeploySubject> {
+    return this.call('GET', `/api/deployments/resolve?${new URLSearchParams({ ref })}`);
+  }
+
+  planRollback(environment: string, by: { runId?: string; to?: number } = {}): Promise<RollbackPlan> {
+    const params = new URLSearchParams();
+    if (by.runId !== undefined) params.set('run', by.runId);
+    if (by.to !== undefined) params.set('to', String(by.to));
+    return this.call('GET', `/api/environments/${encodeURIComponent(environment)}/rollback?${params}`);
+  }
+
+  /**
+   * Records deployment ENV#N, e.g. from a CD system that deployed the image itself.
+   *
+   * @example
+   * const d = await tl.recordDeployment({ environment: 'prod', target: 'command', image: 'ghcr.io/acme/reco@sha256:9f1c…', actor: 'argo' });
+   */
+  recordDeployment(input: RecordDeploymentInput): Promise<Deployment> {
+    return this.call('POST', '/api/deployments', input);
+  }
+
+  updateDeployment(id: string, change: UpdateDeploymentInput): Promise<Deployment> {
+    return this.call('PATCH', `/api/deployments/${encodeURIComponent(id)}`, change);
+  }
+
+  async listDeployments(environment?: string): Promise<Deployment[]> {
+    const query = environment === undefined ? '' : `?${new URLSearchParams({ environment })}`;
+    return (await this.call<{ deployments: Deployment[] }>('GET', `/api/deployments${query}`)).deployments;
+  }
+
+  getDeployment(id: string): Promise<Deployment> {
+    return this.call('GET', `/api/deployments/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Records a suite result computed next to the data (`threadline validate` does this).
+   *
+   * @example
+   * const v = await tl.recordValidation({ data, suiteName: 'orders', suiteDigest, result });
+   */
+  recordValidation(input: RecordValidationInput): Promise<Validation> {
+    return this.call('POST', '/api/validations', input);
+  }
+
+  async listValidations(query: ListValidationsQuery = {}): Promise<Validation[]> {
+    const params = new URLSearchParams();
+    if (query.data) params.set('data', query.data);
+    if (query.suite) params.set('suite', query.suite);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return (await this.call<{ validations: Validation[] }>('GET', `/api/validations?${params}`)).validations;
+  }
+
+  getValidation(id: string): Promise<Validation> {
+    return this.call('GET', `/api/validations/${encodeURIComponent(id)}`);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
   }
 
   private async call<T = void>(
@@ -270,18 +367,21 @@ export class ThreadlineClient implements ThreadlineApi {
     }
     const bytes = Buffer.from(await response.body.arrayBuffer());
     const text = bytes.toString('utf8');
-    if (response.statusCode >= 400) {
-      let parsed: { error_code?: string; message?: string } = {};
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the status line
-      }
-      throw new ThreadlineApiError(parsed.error_code ?? 'INTERNAL', parsed.message ?? `HTTP ${response.statusCode}`, response.statusCode);
-    }
+    if (response.statusCode >= 400) throw apiError(response.statusCode, text);
     if (responseType === 'bytes') return bytes as T;
     return (text ? JSON.parse(text, reviveNonFinite) : undefined) as T;
   }
+}
+
+/** The server's `{error_code, message}` as an error (or the status line when not JSON). */
+function apiError(status: number, text: string): ThreadlineApiError {
+  let parsed: { error_code?: string; message?: string } = {};
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ThreadlineApiError(parsed.error_code ?? 'INTERNAL', parsed.message ?? `HTTP ${status}`, status);
 }
 
 function searchQuery(search: SearchInput): URLSearchParams {

@@ -2,15 +2,19 @@ import type { BlobInfo } from '../artifacts/types.js';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
+import type { ListValidationsQuery, RecordValidationInput, Validation } from '../validate/types.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
+import type { DeploymentApi } from '../release/deploy/types.js';
+import type { ImageApi } from '../release/image-types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
 
 /**
  * What the CLI and user code can ask of Threadline. Two implementations: the HTTP client
  * (`ThreadlineClient`, for a server at THREADLINE_URL) and the embedded one over `.threadline/`.
+ * Images and deployments: `ImageApi` and `DeploymentApi` (in src/release), part of this contract.
  */
-export interface ThreadlineApi {
+export interface ThreadlineApi extends ImageApi, DeploymentApi {
   /** Where this talks to: a server URL, or the embedded home folder. */
   readonly location: string;
   ensureExperiment(name: string): Promise<Experiment>;
@@ -27,6 +31,8 @@ export interface ThreadlineApi {
   putBlob(bytes: Uint8Array | string): Promise<BlobInfo>;
   /** A stored blob's bytes (small blobs: patches, manifests). NOT_FOUND when absent. */
   readBlob(digest: string): Promise<Buffer>;
+  /** A stored blob's bytes as a stream (model files of any size). NOT_FOUND when absent. */
+  openBlob(digest: string): Promise<NodeJS.ReadableStream>;
   getDataVersion(digest: string): Promise<DataVersion>;
   uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact>;
   listArtifacts(runId: string): Promise<RunArtifact[]>;
@@ -53,16 +59,24 @@ export interface ThreadlineApi {
   recordFeedback(predictionId: string, feedback: unknown): Promise<Feedback>;
   /** A JSONL or CSV file of feedback (`prediction_id` plus label); unknown ids are counted, not fatal. */
   importFeedback(filePath: string): Promise<FeedbackImport>;
-  close(): Promise<void>;
-}
-
-export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
-export type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
   /** Records an observer event (stage, kind, severity, summary, subjects, details). */
   recordEvent(event: EventInput): Promise<ObserverEvent>;
   /** Events, newest first. */
   listEvents(query?: ListEventsQuery): Promise<ObserverEvent[]>;
   /** One event with its subjects. NOT_FOUND when absent. */
   getEvent(id: string): Promise<ObserverEvent>;
-export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };
+  /** Records an expectation suite's result on a data version (computed next to the data); its event too. */
+  recordValidation(input: RecordValidationInput): Promise<Validation>;
+  /** Recorded validations, newest first; `data` is a data version digest. */
+  listValidations(query?: ListValidationsQuery): Promise<Validation[]>;
+  getValidation(id: string): Promise<Validation>;
+  close(): Promise<void>;
+}
+
+export type { Deployment, DeploymentApi, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
+export type { ImageApi, ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
+export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 export type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
+export type { ExpectationResult, ListValidationsQuery, RecordValidationInput, SuiteResult, Validation } from '../validate/types.js';
+export type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
+export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };

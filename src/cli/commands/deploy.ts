@@ -96,14 +96,9 @@ function targetOptions(opts: TargetFlags) {
   return { dryRun: opts.dryRun, kubeconfig: opts.kubeconfig, namespace: opts.namespace, command: opts.command, port, healthTimeoutMs: timeout > 0 ? timeout : undefined };
 }
 
-/** Deployments live in the store: embedded, or PostgreSQL through THREADLINE_DB_URL. */
+/** Targets run here; the record is the api's: the embedded store, or the server at THREADLINE_URL. */
 async function withService<T>(work: (service: DeployService) => Promise<T>): Promise<T> {
-  return withBackend(async (backend) => {
-    if (!backend.local) {
-      throw new ThreadlineError('FAILED_PRECONDITION', 'deployments are recorded in the store directly: set THREADLINE_DB_URL (and THREADLINE_ARTIFACTS) instead of THREADLINE_URL');
-    }
-    return work(new DeployService(backend.local, backend.config.home));
-  });
+  return withBackend(async ({ api, config }) => work(new DeployService(api, config.home)));
 }
 
 async function withDeployments(work: (service: DeployService) => Promise<DeployResult>, json?: boolean): Promise<void> {

@@ -1,11 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ThreadlineError } from '../../errors.js';
-import { findImages } from '../../release/image-store.js';
 import type { ImageRecord } from '../../release/image-types.js';
-import { buildImage, dockerfileFor, recordImage, writeContext, type ImageDeps } from '../../release/image/index.js';
+import { buildImage, dockerfileFor, writeContext, type ImageDeps } from '../../release/image/index.js';
 import { buildEpochSeconds } from '../../release/image/metadata.js';
+import type { ThreadlineApi } from '../../sdk/types.js';
 import { withBackend } from '../backend.js';
 import { formatTime, printJson, printLine, printTable, progress } from '../output.js';
 
@@ -40,7 +39,7 @@ export function registerImage(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (reference: string, opts: { model: string; json?: boolean }) => {
       await withImages(async (deps) => {
-        const recorded = await recordImage(deps, reference, opts.model);
+        const recorded = await deps.api.recordImage({ reference, model: opts.model });
         if (opts.json) return printJson(recorded);
         printLine(recorded.reference);
       });
@@ -55,8 +54,8 @@ export function registerImage(program: Command): void {
     .option('--base <ref>', 'FROM image', 'node:20-slim')
     .action(async (model: string, opts: { output?: string; context?: string; base: string }) => {
       await withImages(async (deps) => {
-        const version = await deps.models.resolve(model);
-        const run = version.runId ? await deps.runs.get(version.runId) : undefined;
+        const version = await deps.api.resolveModel(model);
+        const run = version.runId ? await deps.api.getRun(version.runId) : undefined;
         const text = dockerfileFor(version, run, new Date(buildEpochSeconds(version) * 1000).toISOString(), opts.base);
         if (opts.context) await writeContext(deps, version, run, opts.context);
         if (!opts.output) return void process.stdout.write(text);
@@ -73,21 +72,43 @@ export function registerImage(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { model?: string; json?: boolean }) => {
       await withImages(async (deps) => {
-        const images = await findImages(deps.db, opts.model ? { modelName: opts.model } : {});
+        const images = await deps.api.listImages(opts.model ? { modelName: opts.model } : {});
         if (opts.json) return printJson(images);
         printTable([['CREATED', 'MODEL', 'TAG', 'PUSHED', 'REFERENCE'], ...images.map(row)]);
       });
     });
+
+  image
+    .command('show')
+    .description('one recorded image: what it carries, its run, commit and labels')
+    .argument('<image>', 'REPOSITORY@sha256:<digest> or sha256:<digest>')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      await withImages(async ({ api }) => {
+        const image = await api.getImage(id);
+        if (opts.json) return printJson(image);
+        printImage(image);
+      });
+    });
+}
+
+function printImage(i: ImageRecord): void {
+  printLine(`image      ${i.reference}`);
+  printLine(`tag        ${i.tag ?? '-'}`);
+  printLine(`model      ${i.modelName ? `${i.modelName}/${i.modelVersion}` : '-'}`);
+  printLine(`run        ${i.runId ?? '-'}`);
+  printLine(`git sha    ${i.gitSha ?? '-'}`);
+  printLine(`pushed     ${i.pushed ? 'yes' : 'no'}`);
+  printLine(`layout     ${i.layoutPath ?? '-'}`);
+  printLine(`created    ${formatTime(i.createdAt)}`);
+  for (const [key, value] of Object.entries(i.labels).sort()) printLine(`label      ${key}=${value}`);
 }
 
 function row(i: ImageRecord): string[] {
   return [formatTime(i.createdAt), i.modelName ? `${i.modelName}/${i.modelVersion}` : '-', i.tag ?? '-', i.pushed ? 'yes' : 'no', i.reference];
 }
 
-/** Images need the artifact store's bytes and the images table: the embedded store only, for now. */
-async function withImages(work: (deps: ImageDeps) => Promise<void>): Promise<void> {
-  await withBackend(async ({ local, config }) => {
-    if (!local) throw new ThreadlineError('FAILED_PRECONDITION', 'image commands work on the embedded store: unset THREADLINE_URL (the server has no image routes yet)');
-    await work({ db: local.store.db, artifacts: local.artifacts, models: local.models, runs: local.runs, home: config.home });
-  });
+/** Images are built here (layouts under THREADLINE_HOME) and recorded through the api: embedded or a server. */
+async function withImages(work: (deps: ImageDeps & { api: ThreadlineApi }) => Promise<void>): Promise<void> {
+  await withBackend(async ({ api, config }) => work({ api, home: config.home }));
 }

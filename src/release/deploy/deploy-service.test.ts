@@ -10,6 +10,7 @@ import type { Store } from '../../store/database.js';
 import { RunService } from '../../tracking/run-service.js';
 import { saveImage } from '../image-store.js';
 import { DeployService } from './deploy-service.js';
+import { DeploymentLedger } from './deployment-ledger.js';
 
 const digestOf = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -25,7 +26,7 @@ describe.each(dialects)('deployments on %s', (dialect) => {
     runs = new RunService(store);
     models = new ModelService(store, runs);
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-deploy-'));
-    service = new DeployService({ store, runs, models }, home);
+    service = new DeployService(new DeploymentLedger({ store, runs, models }), home);
     await models.createModel({ name: 'reco' });
   });
   afterEach(async () => {
@@ -190,7 +191,7 @@ describe.each(dialects)('rollback by a run id on %s', (dialect) => {
     try {
       const runs = new RunService(store);
       const models = new ModelService(store, runs);
-      const service = new DeployService({ store, runs, models }, fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-deploy-')));
+      const service = new DeployService(new DeploymentLedger({ store, runs, models }), fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-deploy-')));
       await models.createModel({ name: 'reco' });
       const run1 = await runs.create({ name: 'train' });
       await models.createVersion({ name: 'reco', source: 's3://m/1', runId: run1.runId, tags: { DBR_RUN_ID: '777' } });

@@ -2,6 +2,7 @@ import { notFound } from '../../errors.js';
 import type { Threadline } from '../../context.js';
 import { findImages } from '../image-store.js';
 import type { ImageRecord } from '../image-types.js';
+import type { ModelVersion } from '../../registry/types.js';
 import type { DeploySubject } from './types.js';
 
 type Services = Pick<Threadline, 'store' | 'runs' | 'models'>;
@@ -13,14 +14,22 @@ export function isImageReference(ref: string): boolean {
 
 /** What `deploy REF` means: the model version, and the newest image built from it (if any). */
 export async function resolveSubject(tl: Services, ref: string): Promise<DeploySubject> {
-  if (isImageReference(ref)) {
-    const [image] = await findImages(tl.store.db, { reference: ref });
-    if (!image) throw notFound(`Image ${ref} is not recorded: build it with 'threadline image build' or record it with 'threadline image record'`);
-    return subjectOfImage(tl, image);
-  }
+  if (isImageReference(ref)) return subjectOfImageRef(tl, ref);
   const version = await tl.models.resolve(ref);
   const [image] = await findImages(tl.store.db, { modelName: version.name, modelVersion: version.version });
   if (image) return subjectOfImage(tl, image);
+  return subjectOfVersion(tl, version);
+}
+
+/** A recorded image `REPO@sha256:…` as what a deployment runs. */
+export async function subjectOfImageRef(tl: Services, ref: string): Promise<DeploySubject> {
+  const [image] = await findImages(tl.store.db, { reference: ref });
+  if (!image) throw notFound(`Image ${ref} is not recorded: build it with 'threadline image build' or record it with 'threadline image record'`);
+  return subjectOfImage(tl, image);
+}
+
+/** A model version deployed without an image. */
+export async function subjectOfVersion(tl: Services, version: ModelVersion): Promise<DeploySubject> {
   return { imageReference: null, modelName: version.name, modelVersion: version.version, runId: version.runId, gitSha: await gitShaOf(tl, version.runId, version.tags) };
 }
 

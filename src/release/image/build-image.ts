@@ -1,12 +1,8 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
-import type { ArtifactStore } from '../../artifacts/types.js';
-import type { ModelService } from '../../registry/model-service.js';
-import type { Database } from '../../store/schema.js';
-import type { RunService } from '../../tracking/run-service.js';
-import { saveImage } from '../image-store.js';
-import type { ImageRecord } from '../image-types.js';
+import type { ModelVersion } from '../../registry/types.js';
+import type { Run } from '../../tracking/types.js';
+import type { ImageRecord, RecordImageInput } from '../image-types.js';
 import { pullBase, type BaseImage } from './base-image.js';
 import { dockerCredentials } from './docker-auth.js';
 import { canonicalJson, imageConfig } from './image-config.js';
@@ -19,11 +15,19 @@ import { pushImage } from './push.js';
 import { parseImageRef, parseRepository } from './reference.js';
 import { RegistryClient } from './registry-client.js';
 
+/**
+ * What building needs of Threadline: the model version, its run, the artifact bytes, and a place
+ * to record the result. The ThreadlineApi is one (embedded, or a server: the build runs here).
+ */
+export interface ImageSource {
+  resolveModel(ref: string): Promise<ModelVersion>;
+  getRun(runId: string): Promise<Run>;
+  openBlob(digest: string): Promise<NodeJS.ReadableStream>;
+  recordImage(input: RecordImageInput): Promise<ImageRecord>;
+}
+
 export interface ImageDeps {
-  db: Kysely<Database>;
-  artifacts: ArtifactStore;
-  models: ModelService;
-  runs: RunService;
+  api: ImageSource;
   /** THREADLINE_HOME: layouts go to `<home>/images/<name>-<tag>/` unless told otherwise. */
   home: string;
   env?: NodeJS.ProcessEnv;
@@ -48,10 +52,10 @@ export interface BuildInput {
  */
 export async function buildImage(deps: ImageDeps, input: BuildInput): Promise<ImageRecord> {
   const env = deps.env ?? process.env;
-  const version = await deps.models.resolve(input.model);
+  const version = await deps.api.resolveModel(input.model);
   const target = parseRepository(input.repository);
   const repository = `${target.registry}/${target.name}`;
-  const run = version.runId ? await deps.runs.get(version.runId) : undefined;
+  const run = version.runId ? await deps.api.getRun(version.runId) : undefined;
   const files = modelFiles(version, run?.artifacts ?? []);
   const epoch = buildEpochSeconds(version, env);
   const created = new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -69,7 +73,7 @@ export async function buildImage(deps: ImageDeps, input: BuildInput): Promise<Im
   const modelEntries: LayerEntry[] = [
     { type: 'directory', path: 'model' },
     ...parentFolders(files.map((f) => f.path)).map((p) => ({ type: 'directory' as const, path: `model/${p}` })),
-    ...files.map((f) => ({ type: 'file' as const, path: `model/${f.path}`, size: f.size, open: () => deps.artifacts.open(f.digest) })),
+    ...files.map((f) => ({ type: 'file' as const, path: `model/${f.path}`, size: f.size, open: () => deps.api.openBlob(f.digest) })),
   ];
   const modelLayer = await writeLayer(layout, modelEntries, epoch);
   const script = Buffer.from(serveScript);
@@ -101,19 +105,14 @@ export async function buildImage(deps: ImageDeps, input: BuildInput): Promise<Im
     const client = new RegistryClient(target, { insecure: input.insecureRegistry, credentials: dockerCredentials(target.registry, env), actions: 'pull,push' });
     await pushImage(layout, manifestDesc, tag, client);
   }
-  return saveImage(deps.db, {
+  // Recorded with its labels; run id and git sha are derived by the record from the same version.
+  return deps.api.recordImage({
     reference: `${repository}@${manifestDesc.digest}`,
-    repository,
-    digest: manifestDesc.digest,
+    model: `${version.name}/${version.version}`,
     tag,
-    modelName: version.name,
-    modelVersion: version.version,
-    runId: meta.runId,
-    gitSha: meta.gitSha,
     labels: config.config.Labels ?? {},
     layoutPath: layout.dir,
     pushed: input.push === true,
-    createdAt: Date.now(),
   });
 }
 

@@ -40,11 +40,11 @@ export function dockerfileFor(version: ModelVersion, run: Run | undefined, creat
 }
 
 /** Writes the build context: `model/…` streamed from the artifact store, and `serve.sh`. */
-export async function writeContext(deps: Pick<ImageDeps, 'artifacts'>, version: ModelVersion, run: Run | undefined, dir: string): Promise<void> {
+export async function writeContext(deps: Pick<ImageDeps, 'api'>, version: ModelVersion, run: Run | undefined, dir: string): Promise<void> {
   for (const file of modelFiles(version, run?.artifacts ?? [])) {
     const target = path.join(dir, 'model', file.path);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    await pipeline(await deps.artifacts.open(file.digest), createWriteStream(target));
+    await pipeline(await deps.api.openBlob(file.digest), createWriteStream(target));
   }
   await fs.writeFile(path.join(dir, 'serve.sh'), serveScript, { mode: 0o755 });
 }

@@ -1,3 +1,3 @@
-export { buildImage, type BuildInput, type ImageDeps } from './build-image.js';
-export { recordImage } from './record-image.js';
+export { buildImage, type BuildInput, type ImageDeps, type ImageSource } from './build-image.js';
+export { getImage, recordImage, type ImageRecordDeps } from './record-image.js';
 export { dockerfileFor, writeContext } from './dockerfile.js';

@@ -1,34 +1,60 @@
-import { invalidArgument } from '../../errors.js';
-import { saveImage } from '../image-store.js';
-import type { ImageRecord } from '../image-types.js';
-import type { ImageDeps } from './build-image.js';
+import type { Kysely } from 'kysely';
+import { invalidArgument, notFound } from '../../errors.js';
+import type { ModelService } from '../../registry/model-service.js';
+import type { Database } from '../../store/schema.js';
+import type { RunService } from '../../tracking/run-service.js';
+import { findImages, saveImage } from '../image-store.js';
+import type { ImageRecord, RecordImageInput } from '../image-types.js';
 import { imageMetadata } from './metadata.js';
 import { digestPattern, parseImageRef } from './reference.js';
 
+/** What recording an image needs: the store and the registry (to name its model version and run). */
+export interface ImageRecordDeps {
+  db: Kysely<Database>;
+  models: ModelService;
+  runs: RunService;
+}
+
 /**
- * Records an image built elsewhere (a team's own Dockerfile) as carrying a model version:
- * `REPO[:TAG]@sha256:…`. Its labels are not read from the registry here, so none are recorded.
+ * Records an image as carrying a model version: `REPO[:TAG]@sha256:…` built elsewhere (a team's
+ * own Dockerfile: no labels known), or built by a client that reports its tag, labels and layout.
+ * Run id and git sha come from the model version's run, as the builder derives them.
  */
-export async function recordImage(deps: Pick<ImageDeps, 'db' | 'models' | 'runs'>, reference: string, model: string): Promise<ImageRecord> {
+export async function recordImage(deps: ImageRecordDeps, input: RecordImageInput): Promise<ImageRecord> {
+  const { reference } = input;
   const at = reference.indexOf('@');
   const digest = at < 0 ? '' : reference.slice(at + 1);
   if (!digestPattern.test(digest)) throw invalidArgument(`Image reference must be REPOSITORY@sha256:<64 hex>, got '${reference}'`);
   const ref = parseImageRef(reference);
-  const version = await deps.models.resolve(model);
+  const version = await deps.models.resolve(input.model);
   const run = version.runId ? await deps.runs.get(version.runId) : undefined;
   const meta = imageMetadata(version, run, '');
   return saveImage(deps.db, {
     reference: `${ref.repository}@${digest}`,
     repository: ref.repository,
     digest,
-    tag: ref.tag ?? null,
+    tag: input.tag ?? ref.tag ?? null,
     modelName: version.name,
     modelVersion: version.version,
     runId: meta.runId,
     gitSha: meta.gitSha,
-    labels: {},
-    layoutPath: null,
-    pushed: true,
+    labels: input.labels ?? {},
+    layoutPath: input.layoutPath ?? null,
+    pushed: input.pushed ?? true,
     createdAt: Date.now(),
   });
+}
+
+/** An image by `REPO@sha256:…`, or by its bare digest (the newest one recorded with it). */
+export async function getImage(db: Kysely<Database>, id: string): Promise<ImageRecord> {
+  if (digestPattern.test(id)) {
+    const [image] = await findImages(db, { digest: id });
+    if (image) return image;
+  } else {
+    const at = id.indexOf('@');
+    if (at < 0 || !digestPattern.test(id.slice(at + 1))) throw invalidArgument(`An image is REPOSITORY@sha256:<64 hex> or sha256:<64 hex>, got '${id}'`);
+    const [image] = await findImages(db, { reference: `${parseImageRef(id).repository}@${id.slice(at + 1)}` });
+    if (image) return image;
+  }
+  throw notFound(`Image ${id} is not recorded`);
 }

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Threadline } from '../../context.js';
+import { DeploymentLedger } from '../../release/deploy/deployment-ledger.js';
+import { deploymentReasons, deploymentTargets } from '../../release/deploy/types.js';
+import { parseWith } from '../../tracking/validation.js';
+
+const detailsSchema = z.record(z.string(), z.unknown());
+
+const recordSchema = z
+  .strictObject({
+    environment: z.string().min(1).max(64),
+    target: z.enum(deploymentTargets),
+    image: z.string().min(1).max(1024).nullable().optional(),
+    model: z.string().min(1).max(512).optional(),
+    reason: z.enum(deploymentReasons).optional(),
+    actor: z.string().min(1).max(256).optional(),
+    status: z.enum(['pending', 'deployed', 'failed']).optional(),
+    details: detailsSchema.optional(),
+  })
+  .refine((b) => b.image || b.model, { message: 'name an image or a model version', path: ['image'] });
+
+const updateSchema = z.strictObject({
+  status: z.enum(['deployed', 'failed', 'stopped']),
+  details: detailsSchema.optional(),
+});
+
+const rollbackQuerySchema = z.object({
+  run: z.string().min(1).max(256).optional(),
+  to: z.coerce.number().int().positive().optional(),
+});
+
+type Id = { Params: { id: string } };
+
+/**
+ * Deployments as recorded. The target runs on the deployer's machine (the CLI, a CD system); it
+ * reports here: POST a `pending` deployment, run, then PATCH it `deployed` or `failed`.
+ */
+export function deploymentRoutes(app: FastifyInstance, tl: Threadline): void {
+  const ledger = new DeploymentLedger(tl);
+
+  app.get<{ Querystring: { environment?: string } }>('/api/deployments', async (request) => ({ deployments: await ledger.listDeployments(request.query.environment) }));
+
+  // What `deploy REF` would run: a model reference (its newest image) or an image.
+  app.get<{ Querystring: { ref?: string } }>('/api/deployments/resolve', async (request) => {
+    const { ref } = parseWith(z.object({ ref: z.string().min(1) }), request.query, 'query');
+    return ledger.resolveDeploySubject(ref);
+  });
+
+  // `ENV#N` (the `#` encoded) or `ENV` for what it runs now.
+  app.get<Id>('/api/deployments/:id', async (request) => ledger.getDeployment(request.params.id));
+
+  app.post('/api/deployments', async (request, reply) => {
+    const input = parseWith(recordSchema, request.body ?? {}, 'deployment');
+    return reply.status(201).send(await ledger.recordDeployment(input));
+  });
+
+  app.patch<Id>('/api/deployments/:id', async (request) => ledger.updateDeployment(request.params.id, parseWith(updateSchema, request.body ?? {}, 'deployment change')));
+
+  app.get<{ Params: { env: string } }>('/api/environments/:env/rollback', async (request) => {
+    const { run, to } = parseWith(rollbackQuerySchema, request.query, 'rollback query');
+    return ledger.planRollback(request.params.env, { runId: run, to });
+  });
+}

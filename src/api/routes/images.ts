@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Threadline } from '../../context.js';
+import { findImages } from '../../release/image-store.js';
+import type { ImageFilter } from '../../release/image-types.js';
+import { getImage, recordImage } from '../../release/image/record-image.js';
+import { parseWith } from '../../tracking/validation.js';
+
+const recordImageSchema = z.strictObject({
+  reference: z.string().min(1).max(1024),
+  model: z.string().min(1).max(512),
+  tag: z.string().max(128).nullable().optional(),
+  labels: z.record(z.string(), z.string().max(4096)).optional(),
+  layoutPath: z.string().max(4096).nullable().optional(),
+  pushed: z.boolean().optional(),
+});
+
+const listQuerySchema = z.object({
+  model: z.string().min(1).optional(),
+  version: z.coerce.number().int().positive().optional(),
+  run: z.string().min(1).optional(),
+  reference: z.string().min(1).optional(),
+  digest: z.string().min(1).optional(),
+});
+
+/** Images: list (by model, version, run, reference or digest), show one, record one built here or elsewhere. */
+export function imageRoutes(app: FastifyInstance, tl: Threadline): void {
+  app.get('/api/images', async (request) => {
+    const query = parseWith(listQuerySchema, request.query, 'image query');
+    const filter: ImageFilter = {};
+    if (query.model !== undefined) filter.modelName = query.model;
+    if (query.version !== undefined) filter.modelVersion = query.version;
+    if (query.run !== undefined) filter.runId = query.run;
+    if (query.reference !== undefined) filter.reference = query.reference;
+    if (query.digest !== undefined) filter.digest = query.digest;
+    return { images: await findImages(tl.store.db, filter) };
+  });
+
+  // `REPO@sha256:…` (slashes encoded or not) or a bare `sha256:…`.
+  app.get<{ Params: { '*': string } }>('/api/images/*', async (request) => getImage(tl.store.db, decodeURIComponent(request.params['*'])));
+
+  app.post('/api/images', async (request, reply) => {
+    const input = parseWith(recordImageSchema, request.body ?? {}, 'image');
+    return reply.status(201).send(await recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input));
+  });
+}
