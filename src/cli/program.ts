@@ -13,6 +13,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
 import { registerTrace } from './commands/trace.js';
+import { registerValidate } from './commands/validate.js';
 import { registerEvents } from './commands/events.js';
 import { registerObserve } from './commands/observe.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerImage(program);
   registerServer(program);
   registerTrace(program);
+  registerValidate(program);
   registerReproduce(program);
   registerDeploy(program);
   registerCi(program);
