@@ -18,6 +18,14 @@ function githubValidator() {
   return ajv.compile(schema);
 }
 
+/** GitLab's own `.gitlab-ci.yml` schema (spec/gitlab-ci/README.md says where it comes from). */
+function gitlabValidator() {
+  const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'spec/gitlab-ci/ci.json'), 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
+}
+
 /** Each `run:` script of a workflow, joined, for checking the commands. */
 const scripts = (workflow: { jobs: Record<string, { steps: { run?: string }[] }> }) =>
   Object.values(workflow.jobs)
@@ -72,7 +80,22 @@ describe('GitHub Actions workflows', () => {
 });
 
 describe('GitLab CI pipeline', () => {
-  const pipeline = YAML.parse(ciFiles('gitlab', options)['.gitlab-ci.yml']!);
+  const text = ciFiles('gitlab', options)['.gitlab-ci.yml']!;
+  const pipeline = YAML.parse(text);
+  const validate = gitlabValidator();
+
+  it("is accepted by GitLab's CI schema", () => {
+    const doc = YAML.parseDocument(text);
+    expect(doc.errors).toEqual([]);
+    expect(validate(doc.toJS()) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('the schema is a real oracle: it refuses a broken pipeline', () => {
+    expect(validate({ ...pipeline, train: { ...pipeline.train, when: 'sometimes' } })).toBe(false);
+    expect(validate({ ...pipeline, deploy: { ...pipeline.deploy, needs: 'build' } })).toBe(false);
+    expect(validate({ ...pipeline, rollback: { ...pipeline.rollback, rules: [{ if: '$X', when: 'on_tuesdays' }] } })).toBe(false);
+    expect(validate({ ...pipeline, variables: { RUN_ID: { value: '', bogus: 1 } } })).toBe(false);
+  });
 
   it('has train, build and deploy stages on the default branch and a manual rollback with RUN_ID', () => {
     expect(pipeline.stages).toEqual(['train', 'build', 'deploy', 'rollback']);
@@ -107,6 +130,7 @@ describe('threadline ci', () => {
     expect(scripts(workflow)).toContain('threadline image build reco@champion --repository ghcr.io/acme/reco --push');
     const gitlab = await runCli(['ci', 'gitlab', '--dir', dir], { cwd: dir });
     expect([gitlab.code, gitlab.stdout]).toEqual([0, `${path.join(dir, '.gitlab-ci.yml')}\n`]);
+    expect(gitlabValidator()(YAML.parse(fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8')))).toBe(true);
     expect((await runCli(['ci', 'jenkins', '--dir', dir], { cwd: dir })).code).toBe(2);
   });
 });
