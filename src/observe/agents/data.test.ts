@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
+import { captureData } from '../../capture/data.js';
+import { openThreadline, type Threadline } from '../../context.js';
+import { ProvenanceStore } from '../../tracking/provenance-store.js';
+import { readProject } from '../project-file.js';
+import { planObservers, runOnce } from '../scheduler.js';
+
+/** A seeded generator, so each version is the same sample on every run. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function normal(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
+}
+
+/** Orders: `amount` ~ N(50 + shift, 10), `category` a/b/c; `drop` leaves a column out. */
+function orders(seed: number, { shift = 0, rows = 400, drop }: { shift?: number; rows?: number; drop?: string } = {}): string {
+  const rand = random(seed);
+  const columns = ['id', 'amount', 'category'].filter((c) => c !== drop);
+  const lines = [columns.join(',')];
+  for (let i = 0; i < rows; i++) {
+    const row: Record<string, string> = { id: String(i + 1), amount: (50 + shift + 10 * normal(rand)).toFixed(3), category: 'abc'[Math.floor(rand() * 3)]! };
+    lines.push(columns.map((c) => row[c]).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes a file and moves its mtime into the past, as a writer that finished a while ago. */
+function write(file: string, content: string | Buffer, ageMs = 60_000): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  const t = new Date(Date.now() - ageMs);
+  fs.utimesSync(file, t, t);
+}
+
+describe.each(dialects)('data observer on %s', (dialect) => {
+  let tl: Threadline;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-data-obs-'));
+    tl = await openThreadline({ databaseUrl: await freshDatabaseUrl(dialect), artifactsUrl: path.join(dir, '.artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
+  });
+  afterAll(() => tl.close());
+
+  const poke = async (name: string, settings: Record<string, unknown>) => {
+    const project = readProject({ observe: { data: [{ name, min_age: 0, ...settings }] } }, path.join(dir, 'threadline.yaml'));
+    const [outcome] = await runOnce(planObservers(project), { tl, config: {} as never, project, log: () => {} });
+    expect(outcome!.error).toBeUndefined();
+    return outcome!.events;
+  };
+
+  it('discovers a CSV, then reports a shifted column as data_changed + drift_detected, a removed column as schema_changed, and nothing when unchanged', async () => {
+    const file = path.join(dir, 'lake/orders.csv');
+    write(file, orders(1));
+    const [discovered, ...more] = await poke('orders', { path: 'lake/orders.csv' });
+    expect(more).toEqual([]);
+    const first = await captureData(file);
+    expect(discovered).toMatchObject({ kind: 'data_discovered', severity: 'info', source: 'data:orders', subjects: [{ type: 'data', id: first.digest }], details: { rows: 400, schema: first.schema } });
+    // Recorded as a DataVersion without any run, the same one `threadline run --input` would record.
+    expect(await new ProvenanceStore(tl.store.db).data(first.digest)).toMatchObject({ digest: first.digest, rowCount: 400, uri: file });
+
+    expect(await poke('orders', { path: 'lake/orders.csv' })).toEqual([]);
+    // Same bytes, new mtime: read again, found equal, still quiet.
+    const t = new Date();
+    fs.utimesSync(file, t, new Date(Date.now() - 30_000));
+    expect(await poke('orders', { path: 'lake/orders.csv' })).toEqual([]);
+
+    write(file, orders(2, { shift: 15, rows: 420 }));
+    const second = await captureData(file);
+    const changed = await poke('orders', { path: 'lake/orders.csv' });
+    expect(changed.map((e) => [e.kind, e.severity])).toEqual([
+      ['data_changed', 'info'],
+      ['drift_detected', 'warning'],
+    ]);
+    const [dataChanged, drift] = changed as [(typeof changed)[0], (typeof changed)[0]];
+    expect(dataChanged.subjects).toEqual([
+      { type: 'data', id: second.digest },
+      { type: 'data', id: first.digest },
+    ]);
+    expect(dataChanged.details).toMatchObject({ before: first.digest, after: second.digest, rows: { before: 400, after: 420, change: 20 }, files: { changed: ['orders.csv'], added: [], removed: [] }, schema: { added: [], removed: [], retyped: [] } });
+    const amountProfile = (dataChanged.details.profile as { column: string; before: { mean: number }; after: { mean: number } }[]).find((p) => p.column === 'amount')!;
+    expect(amountProfile.after.mean - amountProfile.before.mean).toBeGreaterThan(10);
+    const scores = drift.details.columns as { column: string; test: string; score: number; drifted: boolean }[];
+    expect(scores.find((c) => c.column === 'amount')).toMatchObject({ test: 'ks', drifted: true });
+    expect(scores.find((c) => c.column === 'amount')!.score).toBeLessThan(1e-6);
+    expect(scores.find((c) => c.column === 'category')).toMatchObject({ drifted: false });
+    expect(drift.summary).toMatch(/amount \(ks/);
+    expect(await poke('orders', { path: 'lake/orders.csv' })).toEqual([]);
+
+    write(file, orders(2, { shift: 15, rows: 420, drop: 'category' }));
+    const third = await poke('orders', { path: 'lake/orders.csv' });
+    expect(third.map((e) => e.kind)).toEqual(['data_changed', 'schema_changed']);
+    expect(third[1]).toMatchObject({ severity: 'warning', details: { removed: [{ name: 'category', type: 'VARCHAR' }], added: [], retyped: [] } });
+    expect(third[1]!.summary).toMatch(/removed category/);
+    // The columns still there were compared and did not move.
+    expect((third[0]!.details.drift as { columns: { column: string }[] }).columns.map((c) => c.column).sort()).toEqual(['amount', 'id']);
+  });
+
+  it('turns a garbage file into one data_unreadable error event, then recovers when it is readable again', async () => {
+    const file = path.join(dir, 'garbage/events.parquet');
+    write(file, Buffer.from('PAR1 this is not parquet at all \x00\x01\x02'));
+    const [bad, ...rest] = await poke('events', { path: 'garbage/events.parquet' });
+    expect(rest).toEqual([]);
+    expect(bad).toMatchObject({ kind: 'data_unreadable', severity: 'error', details: { files: ['events.parquet'] } });
+    expect(bad!.summary).toMatch(/events\.parquet cannot be read/);
+    expect(await poke('events', { path: 'garbage/events.parquet' })).toEqual([]);
+
+    write(file.replace('.parquet', '.csv'), orders(3));
+    fs.rmSync(file);
+    const [found] = await poke('events', { path: 'garbage/*.csv' });
+    expect(found).toMatchObject({ kind: 'data_discovered', details: { rows: 400 } });
+  });
+
+  it('keeps the DVC hash beside ours and sees a .dvc pointer move without the data (git pull, no dvc pull), then dvc add', async () => {
+    const file = path.join(dir, 'dvc/train.csv');
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+    const pointer = (content: string) => `outs:\n- md5: ${md5(content)}\n  size: ${Buffer.byteLength(content)}\n  hash: md5\n  path: train.csv\n`;
+    const v1 = orders(4);
+    write(file, v1);
+    write(`${file}.dvc`, pointer(v1));
+    const [discovered] = await poke('train', { path: 'dvc/train.csv' });
+    expect(discovered).toMatchObject({ kind: 'data_discovered', details: { dvc: { matchesWorkspace: true, outs: [{ source: 'dvc/train.csv.dvc', path: 'dvc/train.csv', md5: md5(v1) }] } } });
+
+    const v2 = orders(5, { rows: 380 });
+    write(`${file}.dvc`, pointer(v2), 1000);
+    const [moved, ...rest] = await poke('train', { path: 'dvc/train.csv' });
+    expect(rest).toEqual([]);
+    expect(moved).toMatchObject({ kind: 'dvc_changed', severity: 'warning', details: { matchesWorkspace: false, before: [{ md5: md5(v1) }], after: [{ md5: md5(v2) }] } });
+    expect(await poke('train', { path: 'dvc/train.csv' })).toEqual([]);
+
+    write(file, v2, 500);
+    const [changed] = await poke('train', { path: 'dvc/train.csv' });
+    expect(changed).toMatchObject({ kind: 'data_changed', details: { rows: { before: 400, after: 380 }, dvc: { matchesWorkspace: true, outs: [{ md5: md5(v2) }] } } });
+
+    // A dvc.lock stage output covering a folder is recognised too.
+    write(path.join(dir, 'dvc.lock'), `schema: '2.0'\nstages:\n  prepare:\n    cmd: python prepare.py\n    outs:\n    - path: dvc\n      md5: 0123456789abcdef0123456789abcdef.dir\n      size: 1\n      nfiles: 2\n`);
+    const [lock] = await poke('train', { path: 'dvc/train.csv' });
+    expect(lock).toMatchObject({ kind: 'dvc_changed', severity: 'info', details: { matchesWorkspace: true } });
+    expect(lock!.details.after).toEqual(
+      expect.arrayContaining([expect.objectContaining({ source: 'dvc/train.csv.dvc' }), { source: 'dvc.lock', stage: 'prepare', path: 'dvc', md5: '0123456789abcdef0123456789abcdef.dir', size: 1, nfiles: 2 }]),
+    );
+    fs.rmSync(path.join(dir, 'dvc.lock'));
+  });
+
+  it('runs the attached expectation suite on a new version and reports validation_failed', async () => {
+    write(path.join(dir, 'suite.yaml'), 'name: orders-ranges\nexpectations:\n  - expect: mean_between\n    column: amount\n    min: 40\n    max: 60\n');
+    const file = path.join(dir, 'validated/orders.csv');
+    write(file, orders(6));
+    const first = await poke('validated', { path: 'validated', suite: 'suite.yaml' });
+    expect(first.map((e) => [e.kind, e.severity, e.source])).toEqual([
+      ['data_discovered', 'info', 'data:validated'],
+      ['validation_passed', 'info', 'data:validated'],
+    ]);
+    write(file, orders(6, { shift: 30 }));
+    const second = await poke('validated', { path: 'validated', suite: 'suite.yaml' });
+    expect(second.map((e) => e.kind)).toEqual(['data_changed', 'drift_detected', 'validation_failed']);
+    expect(second[2]).toMatchObject({ severity: 'error', subjects: [{ type: 'validation' }, { type: 'data', id: second[0]!.subjects[0]!.id }] });
+    expect(second[2]!.summary).toMatch(/amount/);
+  });
+
+  it('waits while a file is younger than min_age, and refuses a missing path with a clear failed poke', async () => {
+    const file = path.join(dir, 'fresh/now.csv');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, orders(7));
+    const project = readProject({ observe: { data: [{ name: 'fresh', path: 'fresh/now.csv', min_age: '1h' }, { name: 'gone', path: 'nowhere/x.csv' }] } }, path.join(dir, 'threadline.yaml'));
+    const [fresh, gone] = await runOnce(planObservers(project), { tl, config: {} as never, project, log: () => {} });
+    expect(fresh).toMatchObject({ ok: true, events: [] });
+    expect(gone).toMatchObject({ ok: false, events: [] });
+    expect(gone!.error).toMatch(/nowhere\/x\.csv does not exist/);
+    expect(() => planObservers(readProject({ observe: { data: { path: 'a', s3: 's3://b/c' } } }, path.join(dir, 'threadline.yaml')))).toThrow(/exactly one of path or s3/);
+  });
+});

@@ -1,0 +1,26 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { digestJson } from '../../capture/canonical.js';
+import type { TabularFormat } from '../../capture/tabular.js';
+import type { DataVersion } from '../../capture/types.js';
+import { duckdbFactSource } from '../../capture/validate-facts.js';
+import { invalidArgument } from '../../errors.js';
+import { parseSuiteText, runSuite, type Validation } from '../../validate/index.js';
+import type { ObserverContext } from '../agent.js';
+import { ValidationService } from '../validation-service.js';
+
+/**
+ * Runs the expectation suite attached to a watched source on its new version and records it
+ * through the ValidationService (the validation row, its edge to the data, and the
+ * `validation_passed` / `validation_failed` event, emitted as this observer).
+ */
+export async function validateVersion(ctx: ObserverContext, suitePath: string, data: DataVersion, tabular: { format: TabularFormat; files: string[] }): Promise<Validation> {
+  const file = path.resolve(ctx.baseDir, suitePath);
+  const text = await fs.readFile(file, 'utf8').catch(() => {
+    throw invalidArgument(`expectation suite ${file} cannot be read`, { path: file });
+  });
+  const suite = parseSuiteText(text, file);
+  const result = await runSuite(suite, duckdbFactSource({ label: data.uri, files: tabular.files, format: tabular.format }));
+  const service = new ValidationService(ctx.tl.store, { record: ({ source: _source, ...event }) => ctx.emit(event) });
+  return service.record({ data, suiteName: suite.name, suiteDigest: digestJson(suite), result });
+}
