@@ -16,6 +16,7 @@ import { registerTrace } from './commands/trace.js';
 import { registerValidate } from './commands/validate.js';
 import { registerEvents } from './commands/events.js';
 import { registerObserve } from './commands/observe.js';
+import { registerHooks } from './commands/hooks.js';
 
 export function buildProgram(): Command {
   const program = new Command('threadline')
@@ -42,5 +43,6 @@ export function buildProgram(): Command {
   registerDrift(program);
   registerEvents(program);
   registerObserve(program);
+  registerHooks(program);
   return program;
 }
