@@ -12,6 +12,7 @@ import { modelRoutes } from './routes/models.js';
 import { openLineageRoutes } from './routes/openlineage.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { eventRoutes } from './routes/events.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { runRoutes } from './routes/runs.js';
 
 export interface ServerOptions {
@@ -45,6 +46,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   eventRoutes(app, tl);
   return app;
 }
+  metricsRoutes(app, tl);
 
 /** Listens on loopback unless told otherwise, and says where. */
 export async function startServer(tl: Threadline, host = '127.0.0.1', port = 5000, options: ServerOptions = {}): Promise<{ app: FastifyInstance; url: string }> {

@@ -1,0 +1,95 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { observeDb } from '../observe/events/event-store.js';
+import { healthKey } from '../observe/state-store.js';
+
+/** Latency buckets in seconds: sub-millisecond models up to slow ones. */
+export const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const driftKinds = ['drift_detected', 'feature_drift', 'prediction_drift', 'input_drift', 'no_drift', 'drift_checked'];
+
+export interface PredictionRow {
+  deployment: string;
+  statusClass: string;
+  count: number;
+  latencySum: number;
+  /** Cumulative counts at each of `latencyBuckets`. */
+  buckets: number[];
+}
+
+export interface MetricsSnapshot {
+  predictions: PredictionRow[];
+  events: { stage: string; severity: string; count: number }[];
+  observers: { observer: string; lastPoke: number | null; lastSuccess: number | null; pokes: number; failures: number; events: number; up: boolean }[];
+  alerts: { rule: string; outcome: string; count: number }[];
+  deployments: { environment: string; id: string; model: string; version: number; runId: string; gitSha: string; image: string; status: string; createdAt: number }[];
+  drift: { observer: string; column: string; test: string; score: number; drifted: boolean }[];
+  datasetDrift: { observer: string; share: number; drifted: boolean }[];
+}
+
+/**
+ * What /metrics reports, read from the store in a handful of grouped queries (one pass over the
+ * prediction log). The prediction log is written by proxies in other processes, so the store is
+ * the one place that sees all of them.
+ */
+export async function readMetrics(base: Kysely<Database>): Promise<MetricsSnapshot> {
+  const db = observeDb(base) as unknown as Kysely<any>;
+  const bucketColumns = latencyBuckets.map((b, i) => sql<number>`sum(case when latency_ms <= ${b * 1000} then 1 else 0 end)`.as(`b${i}`));
+  const statusClass = sql<string>`case when status >= 500 then '5xx' when status >= 400 then '4xx' when status >= 300 then '3xx' else '2xx' end`;
+  const predictionRows = await db
+    .selectFrom('predictions')
+    .select([sql<string>`coalesce(deployment_id, '')`.as('deployment'), statusClass.as('status_class'), sql<number>`count(*)`.as('n'), sql<number>`sum(latency_ms)`.as('latency_sum'), ...bucketColumns])
+    .groupBy([sql`coalesce(deployment_id, '')`, statusClass])
+    .execute();
+  const predictions = predictionRows.map((r: any) => ({
+    deployment: r.deployment,
+    statusClass: r.status_class,
+    count: Number(r.n),
+    latencySum: Number(r.latency_sum ?? 0) / 1000,
+    buckets: latencyBuckets.map((_, i) => Number(r[`b${i}`] ?? 0)),
+  }));
+
+  const events = (await db.selectFrom('events').select(['stage', 'severity', sql<number>`count(*)`.as('n')]).groupBy(['stage', 'severity']).execute()).map((r: any) => ({ stage: r.stage, severity: r.severity, count: Number(r.n) }));
+  const alerts = (await db.selectFrom('alert_deliveries').select(['rule', 'outcome', sql<number>`count(*)`.as('n')]).groupBy(['rule', 'outcome']).execute()).map((r: any) => ({ rule: r.rule, outcome: r.outcome, count: Number(r.n) }));
+  const observers = (await db.selectFrom('observer_state').select(['observer', 'value']).where('key', '=', healthKey).execute()).map((r: any) => {
+    const h = JSON.parse(r.value);
+    return { observer: r.observer, lastPoke: h.lastPoke, lastSuccess: h.lastSuccess, pokes: h.pokes, failures: h.failures, events: h.events, up: h.lastPoke !== null && h.lastPoke === h.lastSuccess };
+  });
+
+  // The latest deployment of each environment: what is running.
+  const latest = db.selectFrom('deployments').select(['environment', sql<number>`max(sequence)`.as('sequence')]).groupBy('environment');
+  const deployments = (
+    await db
+      .selectFrom('deployments as d')
+      .innerJoin(latest.as('l'), (j: any) => j.onRef('l.environment', '=', 'd.environment').onRef('l.sequence', '=', 'd.sequence'))
+      .select(['d.environment', 'd.id', 'd.model_name', 'd.model_version', 'd.run_id', 'd.git_sha', 'd.image_reference', 'd.status', 'd.created_at'])
+      .execute()
+  ).map((r: any) => ({ environment: r.environment, id: r.id, model: r.model_name, version: Number(r.model_version), runId: r.run_id ?? '', gitSha: r.git_sha ?? '', image: r.image_reference ?? '', status: r.status, createdAt: Number(r.created_at) }));
+
+  // The newest drift verdict of each observer.
+  const newest = db.selectFrom('events').select(['source', sql<number>`max(time)`.as('time')]).where('kind', 'in', driftKinds).where('source', 'is not', null).groupBy('source');
+  const driftEvents = await db
+    .selectFrom('events as e')
+    .innerJoin(newest.as('n'), (j: any) => j.onRef('n.source', '=', 'e.source').onRef('n.time', '=', 'e.time'))
+    .select(['e.source', 'e.details'])
+    .where('e.kind', 'in', driftKinds)
+    .execute();
+  const drift: MetricsSnapshot['drift'] = [];
+  const datasetDrift: MetricsSnapshot['datasetDrift'] = [];
+  for (const e of driftEvents as { source: string; details: string }[]) {
+    const d = JSON.parse(e.details) as Record<string, any>;
+    for (const c of driftColumns(d)) drift.push({ observer: e.source, ...c });
+    const share = typeof d.share === 'number' ? d.share : typeof d.driftShare === 'number' ? d.driftShare : typeof d.drift_share === 'number' ? d.drift_share : undefined;
+    if (share !== undefined) datasetDrift.push({ observer: e.source, share, drifted: Boolean(d.datasetDrift ?? d.dataset_drift ?? d.drifted) });
+  }
+  return { predictions, events, observers, alerts, deployments, drift, datasetDrift };
+}
+
+/** Per-column results in an event's details, as the observers write them: a map or a list. */
+function driftColumns(details: Record<string, any>): { column: string; test: string; score: number; drifted: boolean }[] {
+  const raw = details.columns ?? details.perColumn ?? details.drift?.columns;
+  if (!raw || typeof raw !== 'object') return [];
+  const entries: [string, any][] = Array.isArray(raw) ? raw.map((c) => [String(c.column ?? c.name), c]) : Object.entries(raw);
+  return entries
+    .map(([column, c]) => ({ column, test: String(c.test ?? c.stattest ?? ''), score: Number(c.score ?? c.statistic ?? c.pValue ?? c.p_value), drifted: Boolean(c.drifted ?? c.drift) }))
+    .filter((c) => Number.isFinite(c.score));
+}

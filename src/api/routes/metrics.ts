@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import { metricsExporter } from '../../alerts/metrics.js';
+import type { Threadline } from '../../context.js';
+
+/** Prometheus scrape endpoint: predictions, latency, drift, events, alerts, observers, what is deployed. */
+export function metricsRoutes(app: FastifyInstance, tl: Threadline): void {
+  const exporter = metricsExporter(tl.store.db);
+  app.get('/metrics', async (_request, reply) => {
+    const text = await exporter.render();
+    reply.header('content-type', exporter.contentType);
+    return reply.send(text);
+  });
+}
