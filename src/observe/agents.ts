@@ -2,6 +2,7 @@ import type { ObserverAgent } from './agent.js';
 import type { Stage } from './events/types.js';
 import { codeAgent } from './agents/code.js';
 import { dataAgent } from './agents/data.js';
+import { externalAgent } from './agents/external.js';
 
 /**
  * The agents the scheduler knows, by stage. Each agent file registers itself here with one line.
@@ -9,3 +10,4 @@ import { dataAgent } from './agents/data.js';
 export const agents: Partial<Record<Stage, ObserverAgent<any>>> = {};
 agents.code = codeAgent;
 agents.data = dataAgent;
+agents.external = externalAgent;
