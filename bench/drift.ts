@@ -5,16 +5,26 @@
  * the loop is timed, not the loading). Best of `rounds` (3) on each side, wall-clock and CPU time
  * both: the CPU time is what stays meaningful when other work shares the machine.
  *
- *   npx tsx bench/drift.ts [rows=1000000] [columns=20]
+ * Then the path of `threadline drift REF CUR --report FILE` on the same columns written as
+ * Parquet and CSV (by DuckDB): read both files through DuckDB, score every column (auto test,
+ * and --test ks), render and write the HTML report — against the same scipy loop, which is
+ * given its arrays already in memory.
+ *
+ *   npx tsx bench/drift.ts [rows=1000000] [columns=20] [--no-files]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance, DuckDBDataChunk, DOUBLE } from '@duckdb/node-api';
+import { checkDrift, type DriftCheckOptions } from '../src/observe/drift-check.js';
+import { renderDriftReport } from '../src/observe/report/html.js';
 import { ks2samp } from '../src/stats/index.js';
 
-const rows = Number(process.argv[2] ?? 1_000_000);
-const columns = Number(process.argv[3] ?? 20);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const rows = Number(positional[0] ?? 1_000_000);
+const columns = Number(positional[1] ?? 20);
+const withFiles = !process.argv.includes('--no-files');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-drift-'));
 
 /** Deterministic normal samples (mulberry32 + Box–Muller); half the columns get a small shift. */
@@ -78,7 +88,6 @@ const scipy = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, dir, St
   cpu: number;
   results: [number, number][];
 };
-fs.rmSync(dir, { recursive: true, force: true });
 
 let maxPDiff = 0;
 ours.forEach((r, c) => {
@@ -91,3 +100,76 @@ console.log(`  best of ${rounds}             wall       cpu   (load average ${os
 console.log(`  threadline ks2samp   ${oursSeconds.toFixed(2)} s   ${oursCpu.toFixed(2)} s`);
 console.log(`  scipy ks_2samp loop  ${scipy.seconds.toFixed(2)} s   ${scipy.cpu.toFixed(2)} s`);
 console.log(`  ratio scipy/ours     ${(scipy.seconds / oursSeconds).toFixed(2)}×     ${(scipy.cpu / oursCpu).toFixed(2)}×   (max |Δp| vs scipy ${maxPDiff.toExponential(2)}; ${ours.filter((r) => r.pvalue < 0.05).length} columns drifted at p < 0.05)`);
+
+if (withFiles) {
+  const files = await writeTables(dir, { reference, current });
+  reference.length = 0; // the arrays are on disk now; free them for the reads
+  current.length = 0;
+  console.log(`\nthreadline drift REF CUR --report (read both files with DuckDB + score + HTML), ${rows.toLocaleString('en')} rows × ${columns} columns`);
+  console.log(`  best of n             wall       cpu     scipy loop / ours (wall, cpu)`);
+  const cases: [string, 'parquet' | 'csv', DriftCheckOptions, number][] = [
+    ['parquet, --test auto', 'parquet', {}, rounds],
+    ['parquet, --test ks  ', 'parquet', { test: 'ks' }, rounds],
+    ['csv,     --test auto', 'csv', {}, 1],
+  ];
+  for (const [label, format, options, n] of cases) {
+    const t = await timeReportPath(files[format].reference, files[format].current, options, n);
+    console.log(
+      `  ${label} (${n})  ${t.seconds.toFixed(2)} s   ${t.cpu.toFixed(2)} s   ${(scipy.seconds / t.seconds).toFixed(2)}×  ${(scipy.cpu / t.cpu).toFixed(2)}×   ` +
+        `(${t.drifted} of ${columns} columns drifted by ${t.tests}; report ${(t.bytes / 1024).toFixed(0)} KiB)`,
+    );
+  }
+  console.log(`  (cpu counts this process only: DuckDB's reader threads are included, scipy's loop is single-threaded)`);
+}
+fs.rmSync(dir, { recursive: true, force: true });
+
+/** The CLI's work for one drift report, best of n. */
+async function timeReportPath(ref: string, cur: string, options: DriftCheckOptions, n: number) {
+  let seconds = Infinity;
+  let cpu = Infinity;
+  let drifted = 0;
+  let tests = '';
+  let bytes = 0;
+  for (let r = 0; r < n; r++) {
+    const used = process.cpuUsage();
+    const start = performance.now();
+    const result = await checkDrift(ref, cur, options);
+    const html = renderDriftReport(result);
+    fs.writeFileSync(path.join(dir, 'report.html'), html);
+    seconds = Math.min(seconds, (performance.now() - start) / 1000);
+    const u = process.cpuUsage(used);
+    cpu = Math.min(cpu, (u.user + u.system) / 1e6);
+    drifted = result.dataset.driftedCount;
+    tests = [...new Set(result.columns.map((c) => c.test))].join(',');
+    bytes = html.length;
+  }
+  return { seconds, cpu, drifted, tests, bytes };
+}
+
+/** The same columns as Parquet and CSV, appended to DuckDB in 2048-row chunks and copied out. */
+async function writeTables(into: string, samples: { reference: Float64Array[]; current: Float64Array[] }) {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const out = { parquet: { reference: '', current: '' }, csv: { reference: '', current: '' } };
+  for (const side of ['reference', 'current'] as const) {
+    const cols = samples[side];
+    await connection.run(`CREATE OR REPLACE TABLE t (${cols.map((_, c) => `x${c} DOUBLE`).join(', ')})`);
+    const appender = await connection.createAppender('t');
+    const size = 2048;
+    for (let start = 0; start < rows; start += size) {
+      const count = Math.min(size, rows - start);
+      const chunk = DuckDBDataChunk.create(cols.map(() => DOUBLE), count);
+      cols.forEach((col, c) => chunk.setColumnValues(c, Array.from(col.subarray(start, start + count))));
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+    for (const format of ['parquet', 'csv'] as const) {
+      const file = path.join(into, `${side}.${format}`);
+      await connection.run(`COPY t TO '${file}' (FORMAT ${format})`);
+      out[format][side] = file;
+    }
+  }
+  connection.closeSync();
+  instance.closeSync();
+  return out;
+}

@@ -178,5 +178,8 @@ describe('numericDriftSorted agrees with src/stats numericDrift', () => {
   it('unionDistinct counts the distinct values of both sorted samples', () => {
     expect(unionDistinct(Float64Array.of(1, 1, 2, 5), Float64Array.of(0, 2, 2, 7))).toBe(5);
     expect(unionDistinct(new Float64Array(0), Float64Array.of(3, 3))).toBe(1);
+    const many = Float64Array.from({ length: 100 }, (_, i) => i);
+    expect(unionDistinct(many, many, 6)).toBe(7); // past the cap: enough to know "more than 6"
+    expect(unionDistinct(many, many)).toBe(100);
   });
 });

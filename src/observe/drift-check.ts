@@ -227,7 +227,7 @@ const scoreKind = (test: DriftTestName) => (test === 'ks' || test === 'chisquare
  * at a million rows). Tests keep the two in agreement.
  */
 export function numericDriftSorted(column: string, ref: Float64Array, cur: Float64Array, test: DriftTestOption, threshold?: number): ColumnDrift {
-  const chosen = test === 'auto' ? chooseDriftTest('numeric', ref.length, unionDistinct(ref, cur)).test : test;
+  const chosen = test === 'auto' ? chooseDriftTest('numeric', ref.length, unionDistinct(ref, cur, 6)).test : test;
   const limit = threshold ?? DEFAULT_THRESHOLDS[chosen];
   const byValue = distinctUpTo(ref, 21) <= 20;
   let score: number;
@@ -240,12 +240,15 @@ export function numericDriftSorted(column: string, ref: Float64Array, cur: Float
   return { column, test: chosen, score, threshold: limit, drifted: isDrifted(chosen, score, limit) };
 }
 
-/** Distinct values of the union of two sorted arrays, by one merge. */
-export function unionDistinct(a: Float64Array, b: Float64Array): number {
+/**
+ * Distinct values of the union of two sorted arrays, by one merge; stops once past `cap` (the
+ * test choice only asks "more than 5?", the histogram "at most 20?").
+ */
+export function unionDistinct(a: Float64Array, b: Float64Array, cap = Infinity): number {
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length || j < b.length) {
+  while ((i < a.length || j < b.length) && k <= cap) {
     const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
     k++;
     while (i < a.length && a[i] === x) i++;
@@ -293,7 +296,7 @@ function categoricalSummary(counts: Map<string, number>, missing: number): Profi
 
 /** Few distinct values: one bar per value; otherwise shared equal-width ('sturges') bins over both samples. */
 function numericHistogram(ref: Float64Array, cur: Float64Array): ColumnHistogram {
-  if (unionDistinct(ref, cur) <= 20) {
+  if (unionDistinct(ref, cur, 20) <= 20) {
     const r = valueCounts(ref);
     const c = valueCounts(cur);
     const values = [...new Set([...r.keys(), ...c.keys()])].sort((a, b) => Number(a) - Number(b));
