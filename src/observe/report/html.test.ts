@@ -76,6 +76,16 @@ describe('renderDriftReport', () => {
     expect(html).toContain('generated 2026-11-25T16:00:00Z');
   });
 
+  it('closes every element it opens, in order', () => {
+    const stack: string[] = [];
+    for (const [, close, name, selfClosing] of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(\/?)>/g)) {
+      if (selfClosing || ['meta', 'br'].includes(name!)) continue;
+      if (!close) stack.push(name!);
+      else expect(stack.pop(), `</${name}>`).toBe(name);
+    }
+    expect(stack).toEqual([]);
+  });
+
   it('renders the same bytes for the same result', () => {
     expect(renderDriftReport(result, { generatedAt: '2026-11-25T16:00:00Z' })).toBe(html);
   });
