@@ -1,6 +1,7 @@
 import type { ObserverAgent } from './agent.js';
 import type { Stage } from './events/types.js';
 import { codeAgent } from './agents/code.js';
+import { trainingAgent } from './agents/training.js';
 import { dataAgent } from './agents/data.js';
 import { externalAgent } from './agents/external.js';
 
@@ -9,5 +10,6 @@ import { externalAgent } from './agents/external.js';
  */
 export const agents: Partial<Record<Stage, ObserverAgent<any>>> = {};
 agents.code = codeAgent;
+agents.training = trainingAgent;
 agents.data = dataAgent;
 agents.external = externalAgent;
