@@ -1,11 +1,15 @@
 // Tracing proxy overhead: the same upstream (a tiny JSON model server) hit directly and through
-// the proxy (with its prediction log on SQLite), from undici clients in this process while the
-// upstream and the proxy run in their own processes. Prints closed-loop throughput (ratio
-// proxied/direct) and latency percentiles at a fixed open-loop rate (added p50/p99).
+// the proxy (with its prediction log on SQLite), from the same undici client (64 connections
+// both ways) in this process while the upstream and the proxy run in their own processes.
+// Prints closed-loop throughput (ratio proxied/direct, rounds interleaved so that a noisy
+// neighbour hits both alike), latency percentiles at a fixed open-loop rate (added p50/p99), the
+// CPU each process spends per request, and, as a floor, a raw TCP relay in place of the proxy
+// (no HTTP at all: the least any Node process in the middle costs on this machine).
 // Usage: npx tsx bench/proxy.ts [rate=2000] [seconds=10]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +18,7 @@ import { Pool } from 'undici';
 const self = fileURLToPath(import.meta.url);
 const role = process.argv[2];
 const body = JSON.stringify({ basket: ['dog-toy-rope', 'dog-bowl'] });
+const connections = 64;
 
 if (role === 'upstream') {
   const answer = JSON.stringify({ recommended_items: ['dog-treats', 'dog-food-lamb', 'dog-bed', 'dog-shampoo', 'dog-leash'] });
@@ -22,6 +27,15 @@ if (role === 'upstream') {
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) }).end(answer));
   });
   server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as { port: number }).port}`));
+} else if (role === 'relay') {
+  // Each client connection gets its own upstream connection; bytes are copied both ways untouched.
+  const port = Number(new URL(process.argv[3]!).port);
+  const server = net.createServer({ noDelay: true }, (client) => {
+    const upstream = net.connect({ port, host: '127.0.0.1', noDelay: true });
+    client.pipe(upstream).on('error', () => client.destroy());
+    upstream.pipe(client).on('error', () => upstream.destroy());
+  });
   server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as { port: number }).port}`));
 } else if (role === 'proxy') {
   const { openStore } = await import('../src/store/database.js');
@@ -32,7 +46,9 @@ if (role === 'upstream') {
   console.log(await tracing.proxy.listen(0));
   process.on('SIGTERM', async () => {
     await tracing.close();
-    console.error(`proxy: ${JSON.stringify(tracing.log.metrics)}`);
+    console.error(`proxy prediction log: ${JSON.stringify(tracing.log.metrics)}`);
+    await store.close();
+    fs.rmSync(home, { recursive: true, force: true });
     process.exit(0);
   });
 } else {
@@ -40,64 +56,121 @@ if (role === 'upstream') {
   const seconds = Number(process.argv[3] ?? 10);
   const children: ChildProcess[] = [];
   const start = (...args: string[]) =>
-    new Promise<string>((resolve) => {
+    new Promise<{ url: string; pid: number }>((resolve) => {
       const child = spawn(process.execPath, [...process.execArgv, self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
-      child.stdout!.once('data', (d: Buffer) => resolve(String(d).trim()));
+      child.stdout!.once('data', (d: Buffer) => resolve({ url: String(d).trim(), pid: child.pid! }));
     });
+  // CPU ms (user + system) a process has used so far; Linux /proc, else unknown.
+  const cpuMs = (pid: number, part: 'all' | 'kernel' = 'all'): number => {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const ticks = part === 'kernel' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12]);
+      return (ticks * 1000) / 100; // clock ticks of 10 ms
+    } catch {
+      return NaN;
+    }
+  };
+  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`load average at start (1/5/15 min): ${load()}; ${os.cpus().length} cores shared by client, upstream and proxy`);
   const upstream = await start('upstream');
-  const proxy = await start('proxy', upstream);
+  const proxy = await start('proxy', upstream.url);
+  const relay = await start('relay', upstream.url);
 
-  const throughput = async (url: string, ms: number) => {
-    const pool = new Pool(url, { connections: 64 });
-    let done = 0;
+  interface Sample {
+    rate: number;
+    requests: number;
+    /** CPU µs per request of the client (this process), the upstream and the middle process. */
+    cpu: { client: number; upstream: number; middle: number; middleKernel: number };
+  }
+  const measure = async <T>(middle: number | undefined, run: () => Promise<{ requests: number; result: T }>) => {
+    const c0 = process.cpuUsage();
+    const u0 = cpuMs(upstream.pid);
+    const m0 = middle === undefined ? 0 : cpuMs(middle);
+    const k0 = middle === undefined ? 0 : cpuMs(middle, 'kernel');
+    const { requests, result } = await run();
+    const c = process.cpuUsage(c0);
+    const per = (ms: number) => (ms * 1000) / requests;
+    const cpu = { client: (c.user + c.system) / requests, upstream: per(cpuMs(upstream.pid) - u0), middle: middle === undefined ? 0 : per(cpuMs(middle) - m0), middleKernel: middle === undefined ? 0 : per(cpuMs(middle, 'kernel') - k0) };
+    return { result, requests, cpu };
+  };
+
+  const request = (pool: Pool) => pool.request({ path: '/predict', method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const throughput = async (url: string, middle: number | undefined, ms: number): Promise<Sample> => {
+    const pool = new Pool(url, { connections });
     const end = Date.now() + ms;
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (Date.now() < end) {
-        const res = await pool.request({ path: '/predict', method: 'POST', body, headers: { 'content-type': 'application/json' } });
-        await res.body.text();
-        done++;
-      }
-    }));
+    const sample = await measure(middle, async () => {
+      let done = 0;
+      await Promise.all(
+        Array.from({ length: connections }, async () => {
+          while (Date.now() < end) {
+            await (await request(pool)).body.text();
+            done++;
+          }
+        }),
+      );
+      return { requests: done, result: undefined };
+    });
     await pool.close();
-    return done / (ms / 1000);
+    return { rate: sample.requests / (ms / 1000), requests: sample.requests, cpu: sample.cpu };
   };
 
   // Open loop: requests start on schedule whatever the previous ones do, so a slow server shows as latency.
-  const fixedRate = async (url: string) => {
-    const pool = new Pool(url, { connections: 64 });
+  const fixedRate = async (url: string, middle: number | undefined) => {
+    const pool = new Pool(url, { connections });
     const total = rate * seconds;
     const latencies: number[] = [];
     const t0 = performance.now();
-    let sent = 0;
-    const inflight: Promise<void>[] = [];
-    while (sent < total) {
-      const due = Math.floor(((performance.now() - t0) / 1000) * rate);
-      for (; sent < Math.min(due, total); sent++) {
-        const t = performance.now();
-        inflight.push(pool.request({ path: '/predict', method: 'POST', body, headers: { 'content-type': 'application/json' } }).then(async (res) => {
-          await res.body.text();
-          latencies.push(performance.now() - t);
-        }));
+    const sample = await measure(middle, async () => {
+      let sent = 0;
+      const inflight: Promise<void>[] = [];
+      while (sent < total) {
+        const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+        for (; sent < Math.min(due, total); sent++) {
+          const t = performance.now();
+          inflight.push(
+            request(pool).then(async (res) => {
+              await res.body.text();
+              latencies.push(performance.now() - t);
+            }),
+          );
+        }
+        await new Promise((r) => setImmediate(r));
       }
-      await new Promise((r) => setImmediate(r));
-    }
-    await Promise.all(inflight);
+      await Promise.all(inflight);
+      return { requests: total, result: undefined };
+    });
     await pool.close();
     latencies.sort((a, b) => a - b);
     const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-    return { p50: q(0.5), p99: q(0.99), achieved: total / ((performance.now() - t0) / 1000) };
+    return { p50: q(0.5), p99: q(0.99), achieved: total / ((performance.now() - t0) / 1000), cpu: sample.cpu };
   };
 
-  await throughput(upstream, 1000);
-  await throughput(proxy, 1000);
-  const direct = await throughput(upstream, 5000);
-  const proxied = await throughput(proxy, 5000);
-  console.log(`throughput (64 connections, closed loop): direct ${direct.toFixed(0)} req/s, proxied ${proxied.toFixed(0)} req/s, ratio ${(proxied / direct).toFixed(2)} (target ≥ 0.80)`);
-  const d = await fixedRate(upstream);
-  const p = await fixedRate(proxy);
-  console.log(`latency at ${rate} req/s for ${seconds}s: direct p50 ${d.p50.toFixed(3)} ms p99 ${d.p99.toFixed(3)} ms; proxied p50 ${p.p50.toFixed(3)} ms p99 ${p.p99.toFixed(3)} ms (achieved ${p.achieved.toFixed(0)} req/s)`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const us = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '?');
+  const cpuLine = (s: Sample) => `client ${us(s.cpu.client)}, upstream ${us(s.cpu.upstream)}${s.cpu.middle ? `, middle ${us(s.cpu.middle)} (${us(s.cpu.middleKernel)} in the kernel)` : ''} CPU µs/req`;
+
+  for (const url of [upstream.url, proxy.url, relay.url]) await throughput(url, undefined, 1000);
+  // Interleaved rounds: direct, proxied, relay, three times; each figure is the median round.
+  const rounds: Record<'direct' | 'proxied' | 'relay', Sample[]> = { direct: [], proxied: [], relay: [] };
+  for (let i = 0; i < 3; i++) {
+    rounds.direct.push(await throughput(upstream.url, undefined, 2000));
+    rounds.proxied.push(await throughput(proxy.url, proxy.pid, 2000));
+    rounds.relay.push(await throughput(relay.url, relay.pid, 2000));
+  }
+  const pick = (samples: Sample[]) => samples.find((s) => s.rate === median(samples.map((x) => x.rate)))!;
+  const direct = pick(rounds.direct);
+  const proxied = pick(rounds.proxied);
+  const relayed = pick(rounds.relay);
+  console.log(`throughput (${connections} connections, closed loop, median of 3 interleaved 2 s rounds):`);
+  console.log(`  direct  ${direct.rate.toFixed(0)} req/s (${cpuLine(direct)})`);
+  console.log(`  proxied ${proxied.rate.toFixed(0)} req/s (${cpuLine(proxied)}), ratio ${(proxied.rate / direct.rate).toFixed(2)} (target ≥ 0.80)`);
+  console.log(`  raw TCP relay (floor) ${relayed.rate.toFixed(0)} req/s (${cpuLine(relayed)}), ratio ${(relayed.rate / direct.rate).toFixed(2)}`);
+  const d = await fixedRate(upstream.url, undefined);
+  const p = await fixedRate(proxy.url, proxy.pid);
+  console.log(`latency at ${rate} req/s for ${seconds}s: direct p50 ${d.p50.toFixed(3)} ms p99 ${d.p99.toFixed(3)} ms; proxied p50 ${p.p50.toFixed(3)} ms p99 ${p.p99.toFixed(3)} ms (achieved ${p.achieved.toFixed(0)} req/s; proxy CPU ${us(p.cpu.middle)} µs/req = ${((p.cpu.middle * rate) / 1e4).toFixed(0)}% of a core)`);
   console.log(`added by the proxy: p50 +${(p.p50 - d.p50).toFixed(3)} ms (target < 0.5), p99 +${(p.p99 - d.p99).toFixed(3)} ms (target < 2); p50 ratio ${(p.p50 / d.p50).toFixed(2)}`);
+  console.log(`load average at end (1/5/15 min): ${load()}`);
   for (const child of children) child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1000));
+  await new Promise((r) => setTimeout(r, 1500));
 }

@@ -1,5 +1,7 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { Client, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../testing.js';
@@ -13,17 +15,40 @@ afterEach(async () => {
 });
 
 /** A tiny upstream: /json echoes, /text is plain, /stream sends chunks 50 ms apart, /big is large. */
-async function upstream(): Promise<{ url: string; connections: () => number }> {
+async function upstream(): Promise<{ url: string; connections: () => number; firstChunk: Promise<string> }> {
   let connections = 0;
+  let sawFirstChunk!: (chunk: string) => void;
+  const firstChunk = new Promise<string>((resolve) => (sawFirstChunk = resolve));
   // Content-Length as real servers send it; only /stream is chunked.
   const send = (res: http.ServerResponse, status: number, type: string, data: string) =>
     void res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(data) }).end(data);
   const server = http.createServer(async (req, res) => {
+    if (req.url === '/first-chunk') {
+      // Reports the first body chunk the moment it arrives, then counts the rest.
+      let received = 0;
+      for await (const chunk of req) {
+        if (received === 0) sawFirstChunk(String(chunk));
+        received += (chunk as Buffer).length;
+      }
+      return send(res, 200, 'application/json', JSON.stringify({ received }));
+    }
+    if (req.url === '/digest') {
+      const hash = crypto.createHash('sha256');
+      let received = 0;
+      for await (const chunk of req) {
+        hash.update(chunk as Buffer);
+        received += (chunk as Buffer).length;
+      }
+      return send(res, 200, 'application/json', JSON.stringify({ received, sha256: hash.digest('hex') }));
+    }
     let body = '';
     for await (const chunk of req) body += chunk;
     if (req.url === '/json') return send(res, 200, 'application/json', JSON.stringify({ recommended_items: ['dog-bowl'], echo: body ? JSON.parse(body) : null }));
     if (req.url === '/array') return send(res, 200, 'application/json', '[1,2]');
     if (req.url === '/text') return send(res, 200, 'text/plain', 'plain words');
+    if (req.url === '/has-id') return send(res, 200, 'application/json', '{"prediction_id":"theirs","a":1}');
+    if (req.url === '/empty') return send(res, 200, 'application/json', '{}');
+    if (req.url === '/pretty') return send(res, 200, 'application/json; charset=utf-8', '{\n  "name": "chien à poils longs"\n}\n');
     if (req.url === '/stream') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"part":1');
@@ -36,7 +61,7 @@ async function upstream(): Promise<{ url: string; connections: () => number }> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   closers.push(() => new Promise((r) => server.close(() => r())));
   server.closeIdleConnections();
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections, firstChunk };
 }
 
 async function proxy(options: Partial<TracingProxyOptions> & { upstream: string }): Promise<{ url: string; logged: Prediction[] }> {
@@ -156,5 +181,77 @@ describe('tracing proxy', () => {
     for (let i = 0; i < 5; i++) await (await request(`${url}/json`, { method: 'POST', body: '{"a":1}' })).body.text();
     await waitFor(() => logged.length === 5);
     expect(logged.every((p) => p.requestBody === null && p.responseBody === null)).toBe(true);
+  });
+
+  it('streams the request body to the upstream: it sees the first chunk before the client has sent the rest', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url });
+    const timeout = (ms: number) => new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('the upstream never saw the first chunk: the proxy held the body back')), ms));
+    async function* body() {
+      yield Buffer.from('{"part":1,');
+      // The rest is only sent once the upstream has the first part (a buffering proxy never gets it).
+      expect(await Promise.race([up.firstChunk, timeout(3000)])).toBe('{"part":1,');
+      yield Buffer.from('"part2":2}');
+    }
+    const res = await request(`${url}/first-chunk`, { method: 'POST', body: Readable.from(body()), headers: { 'content-type': 'application/json' } });
+    expect(JSON.parse(await res.body.text())).toMatchObject({ received: 20 });
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]).toMatchObject({ status: 200, requestBody: '{"part":1,"part2":2}', truncated: false, error: null });
+  });
+
+  it('forwards a body larger than the cap whole, and logs only the capped part, flagged', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url, maxBody: 1024 });
+    const big = crypto.randomBytes(3 * 1024 * 1024).toString('hex'); // 6 MiB of text
+    const res = await request(`${url}/digest`, { method: 'POST', body: big, headers: { 'content-type': 'text/plain' } });
+    const reply = JSON.parse(await res.body.text());
+    expect(reply.received).toBe(big.length);
+    expect(reply.sha256).toBe(crypto.createHash('sha256').update(big).digest('hex'));
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]!.requestBody).toBe(big.slice(0, 1024));
+    expect(logged[0]!.truncated).toBe(true);
+  });
+
+  it('passes Expect: 100-continue requests through (node answers the 100, the upstream gets the body)', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url });
+    const { port } = new URL(url);
+    const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/json', method: 'POST', headers: { expect: '100-continue', 'content-type': 'application/json', 'content-length': 9 } });
+      req.on('continue', () => req.end('{"a":"b"}'));
+      req.on('response', async (res) => {
+        let text = '';
+        for await (const chunk of res) text += chunk;
+        resolve({ status: res.statusCode!, text });
+      });
+      req.on('error', reject);
+    });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.text).echo).toEqual({ a: 'b' });
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]!.requestBody).toBe('{"a":"b"}');
+  });
+
+  it('splices the trace fields into the upstream JSON as sent, and overrides fields the upstream already set', async () => {
+    const up = await upstream();
+    const { url } = await proxy({ upstream: up.url });
+    const empty = await request(`${url}/empty`);
+    const id = empty.headers['x-threadline-prediction-id'];
+    expect(JSON.parse(await empty.body.text())).toEqual({ prediction_id: id, model_version: 7, run_id: identity.runId, git_sha: identity.gitSha });
+    const pretty = await request(`${url}/pretty`);
+    const text = await pretty.body.text();
+    expect(Number(pretty.headers['content-length'])).toBe(Buffer.byteLength(text));
+    expect(JSON.parse(text)).toMatchObject({ name: 'chien à poils longs', prediction_id: pretty.headers['x-threadline-prediction-id'], git_sha: identity.gitSha });
+    const theirs = await request(`${url}/has-id`);
+    expect(JSON.parse(await theirs.body.text())).toEqual({ prediction_id: theirs.headers['x-threadline-prediction-id'], a: 1, model_version: 7, run_id: identity.runId, git_sha: identity.gitSha });
+  });
+
+  it('logs a client that leaves mid-stream, and stops the upstream request', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url });
+    const res = await request(`${url}/stream`);
+    for await (const _chunk of res.body) break; // leave after the first chunk
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]).toMatchObject({ status: 200, error: 'client closed the connection before the response ended' });
   });
 });

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
-import { newUuid } from '../../ids.js';
+import { Pool, type Dispatcher } from 'undici';
 import type { Prediction } from '../types.js';
-import { BodyCapture, captureBuffer, type CapturedBody } from './capture.js';
-import { forwardable, header } from './headers.js';
+import { BodyCapture, type CapturedBody } from './capture.js';
+import { requestHead, responseHead, type ResponseHead } from './headers.js';
 import type { ServingIdentity } from './identity.js';
+import { fastUuidV7 } from './uuid.js';
 
 export interface PredictionSink {
   log(prediction: Prediction): void;
@@ -31,24 +31,41 @@ export interface TracingProxyOptions {
 
 // JSON responses larger than this are passed through as they are, not rewritten.
 const maxInjectBytes = 8 * 1024 * 1024;
+const traceKeys = ['prediction_id', 'model_version', 'run_id', 'git_sha'];
+const notCaptured: CapturedBody = { text: null, truncated: false };
 
 /**
  * The tracing proxy: every request gets a UUIDv7 prediction id, the x-threadline-* headers
  * on its response, the id, model version, run id and git sha inside JSON object responses, and
  * a row in the prediction log (handed to the sink, which never blocks).
+ *
+ * Hot path (see bench/proxy.ts): one undici dispatch per request with a plain handler object
+ * (no promise, no Readable for the response), the request body streamed to the upstream as it
+ * arrives, headers handled as raw lists, and each response written as head + body in one write
+ * when it is injected.
  */
 export class TracingProxy {
   readonly server: http.Server;
-  private readonly pool: Pool;
-  private readonly redact: ReadonlySet<string>;
-  private readonly stamp: Record<string, string>;
+  readonly pool: Pool;
+  readonly redact: ReadonlySet<string>;
+  readonly cap: number;
+  readonly sample: number;
+  readonly injects: boolean;
+  /** `x-threadline-run-id` / `-git-sha` pairs, the same on every response. */
+  readonly stamp: readonly string[];
+  /** `"model_version":…,"run_id":…,"git_sha":…}`: what injection appends after the id. */
+  readonly traceTail: string;
 
-  constructor(private readonly options: TracingProxyOptions) {
+  constructor(readonly options: TracingProxyOptions) {
     this.pool = new Pool(options.upstream, { connections: options.connections ?? 128, keepAliveTimeout: 30_000 });
     this.redact = new Set(options.redact ?? []);
-    const { runId, gitSha } = options.identity;
-    this.stamp = { ...(runId && { 'x-threadline-run-id': runId }), ...(gitSha && { 'x-threadline-git-sha': gitSha }) };
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.cap = options.maxBody ?? 64 * 1024;
+    this.sample = options.sample ?? 1;
+    this.injects = options.inject !== false;
+    const { runId, gitSha, modelVersion } = options.identity;
+    this.stamp = [...(runId ? ['x-threadline-run-id', runId] : []), ...(gitSha ? ['x-threadline-git-sha', gitSha] : [])];
+    this.traceTail = `,"model_version":${JSON.stringify(modelVersion)},"run_id":${JSON.stringify(runId)},"git_sha":${JSON.stringify(gitSha)}}`;
+    this.server = http.createServer({ noDelay: true }, (req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
   }
 
@@ -69,72 +86,31 @@ export class TracingProxy {
     await this.pool.close();
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.options.health && req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.options.health()));
       return;
     }
-    const started = performance.now();
-    const time = Date.now();
-    const id = newUuid();
-    const sampled = (this.options.sample ?? 1) >= 1 || Math.random() < (this.options.sample ?? 1);
-    const cap = this.options.maxBody ?? 64 * 1024;
-    const body = await readBody(req);
-    const requestLog = sampled ? captureBuffer(body, cap, this.redact) : { text: null, truncated: false };
-    let responseLog: CapturedBody = { text: null, truncated: false };
-    let status = 0;
-    let error: string | null = null;
-    const finish = () => {
-      if (!res.writableFinished && !error) error = 'client closed the connection before the response ended';
-      this.log({ id, time, req, status, latencyMs: performance.now() - started, requestLog, responseLog, error });
-    };
-    res.once('close', finish);
-    const stamp = { 'x-threadline-prediction-id': id, ...this.stamp };
-
-    let upstream;
-    try {
-      upstream = await this.pool.request({ path: req.url ?? '/', method: (req.method ?? 'GET') as 'GET', headers: forwardable(req.headers), body: body.length > 0 ? body : undefined });
-    } catch (cause) {
-      status = 502;
-      error = `upstream ${this.options.upstream} unavailable: ${(cause as Error).message}`;
-      const reply = JSON.stringify({ error_code: 'UNAVAILABLE', message: error });
-      responseLog = sampled ? captureBuffer(Buffer.from(reply), cap, this.redact) : responseLog;
-      res.writeHead(502, { ...stamp, 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) }).end(reply);
-      return;
-    }
-    status = upstream.statusCode;
-    const headers: Record<string, string | string[]> = { ...forwardable(upstream.headers), ...stamp };
-    if (this.injectable(req, headers)) {
-      const original = Buffer.from(await upstream.body.arrayBuffer());
-      const out = this.inject(original, id);
-      if (out !== original) headers['content-length'] = String(out.length);
-      if (sampled) responseLog = captureBuffer(out, cap, this.redact);
-      res.writeHead(status, headers).end(out);
-      return;
-    }
-    // Anything else streams through untouched, chunk by chunk, keeping what the cap allows.
-    res.writeHead(status, headers);
-    const capture = sampled ? new BodyCapture(cap) : undefined;
-    if (capture) upstream.body.on('data', (chunk: Buffer) => capture.add(chunk));
-    upstream.body.once('error', (cause: Error) => {
-      error = `upstream ${this.options.upstream} broke off the response: ${cause.message}`;
-      res.destroy();
-    });
-    upstream.body.once('end', () => {
-      if (capture) responseLog = capture.result(this.redact);
-    });
-    upstream.body.pipe(res);
+    const { forward, hasBody } = requestHead(req.rawHeaders);
+    const exchange = new Exchange(this, req, res, hasBody);
+    // The request body streams to the upstream as it arrives; undici reports each chunk sent (onBodySent).
+    if (hasBody) req.on('error', ignore);
+    this.pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: forward, body: hasBody ? req : null }, exchange as unknown as Dispatcher.DispatchHandler);
   }
 
-  private injectable(req: http.IncomingMessage, headers: Record<string, string | string[]>): boolean {
-    if (this.options.inject === false || req.method === 'HEAD') return false;
-    const length = header(headers, 'content-length');
-    const encoding = header(headers, 'content-encoding');
-    return /\bjson\b/i.test(header(headers, 'content-type') ?? '') && length !== undefined && Number(length) <= maxInjectBytes && (!encoding || encoding === 'identity');
+  injectable(method: string | undefined, head: ResponseHead): boolean {
+    if (!this.injects || method === 'HEAD') return false;
+    const { contentLength, contentEncoding, contentType } = head;
+    return contentLength !== undefined && Number(contentLength) <= maxInjectBytes && (!contentEncoding || contentEncoding === 'identity') && contentType !== undefined && /\bjson\b/i.test(contentType);
   }
 
-  /** The body with the trace fields added when it is a JSON object; otherwise the same buffer. */
-  private inject(body: Buffer, id: string): Buffer {
+  /**
+   * The body with the trace fields added when it is a JSON object; otherwise the same buffer.
+   * The fields are spliced in before the closing brace rather than re-serialising the object
+   * (the upstream's bytes stay as they were); only a body that already has one of the keys is
+   * rebuilt, so that the proxy's values win as before.
+   */
+  inject(body: Buffer, id: string): Buffer {
     let value: unknown;
     try {
       value = JSON.parse(body.toString('utf8'));
@@ -142,23 +118,37 @@ export class TracingProxy {
       return body;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return body;
-    const { modelVersion, runId, gitSha } = this.options.identity;
-    return Buffer.from(JSON.stringify({ ...value, prediction_id: id, model_version: modelVersion, run_id: runId, git_sha: gitSha }));
+    const object = value as Record<string, unknown>;
+    if (traceKeys.some((key) => Object.hasOwn(object, key))) {
+      const { modelVersion, runId, gitSha } = this.options.identity;
+      return Buffer.from(JSON.stringify({ ...object, prediction_id: id, model_version: modelVersion, run_id: runId, git_sha: gitSha }));
+    }
+    let empty = true;
+    for (const _ in object) {
+      empty = false;
+      break;
+    }
+    const close = body.lastIndexOf(0x7d); // '}'; only whitespace may follow it in valid JSON
+    const insert = `${empty ? '' : ','}"prediction_id":"${id}"${this.traceTail}`;
+    const out = Buffer.allocUnsafe(close + Buffer.byteLength(insert));
+    body.copy(out, 0, 0, close);
+    out.write(insert, close, 'utf8');
+    return out;
   }
 
-  private log(p: { id: string; time: number; req: http.IncomingMessage; status: number; latencyMs: number; requestLog: CapturedBody; responseLog: CapturedBody; error: string | null }): void {
+  log(p: Omit<Prediction, 'deploymentId' | 'modelName' | 'modelVersion' | 'runId' | 'gitSha'>): void {
     const identity = this.options.identity;
     this.options.sink.log({
       id: p.id,
       deploymentId: identity.deploymentId,
       time: p.time,
-      method: p.req.method ?? 'GET',
-      path: (p.req.url ?? '/').slice(0, 2048),
+      method: p.method,
+      path: p.path,
       status: p.status,
-      latencyMs: Math.round(p.latencyMs * 1000) / 1000,
-      requestBody: p.requestLog.text,
-      responseBody: p.responseLog.text,
-      truncated: p.requestLog.truncated || p.responseLog.truncated,
+      latencyMs: p.latencyMs,
+      requestBody: p.requestBody,
+      responseBody: p.responseBody,
+      truncated: p.truncated,
       modelName: identity.modelName,
       modelVersion: identity.modelVersion,
       runId: identity.runId,
@@ -168,12 +158,140 @@ export class TracingProxy {
   }
 }
 
-/** The request body in one buffer (model requests are small JSON); events, not an async iterator, for speed. */
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
+function ignore(): void {}
+
+/**
+ * One request through the proxy, and the undici handler of its upstream request (the legacy
+ * handler interface: raw header buffers, body chunks as they come, no stream objects). Not
+ * declared as undici's DispatchHandler: its typings say onBodySent gets a size, while undici 7
+ * passes the chunk sent (the proxy tests catch it if that changes).
+ */
+class Exchange {
+  readonly id = fastUuidV7();
+  private readonly started = performance.now();
+  private readonly time = Date.now();
+  private status = 0;
+  private error: string | null = null;
+  private readonly requestCapture: BodyCapture | undefined;
+  private responseCapture: BodyCapture | undefined;
+  private requestSent = false;
+  private abortUpstream: ((reason?: Error) => void) | undefined;
+  private resumeUpstream: (() => void) | undefined;
+  /** Set while a JSON response is being collected for injection. */
+  private head: ResponseHead | undefined;
+  private collected: Buffer[] | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly proxy: TracingProxy,
+    private readonly req: http.IncomingMessage,
+    private readonly res: http.ServerResponse,
+    private readonly hasBody: boolean,
+  ) {
+    const sampled = proxy.sample >= 1 || Math.random() < proxy.sample;
+    if (sampled) {
+      if (hasBody) this.requestCapture = new BodyCapture(proxy.cap);
+      this.responseCapture = new BodyCapture(proxy.cap);
+    }
+    res.once('close', () => this.closed());
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abortUpstream = abort;
+  }
+
+  onBodySent(chunk: Buffer): void {
+    this.requestCapture?.add(chunk);
+  }
+
+  onRequestSent(): void {
+    this.requestSent = true;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    this.status = statusCode;
+    this.resumeUpstream = resume;
+    const head = responseHead(rawHeaders);
+    head.headers.push('x-threadline-prediction-id', this.id, ...this.proxy.stamp);
+    if (this.proxy.injectable(this.req.method, head)) {
+      this.head = head;
+      this.collected = [];
+      return true;
+    }
+    // Anything else streams through untouched, chunk by chunk, keeping what the cap allows.
+    if (!this.res.destroyed) this.res.writeHead(statusCode, head.headers);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.collected) {
+      this.collected.push(chunk);
+      return true;
+    }
+    this.responseCapture?.add(chunk);
+    if (this.res.destroyed || this.res.write(chunk)) return true;
+    this.res.once('drain', this.resumeUpstream!);
+    return false;
+  }
+
+  onComplete(): void {
+    this.settled = true;
+    if (this.res.destroyed) return;
+    if (!this.collected) {
+      this.res.end();
+      return;
+    }
+    const original = this.collected.length === 1 ? this.collected[0]! : Buffer.concat(this.collected);
+    const out = this.proxy.inject(original, this.id);
+    const { headers, contentLengthAt } = this.head!;
+    if (out !== original) headers[contentLengthAt] = String(out.length);
+    this.responseCapture?.add(out);
+    // Head and body leave in one write.
+    this.res.writeHead(this.status, headers).end(out);
+  }
+
+  onError(cause: Error): void {
+    this.settled = true;
+    if (this.res.destroyed) return; // the client left first; closed() has logged it
+    const upstream = this.proxy.options.upstream;
+    if (this.res.headersSent) {
+      this.error = `upstream ${upstream} broke off the response: ${cause.message}`;
+      this.res.destroy();
+      return;
+    }
+    this.error = this.status ? `upstream ${upstream} broke off the response: ${cause.message}` : `upstream ${upstream} unavailable: ${cause.message}`;
+    this.status = 502;
+    const reply = Buffer.from(JSON.stringify({ error_code: 'UNAVAILABLE', message: this.error }));
+    this.responseCapture = this.responseCapture && new BodyCapture(this.proxy.cap);
+    this.responseCapture?.add(reply);
+    const send = () => void this.res.writeHead(502, ['content-type', 'application/json', 'content-length', String(reply.length), 'x-threadline-prediction-id', this.id, ...this.proxy.stamp]).end(reply);
+    // The upstream never took the body: read it here, for the log and to keep the connection usable.
+    if (this.hasBody && !this.requestSent && !this.req.destroyed && !this.req.readableEnded) {
+      if (this.requestCapture) this.req.on('data', (chunk: Buffer) => this.requestCapture!.add(chunk));
+      else this.req.resume();
+      this.req.once('end', send);
+      return;
+    }
+    send();
+  }
+
+  private closed(): void {
+    if (!this.res.writableFinished && !this.error) this.error = 'client closed the connection before the response ended';
+    if (!this.settled) this.abortUpstream?.(new Error('client closed the connection'));
+    const redact = this.proxy.redact;
+    const request = this.requestCapture?.result(redact) ?? notCaptured;
+    const response = this.responseCapture?.result(redact) ?? notCaptured;
+    this.proxy.log({
+      id: this.id,
+      time: this.time,
+      method: this.req.method ?? 'GET',
+      path: (this.req.url ?? '/').slice(0, 2048),
+      status: this.status,
+      latencyMs: Math.round((performance.now() - this.started) * 1000) / 1000,
+      requestBody: request.text,
+      responseBody: response.text,
+      truncated: request.truncated || response.truncated,
+      error: this.error,
+    });
+  }
 }
