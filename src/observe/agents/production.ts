@@ -1,0 +1,153 @@
+/**
+ * The production observer: over the last window of a deployment's prediction log, input drift
+ * against the training reference, prediction drift, performance from feedback, fairness by a
+ * sensitive attribute, latency and error rate. Each check remembers its last verdict and speaks
+ * only when it changes (or, while bad, when another set of columns drifts): one event per
+ * finding, fingerprint `<deployment>:<check>`.
+ */
+import type { ColumnKind } from '../../capture/columns.js';
+import { parseDuration } from '../../duration.js';
+import { failedPrecondition, invalidArgument, isThreadlineError } from '../../errors.js';
+import type { EntityRef } from '../../lineage/types.js';
+import { DeploymentStore } from '../../release/deploy/deployment-store.js';
+import type { ObserverAgent, ObserverContext } from '../agent.js';
+import { errorRate, fairness, inputDrift, latency, performance, predictionDrift, type CheckName, type Finding } from '../production/checks.js';
+import { readReference, referenceSubject, resolveReference, type ReferenceData } from '../production/reference.js';
+import { parseJsonPath } from '../production/rows.js';
+import { productionSettings, type ProductionSettings } from '../production/settings.js';
+import { newestPredictionTime, readWindow, type WindowData, type WindowRequest } from '../production/window.js';
+
+interface Verdict {
+  bad: boolean;
+  signature: string;
+}
+
+interface DeploymentState {
+  /** The window last judged: the same newest prediction and count means nothing new to say. */
+  window: { to: number; requests: number; lastId: string | null; labelled: number } | null;
+  verdicts: Partial<Record<CheckName, Verdict>>;
+}
+
+async function resolveDeployment(ctx: ObserverContext, spec: string) {
+  const store = new DeploymentStore(ctx.tl.store.db);
+  const exact = /^(.+)#(\d+)$/.exec(spec);
+  if (exact) {
+    const row = await store.get(exact[1]!, Number(exact[2]));
+    if (!row) throw invalidArgument(`deployment ${spec} is not recorded`);
+    return row;
+  }
+  // What the environment runs now: a rollback is a newer deployment, so it is followed.
+  const row = (await store.current(spec)) ?? (await store.list(spec))[0];
+  if (!row) throw failedPrecondition(`environment ${spec} has no recorded deployment`);
+  return row;
+}
+
+const kindOf = (kind: ColumnKind): Exclude<ColumnKind, 'unsupported'> => (kind === 'unsupported' ? 'categorical' : kind);
+
+/** JSON has no NaN or Infinity: such numbers are recorded as null. */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  return value;
+}
+
+export const productionAgent: ObserverAgent<ProductionSettings> = {
+  stage: 'production',
+  defaultInterval: '5m',
+  settings: productionSettings,
+
+  async poke(ctx, settings) {
+    const deployment = await resolveDeployment(ctx, settings.deployment);
+    const deploymentId = deployment.id;
+    const modelVersion = `${deployment.model_name}/${deployment.model_version}`;
+    const newest = await newestPredictionTime(ctx.tl.store, deploymentId);
+    if (newest === null) {
+      ctx.log(`no predictions logged for ${deploymentId} yet`);
+      return;
+    }
+    const stateKey = `deployment:${deploymentId}`;
+    const state = (await ctx.state.get<DeploymentState>(stateKey)) ?? { window: null, verdicts: {} };
+
+    // The reference is read before the window so that its columns name what to collect; if it
+    // cannot be read, the checks that do not need it still run and the poke then fails with why.
+    let reference: ReferenceData | null = null;
+    let referenceError: unknown = null;
+    if (settings.drift !== false) {
+      try {
+        const source = await resolveReference(ctx.tl, ctx.baseDir, settings, modelVersion);
+        reference = await readReference(`${ctx.name}:${source.files.join('|')}`, source);
+      } catch (error) {
+        if (!isThreadlineError(error)) throw error;
+        referenceError = error;
+      }
+    }
+    const features = featureColumns(settings, reference);
+    const windowMs = parseDuration(settings.window, 'window');
+    const request: Omit<WindowRequest, 'from' | 'to'> = {
+      deploymentId,
+      features,
+      requestPath: settings.request_path ? parseJsonPath(settings.request_path) : undefined,
+      positionalNames: settings.features ?? features.map((f) => f.name),
+      predictionPath: parseJsonPath(settings.prediction_field),
+      task: settings.task,
+      labels: Boolean(settings.performance) || settings.fairness?.metric === 'equalized_odds_difference',
+      labelPath: settings.label_field ? parseJsonPath(settings.label_field) : undefined,
+      sensitiveAttribute: settings.sensitive_attribute,
+    };
+    const window = await readWindow(ctx.tl.store, { ...request, from: newest - windowMs + 1, to: newest });
+    // New feedback on old predictions changes the verdict too: it counts as something new.
+    const seen = { to: newest, requests: window.requests, lastId: window.last?.id ?? null, labelled: window.labelled.length };
+    const unchanged = state.window && (Object.keys(seen) as (keyof typeof seen)[]).every((k) => state.window![k] === seen[k]);
+    if (unchanged && !referenceError) {
+      ctx.log(`${deploymentId}: no new predictions since the last poke`);
+      return;
+    }
+    if (window.skipped) ctx.log(`${deploymentId}: ${window.skipped} request bodies skipped (${Object.entries(window.skippedReasons).map(([r, n]) => `${n}× ${r}`).join('; ')})`);
+
+    const needsPrevious = settings.drift !== false && settings.task !== 'ranking' && !(settings.reference_prediction_column && reference?.vectors.has(settings.reference_prediction_column));
+    const previous = needsPrevious ? await readWindow(ctx.tl.store, { ...request, predictionsOnly: true, labels: false, from: newest - 2 * windowMs + 1, to: newest - windowMs }) : null;
+
+    const findings: (Finding | null)[] = [
+      reference ? inputDrift(window, reference, settings, deploymentId) : null,
+      predictionDrift(window, previous, reference, settings, deploymentId),
+      performance(window, settings, deploymentId),
+      fairness(window, settings, deploymentId),
+      latency(window, settings, deploymentId),
+      errorRate(window, settings, deploymentId),
+    ];
+    const subjects: EntityRef[] = [{ type: 'deployment', id: deploymentId }, { type: 'model_version', id: modelVersion }, ...(reference ? referenceSubject(reference.source) : [])];
+    for (const finding of findings) {
+      if (!finding) continue;
+      const before = state.verdicts[finding.check];
+      const speak = finding.bad ? !before?.bad || before.signature !== finding.signature : Boolean(before?.bad);
+      if (speak) {
+        await ctx.emit({
+          stage: 'production',
+          kind: finding.kind,
+          severity: finding.severity,
+          summary: finding.summary,
+          subjects,
+          details: { ...(jsonSafe(finding.details) as Record<string, unknown>), deployment: deploymentId, modelVersion },
+          fingerprint: `${deploymentId}:${finding.check}`,
+        });
+      } else ctx.log(finding.summary);
+      state.verdicts[finding.check] = { bad: finding.bad, signature: finding.signature };
+    }
+    state.window = seen;
+    await ctx.state.set(stateKey, state);
+    if (referenceError) throw referenceError;
+  },
+};
+
+/** The reference's columns the settings ask for (all but its prediction column by default). */
+function featureColumns(settings: ProductionSettings, reference: ReferenceData | null): WindowRequest['features'] {
+  if (!reference) return [];
+  const byName = new Map(reference.columns.map((c) => [c.name, c]));
+  if (settings.features) {
+    const unknown = settings.features.filter((f) => !byName.has(f));
+    if (unknown.length) throw invalidArgument(`features ${unknown.join(', ')} are not columns of the reference ${reference.source.label}`);
+    return settings.features.map((name) => ({ name, kind: kindOf(byName.get(name)!.kind) }));
+  }
+  return reference.columns.filter((c) => c.name !== settings.reference_prediction_column).map((c) => ({ name: c.name, kind: kindOf(c.kind) }));
+}
