@@ -4,6 +4,7 @@ import { codeAgent } from './agents/code.js';
 import { trainingAgent } from './agents/training.js';
 import { dataAgent } from './agents/data.js';
 import { externalAgent } from './agents/external.js';
+import { productionAgent } from './agents/production.js';
 
 /**
  * The agents the scheduler knows, by stage. Each agent file registers itself here with one line.
@@ -13,3 +14,4 @@ agents.code = codeAgent;
 agents.training = trainingAgent;
 agents.data = dataAgent;
 agents.external = externalAgent;
+agents.production = productionAgent;
