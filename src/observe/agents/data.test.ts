@@ -8,37 +8,8 @@ import { captureData } from '../../capture/data.js';
 import { openThreadline, type Threadline } from '../../context.js';
 import { ProvenanceStore } from '../../tracking/provenance-store.js';
 import { readProject } from '../project-file.js';
+import { orders, write } from '../data/testing.js';
 import { planObservers, runOnce } from '../scheduler.js';
-
-/** A seeded generator, so each version is the same sample on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function normal(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
-}
-
-/** Orders: `amount` ~ N(50 + shift, 10), `category` a/b/c; `drop` leaves a column out. */
-function orders(seed: number, { shift = 0, rows = 400, drop }: { shift?: number; rows?: number; drop?: string } = {}): string {
-  const rand = random(seed);
-  const columns = ['id', 'amount', 'category'].filter((c) => c !== drop);
-  const lines = [columns.join(',')];
-  for (let i = 0; i < rows; i++) {
-    const row: Record<string, string> = { id: String(i + 1), amount: (50 + shift + 10 * normal(rand)).toFixed(3), category: 'abc'[Math.floor(rand() * 3)]! };
-    lines.push(columns.map((c) => row[c]).join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Writes a file and moves its mtime into the past, as a writer that finished a while ago. */
-function write(file: string, content: string | Buffer, ageMs = 60_000): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-  const t = new Date(Date.now() - ageMs);
-  fs.utimesSync(file, t, t);
-}
 
 describe.each(dialects)('data observer on %s', (dialect) => {
   let tl: Threadline;
