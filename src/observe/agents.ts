@@ -4,6 +4,7 @@ import { codeAgent } from './agents/code.js';
 import { trainingAgent } from './agents/training.js';
 import { dataAgent } from './agents/data.js';
 import { externalAgent } from './agents/external.js';
+import { featuresAgent } from './agents/features.js';
 import { productionAgent } from './agents/production.js';
 
 /**
@@ -15,3 +16,4 @@ agents.training = trainingAgent;
 agents.data = dataAgent;
 agents.external = externalAgent;
 agents.production = productionAgent;
+agents.features = featuresAgent;
