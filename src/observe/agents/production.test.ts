@@ -192,4 +192,70 @@ describe.each(dialects)('production observer on %s', (dialect) => {
     const listed = await tl.events.list({ stage: 'production', source: 'production' });
     expect(listed.length).toBe(1 + 1 + 2 + 3);
   });
+
+  it('follows the environment to its newest deployment and takes the reference from the input data of the model version’s run', async () => {
+    const run = await tl.runs.create({ name: 'train' });
+    const data = await captureData(path.join(dir, 'train.csv'));
+    await tl.runs.recordData(run.runId, 'input', 'train.csv', data);
+    await tl.models.ensureModel('fraud');
+    await tl.models.createVersion({ name: 'fraud', source: `runs:/${run.runId}/model`, runId: run.runId });
+    await tl.models.setAlias('fraud', 'champion', 1);
+    const deployments = new DeploymentStore(tl.store.db);
+    const row = { environment: 'staging', image_reference: null, model_name: 'fraud', model_version: 1, run_id: run.runId, git_sha: null, target: 'local', actor: 'test', created_at: base, status: 'deployed', replaced_id: null, reason: 'deploy', details: '{}' };
+    await deployments.insertNext(row);
+    // A rollback is a newer deployment of the same version: its traffic is what counts now.
+    await deployments.insertNext({ ...row, reason: 'rollback', created_at: base + 1 });
+    const old = traffic(rows(200, 6), base + MIN, fair()).map((p) => ({ ...p, deploymentId: 'staging#1' }));
+    const now = traffic(rows(200, 7, { age: 0, income: 2 }), base + MIN, fair()).map((p) => ({ ...p, deploymentId: 'staging#2' }));
+    await log.insertBatch([...old, ...now]);
+    const events = await poke({ name: 'staging', deployment: 'staging', reference: { model: 'fraud@champion' }, drift: { test: 'psi', share: 0.25 } });
+    expect(events.map((e) => e.kind)).toEqual(['input_drift']);
+    const drift = events[0]!;
+    expect(drift.source).toBe('production:staging');
+    expect(drift.fingerprint).toBe('staging#2:input_drift');
+    expect(drift.subjects).toEqual([{ type: 'deployment', id: 'staging#2' }, { type: 'model_version', id: 'fraud/1' }, { type: 'data', id: data.digest }]);
+    const columns = drift.details.columns as Record<string, { test: string; drifted: boolean }>;
+    // A named test applies to every column; only income moved.
+    expect(Object.values(columns).map((c) => c.test)).toEqual(['psi', 'psi', 'psi', 'psi']);
+    expect(Object.entries(columns).filter(([, c]) => c.drifted).map(([name]) => name)).toEqual(['income']);
+    expect(drift.details).toMatchObject({ share: 0.25, datasetDrift: true, reference: { source: 'model fraud/1 → run input train.csv', rows: 500 } });
+  });
+
+  it('fails the poke with a clear message when the reference is missing, after the checks that need none', async () => {
+    const project = readProject({ observe: { production: { deployment: 'prod', reference: 'nowhere.csv', error_rate: 0.5 } } }, path.join(dir, 'threadline.yaml'));
+    const [outcome] = await runOnce(planObservers(project), { tl, config: {} as never, project, log: () => {} });
+    expect(outcome!.ok).toBe(false);
+    expect(outcome!.error).toMatch(/reference not found: .*nowhere\.csv/);
+    // The error rate (10% of the last window) was judged all the same: within 50%, so back to normal.
+    expect(outcome!.events.map((e) => [e.kind, e.severity])).toEqual([['error_rate_ok', 'info']]);
+  });
+
+  it('scores regression (RMSE of a label field) and recommendations (precision@k) from feedback', async () => {
+    const deployments = new DeploymentStore(tl.store.db);
+    const row = { image_reference: null, model_version: 1, run_id: null, git_sha: null, target: 'local', actor: 'test', created_at: base, status: 'deployed', replaced_id: null, reason: 'deploy', details: '{}' };
+    await deployments.insertNext({ ...row, environment: 'price', model_name: 'price' });
+    await deployments.insertNext({ ...row, environment: 'reco', model_name: 'reco' });
+
+    // Regression, two rows per request in MLflow's `inputs` columns; errors alternate 1 and 3 → RMSE sqrt((1 + 9) / 2) = sqrt(5).
+    const priced = Array.from({ length: 60 }, (_, i) =>
+      prediction({ deploymentId: 'price#1', time: base + i * 1000, requestBody: JSON.stringify({ inputs: { rooms: [2, 3] } }), responseBody: JSON.stringify({ predictions: [100 + i, 200 + i] }) }),
+    );
+    await log.insertBatch(priced);
+    await log.addFeedback(priced.map((p, i) => ({ predictionId: p.id, label: { value: [100 + i + 1, 200 + i - 3] }, time: p.time, source: null })));
+    const price = await poke({ name: 'price', deployment: 'price#1', drift: false, task: 'regression', label_field: 'value', min_count: 100, performance: { metric: 'rmse', max: 2 } });
+    expect(price.map((e) => e.kind)).toEqual(['performance_degraded']);
+    expect(price[0]!.details).toMatchObject({ metric: 'rmse', threshold: 2, labelled: 120 });
+    expect(price[0]!.details.value).toBeCloseTo(Math.sqrt(5), 12);
+
+    // Rankings of 3 items for one user each; relevant: the first item for half the users, none of them for the rest → precision@3 = (1/3 + 0) / 2.
+    const ranked = Array.from({ length: 100 }, (_, i) =>
+      prediction({ deploymentId: 'reco#1', time: base + i * 1000, requestBody: JSON.stringify({ user: `u${i}` }), responseBody: JSON.stringify({ predictions: [`a${i}`, `b${i}`, `c${i}`] }) }),
+    );
+    await log.insertBatch(ranked);
+    await log.addFeedback(ranked.map((p, i) => ({ predictionId: p.id, label: i % 2 === 0 ? [`a${i}`, 'zzz'] : ['zzz'], time: p.time, source: null })));
+    const reco = await poke({ name: 'reco', deployment: 'reco', drift: false, task: 'ranking', k: 3, performance: { min: 0.3 } });
+    expect(reco.map((e) => e.kind)).toEqual(['performance_degraded']);
+    expect(reco[0]!.details).toMatchObject({ metric: 'precision_at_k', threshold: 0.3, labelled: 100 });
+    expect(reco[0]!.details.value).toBeCloseTo(1 / 6, 12);
+  });
 });
