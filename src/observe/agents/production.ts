@@ -15,7 +15,7 @@ import { errorRate, fairness, inputDrift, latency, performance, predictionDrift,
 import { readReference, referenceSubject, resolveReference, type ReferenceData } from '../production/reference.js';
 import { parseJsonPath } from '../production/rows.js';
 import { productionSettings, type ProductionSettings } from '../production/settings.js';
-import { newestPredictionTime, readWindow, type WindowData, type WindowRequest } from '../production/window.js';
+import { newestPredictionTime, readWindow, windowSignature, type WindowRequest } from '../production/window.js';
 
 interface Verdict {
   bad: boolean;
@@ -24,7 +24,7 @@ interface Verdict {
 
 interface DeploymentState {
   /** The window last judged: the same newest prediction and count means nothing new to say. */
-  window: { to: number; requests: number; lastId: string | null; labelled: number } | null;
+  window: { to: number; requests: number; feedback: number } | null;
   verdicts: Partial<Record<CheckName, Verdict>>;
 }
 
@@ -95,14 +95,15 @@ export const productionAgent: ObserverAgent<ProductionSettings> = {
       labelPath: settings.label_field ? parseJsonPath(settings.label_field) : undefined,
       sensitiveAttribute: settings.sensitive_attribute,
     };
-    const window = await readWindow(ctx.tl.store, { ...request, from: newest - windowMs + 1, to: newest });
-    // New feedback on old predictions changes the verdict too: it counts as something new.
-    const seen = { to: newest, requests: window.requests, lastId: window.last?.id ?? null, labelled: window.labelled.length };
+    const from = newest - windowMs + 1;
+    // Counted in SQL before anything is read: new feedback on old predictions counts as new too.
+    const seen = { to: newest, ...(await windowSignature(ctx.tl.store, deploymentId, from, newest)) };
     const unchanged = state.window && (Object.keys(seen) as (keyof typeof seen)[]).every((k) => state.window![k] === seen[k]);
     if (unchanged && !referenceError) {
-      ctx.log(`${deploymentId}: no new predictions since the last poke`);
+      ctx.log(`${deploymentId}: no new predictions or feedback since the last poke`);
       return;
     }
+    const window = await readWindow(ctx.tl.store, { ...request, from, to: newest });
     if (window.skipped) ctx.log(`${deploymentId}: ${window.skipped} request bodies skipped (${Object.entries(window.skippedReasons).map(([r, n]) => `${n}× ${r}`).join('; ')})`);
 
     const needsPrevious = settings.drift !== false && settings.task !== 'ranking' && !(settings.reference_prediction_column && reference?.vectors.has(settings.reference_prediction_column));

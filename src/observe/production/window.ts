@@ -9,7 +9,7 @@ import type { Store } from '../../store/database.js';
 import type { ServingTables } from '../../serving/prediction-store.js';
 import { atPath, requestRows, responsePredictions, type JsonPath } from './rows.js';
 
-const PAGE = 1000;
+const PAGE = 2000;
 
 /** A growing Float64Array. */
 export class Doubles {
@@ -138,9 +138,11 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
       .selectFrom('predictions')
       .select(['id', 'time', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'error'])
       .where('deployment_id', '=', request.deploymentId)
-      .where('time', '>=', request.from)
+      .where('time', '>=', after ? after.time : request.from)
       .where('time', '<=', request.to);
-    if (after) query = query.where((eb) => eb.or([eb('time', '>', after.time), eb.and([eb('time', '=', after.time), eb('id', '>', after.id)])]));
+    // The range bound above lets the (deployment_id, time) index start at the page's edge; the OR
+    // alone would make every page scan the window from its beginning.
+    if (after) query = query.where((eb) => eb.or([eb('time', '>', after.time), eb('id', '>', after.id)]));
     const page = await query.orderBy('time').orderBy('id').limit(PAGE).execute();
     if (page.length === 0) break;
     const feedback = request.labels && !request.predictionsOnly ? await latestLabels(db, page.map((p) => p.id)) : new Map<string, unknown>();
@@ -221,4 +223,25 @@ export async function newestPredictionTime(store: Store, deploymentId: string): 
   const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
   const row = await db.selectFrom('predictions').select((eb) => eb.fn.max('time').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
   return row?.max === null || row?.max === undefined ? null : Number(row.max);
+}
+
+/** Requests and feedback rows of a window, counted in SQL: equal counts mean nothing new to judge. */
+export async function windowSignature(store: Store, deploymentId: string, from: number, to: number): Promise<{ requests: number; feedback: number }> {
+  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const requests = await db
+    .selectFrom('predictions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('deployment_id', '=', deploymentId)
+    .where('time', '>=', from)
+    .where('time', '<=', to)
+    .executeTakeFirstOrThrow();
+  const feedback = await db
+    .selectFrom('prediction_feedback as f')
+    .innerJoin('predictions as p', 'p.id', 'f.prediction_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('p.deployment_id', '=', deploymentId)
+    .where('p.time', '>=', from)
+    .where('p.time', '<=', to)
+    .executeTakeFirstOrThrow();
+  return { requests: Number(requests.n), feedback: Number(feedback.n) };
 }
