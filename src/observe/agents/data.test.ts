@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
+import { s3rverCredentials, startS3, type S3Server } from '../../../test/services/s3.js';
 import { captureData } from '../../capture/data.js';
 import { openThreadline, type Threadline } from '../../context.js';
 import { ProvenanceStore } from '../../tracking/provenance-store.js';
@@ -147,5 +149,65 @@ describe.each(dialects)('data observer on %s', (dialect) => {
     expect(gone).toMatchObject({ ok: false, events: [] });
     expect(gone!.error).toMatch(/nowhere\/x\.csv does not exist/);
     expect(() => planObservers(readProject({ observe: { data: { path: 'a', s3: 's3://b/c' } } }, path.join(dir, 'threadline.yaml')))).toThrow(/exactly one of path or s3/);
+  });
+});
+
+describe('data observer on an S3 prefix (s3rver)', () => {
+  let tl: Threadline;
+  let dir: string;
+  let server: S3Server;
+  let client: S3Client;
+  const envKeys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'] as const;
+  const savedEnv = Object.fromEntries(envKeys.map((key) => [key, process.env[key]]));
+
+  beforeAll(async () => {
+    server = await startS3('lake');
+    // Credentials reach the observer only through the SDK's normal chain, as in production.
+    process.env.AWS_ACCESS_KEY_ID = s3rverCredentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = s3rverCredentials.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    client = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3rverCredentials });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-data-s3-'));
+    tl = await openThreadline({ databaseUrl: await freshDatabaseUrl('sqlite'), artifactsUrl: path.join(dir, '.artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
+  });
+  afterAll(async () => {
+    await tl?.close();
+    client?.destroy();
+    await server?.stop();
+    for (const key of envKeys) {
+      if (savedEnv[key] === undefined) delete process.env[key];
+      else process.env[key] = savedEnv[key];
+    }
+  });
+
+  const put = (key: string, body: string) => client.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: body }));
+  const poke = async () => {
+    const project = readProject({ observe: { data: { s3: 's3://lake/orders', min_age: 0 } } }, path.join(dir, 'threadline.yaml'));
+    const config = { home: dir, s3: { endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true } } as never;
+    const [outcome] = await runOnce(planObservers(project), { tl, config, project, log: () => {} });
+    expect(outcome!.error).toBeUndefined();
+    return outcome!.events;
+  };
+
+  it('lists the prefix, downloads what changed, and reports a new object version with drift', async () => {
+    await put('orders/2026-11-24.csv', orders(41));
+    await put('orders/2026-11-25.csv', orders(42));
+    await put('elsewhere/x.csv', orders(43));
+    const [found] = await poke();
+    expect(found).toMatchObject({ kind: 'data_discovered', details: { uri: 's3://lake/orders', files: 2, rows: 800 } });
+    expect(await poke()).toEqual([]);
+
+    await put('orders/2026-11-25.csv', orders(44, { shift: 20 }));
+    const changed = await poke();
+    expect(changed.map((e) => e.kind)).toEqual(['data_changed', 'drift_detected']);
+    expect(changed[0]!.details).toMatchObject({ uri: 's3://lake/orders', files: { changed: ['2026-11-25.csv'], added: [], removed: [] }, rows: { before: 800, after: 800 } });
+    // The same digest as the files captured locally: the object store is only where they live.
+    const local = path.join(dir, 'copy');
+    fs.mkdirSync(local);
+    fs.writeFileSync(path.join(local, '2026-11-24.csv'), orders(41));
+    fs.writeFileSync(path.join(local, '2026-11-25.csv'), orders(44, { shift: 20 }));
+    expect(changed[0]!.subjects[0]).toEqual({ type: 'data', id: (await captureData(local)).digest });
+    expect(await poke()).toEqual([]);
   });
 });

@@ -83,142 +83,150 @@ export const dataAgent: ObserverAgent<DataSettings> = {
   settings: dataSettings as unknown as z.ZodType<DataSettings>,
   async poke(ctx, settings) {
     const source = sourceOf(ctx, settings);
-    const stamps = await source.list();
-    const state = await ctx.state.get<DataState>(stateKey);
-    const known = state?.uri === source.uri ? state : undefined;
-
-    const candidates = source.localPath ? dvcPointerCandidates(source.localPath, stamps.map((s) => s.absPath), ctx.baseDir) : [];
-    const pointers = await stampPointers(candidates);
-    if (known && sameStamps(stamps, known.files) && JSON.stringify(pointers) === JSON.stringify(known.pointers)) return;
-
-    const minAge = parseDuration(settings.min_age, 'min_age');
-    const fresh = movedStamps(stamps, known?.files).filter((s) => Date.now() - s.mtimeMs < minAge);
-    if (fresh.length > 0) {
-      ctx.log(`${fresh.map((s) => s.path).join(', ')} changed less than ${settings.min_age} ago: waiting for the writer to finish`);
-      return;
-    }
-
-    await source.materialize(stamps, known?.files);
-    const { files, known: nextFiles, read } = await digestFiles(stamps, known?.files);
-    const digest = digestJson(files);
-    const dvc = source.localPath ? await readDvcOuts(source.localPath, stamps.map((s) => s.absPath), candidates, ctx.baseDir) : [];
-    const remember = (over: Partial<DataState>) =>
-      ctx.state.set(stateKey, { uri: source.uri, files: nextFiles, pointers, dvc, seen: digest, version: known?.version ?? null, ...over } satisfies DataState);
-
-    if (known && digest === known.seen) {
-      // Touched but the same bytes; only the DVC pointer may have moved (git pull without dvc pull).
-      await remember({});
-      if (JSON.stringify(dvc) !== JSON.stringify(known.dvc)) await emitDvcChanged(ctx, source.uri, known, dvc, digest);
-      return;
-    }
-    ctx.log(`${source.uri}: read ${read} of ${files.length} file(s); content ${known ? 'changed' : 'first seen'}`);
-
-    const tabular = settings.format ? { format: settings.format, files: stamps.filter((s) => s.size > 0).map((s) => s.absPath) } : tabularFiles(stamps);
-    const work = await scratch();
     try {
-      let version: DataVersion;
-      let snapshotFile: string | null = null;
-      try {
-        version = await dataVersionOf(source.uri, stamps, files, settings.format);
-        if (settings.drift !== false && tabular && tabular !== 'mixed' && tabular.files.length > 0) {
-          snapshotFile = path.join(work.dir, 'current.parquet');
-          await toParquet(tabular.files, tabular.format, snapshotFile);
-        }
-      } catch (error) {
-        if (!isThreadlineError(error) || error.code !== 'INVALID_ARGUMENT') throw error;
-        await ctx.emit({
-          stage: 'data',
-          kind: 'data_unreadable',
-          severity: 'error',
-          summary: `${source.uri} cannot be read: ${error.message}`,
-          subjects: known?.version ? [{ type: 'data', id: known.version.digest }] : [],
-          details: { uri: source.uri, digest, error: error.message, files: files.map((f) => f.path), lastGoodVersion: known?.version?.digest ?? null },
-          fingerprint: `data_unreadable:${source.uri}:${digest}`,
-        });
-        await remember({});
-        return;
-      }
-
-      const now = Date.now();
-      await new ProvenanceStore(ctx.tl.store.db).saveData(version, now);
-      const snapshot = snapshotFile ? await keepSnapshot(ctx.tl.artifacts, snapshotFile) : null;
-      const dvcDetails = dvc.length ? { outs: dvc, matchesWorkspace: await dvcMatchesWorkspace(dvc, ctx.baseDir) } : undefined;
-      const self: EntityRef = { type: 'data', id: version.digest };
-      const good: GoodVersion = { digest: version.digest, rowCount: version.rowCount, schema: version.schema, format: version.format, snapshot };
-
-      const previous = known?.version;
-      if (!previous) {
-        await ctx.emit({
-          stage: 'data',
-          kind: 'data_discovered',
-          severity: 'info',
-          summary: `${source.uri}: first seen, ${describeVersion(version)}`,
-          subjects: [self],
-          details: { uri: source.uri, digest: version.digest, format: version.format, files: version.files.length, totalSize: version.totalSize, rows: version.rowCount, schema: version.schema, ...(dvcDetails ? { dvc: dvcDetails } : {}) },
-          fingerprint: `data_discovered:${source.uri}:${version.digest}`,
-        });
-      } else {
-        const before: EntityRef = { type: 'data', id: previous.digest };
-        const manifest = diffManifest(knownAsFiles(known!.files), files);
-        const schema = diffSchema(previous.schema, version.schema);
-        const drift = await driftAgainst(ctx, settings, previous, version, snapshotFile, work.dir);
-        const rows = { before: previous.rowCount, after: version.rowCount, change: previous.rowCount !== null && version.rowCount !== null ? version.rowCount - previous.rowCount : null };
-        const rowNote = rows.change === null ? '' : `, rows ${previous.rowCount} → ${version.rowCount}`;
-        await ctx.emit({
-          stage: 'data',
-          kind: 'data_changed',
-          severity: 'info',
-          summary: `${source.uri} changed: ${describeManifest(manifest)}${rowNote}`,
-          subjects: [self, before],
-          details: {
-            uri: source.uri,
-            before: previous.digest,
-            after: version.digest,
-            rows,
-            files: manifest,
-            schema,
-            profile: drift.result ? profileDiff(drift.result) : null,
-            drift: drift.result ? { test: drift.result.test, dataset: drift.result.dataset, columns: driftScores(drift.result), skipped: drift.result.skipped } : null,
-            ...(drift.error ? { driftError: drift.error } : {}),
-            ...(dvcDetails ? { dvc: { ...dvcDetails, before: known!.dvc } } : {}),
-          },
-          fingerprint: `data_changed:${source.uri}:${version.digest}`,
-        });
-        if (schemaChanged(schema)) {
-          await ctx.emit({
-            stage: 'data',
-            kind: 'schema_changed',
-            severity: 'warning',
-            summary: `${source.uri} schema changed: ${describeSchemaDiff(schema)}`,
-            subjects: [self, before],
-            details: { uri: source.uri, before: previous.digest, after: version.digest, ...schema, schemaBefore: previous.schema, schemaAfter: version.schema },
-            fingerprint: `schema_changed:${source.uri}:${describeSchemaDiff(schema)}`.slice(0, 256),
-          });
-        }
-        const drifted = drift.result?.columns.filter((c) => c.drifted) ?? [];
-        if (drift.result && drifted.length > 0) {
-          const d = drift.result.dataset;
-          await ctx.emit({
-            stage: 'data',
-            kind: 'drift_detected',
-            severity: 'warning',
-            summary: `${source.uri} drifted from the previous version: ${drifted.map((c) => `${c.column} (${c.test} ${formatScore(c.score)})`).join(', ')}; ${d.driftedCount} of ${d.columnCount} columns, dataset drift ${d.drifted ? 'yes' : 'no'}`,
-            subjects: [self, before],
-            details: { uri: source.uri, reference: previous.digest, current: version.digest, test: drift.result.test, dataset: d, columns: driftScores(drift.result) },
-            fingerprint: `drift_detected:${source.uri}:${drifted.map((c) => c.column).sort().join(',')}`.slice(0, 256),
-          });
-        }
-      }
-      await remember({ version: good });
-
-      if (settings.suite && tabular && tabular !== 'mixed' && tabular.files.length > 0) {
-        await validateVersion(ctx, settings.suite, version, tabular);
-      }
+      await pokeSource(ctx, settings, source);
     } finally {
-      await work.done();
+      source.close();
     }
   },
 };
+
+async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: DataSource): Promise<void> {
+  const stamps = await source.list();
+  const state = await ctx.state.get<DataState>(stateKey);
+  const known = state?.uri === source.uri ? state : undefined;
+
+  const candidates = source.localPath ? dvcPointerCandidates(source.localPath, stamps.map((s) => s.absPath), ctx.baseDir) : [];
+  const pointers = await stampPointers(candidates);
+  if (known && sameStamps(stamps, known.files) && JSON.stringify(pointers) === JSON.stringify(known.pointers)) return;
+
+  const minAge = parseDuration(settings.min_age, 'min_age');
+  const fresh = movedStamps(stamps, known?.files).filter((s) => Date.now() - s.mtimeMs < minAge);
+  if (fresh.length > 0) {
+    ctx.log(`${fresh.map((s) => s.path).join(', ')} changed less than ${settings.min_age} ago: waiting for the writer to finish`);
+    return;
+  }
+
+  await source.materialize(stamps, known?.files);
+  const { files, known: nextFiles, read } = await digestFiles(stamps, known?.files);
+  const digest = digestJson(files);
+  const dvc = source.localPath ? await readDvcOuts(source.localPath, stamps.map((s) => s.absPath), candidates, ctx.baseDir) : [];
+  const remember = (over: Partial<DataState>) =>
+    ctx.state.set(stateKey, { uri: source.uri, files: nextFiles, pointers, dvc, seen: digest, version: known?.version ?? null, ...over } satisfies DataState);
+
+  if (known && digest === known.seen) {
+    // Touched but the same bytes; only the DVC pointer may have moved (git pull without dvc pull).
+    await remember({});
+    if (JSON.stringify(dvc) !== JSON.stringify(known.dvc)) await emitDvcChanged(ctx, source.uri, known, dvc, digest);
+    return;
+  }
+  ctx.log(`${source.uri}: read ${read} of ${files.length} file(s); content ${known ? 'changed' : 'first seen'}`);
+
+  const tabular = settings.format ? { format: settings.format, files: stamps.filter((s) => s.size > 0).map((s) => s.absPath) } : tabularFiles(stamps);
+  const work = await scratch();
+  try {
+    let version: DataVersion;
+    let snapshotFile: string | null = null;
+    try {
+      version = await dataVersionOf(source.uri, stamps, files, settings.format);
+      if (settings.drift !== false && tabular && tabular !== 'mixed' && tabular.files.length > 0) {
+        snapshotFile = path.join(work.dir, 'current.parquet');
+        await toParquet(tabular.files, tabular.format, snapshotFile);
+      }
+    } catch (error) {
+      if (!isThreadlineError(error) || error.code !== 'INVALID_ARGUMENT') throw error;
+      await ctx.emit({
+        stage: 'data',
+        kind: 'data_unreadable',
+        severity: 'error',
+        summary: `${source.uri} cannot be read: ${error.message}`,
+        subjects: known?.version ? [{ type: 'data', id: known.version.digest }] : [],
+        details: { uri: source.uri, digest, error: error.message, files: files.map((f) => f.path), lastGoodVersion: known?.version?.digest ?? null },
+        fingerprint: `data_unreadable:${source.uri}:${digest}`,
+      });
+      await remember({});
+      return;
+    }
+
+    const now = Date.now();
+    await new ProvenanceStore(ctx.tl.store.db).saveData(version, now);
+    const snapshot = snapshotFile ? await keepSnapshot(ctx.tl.artifacts, snapshotFile) : null;
+    const dvcDetails = dvc.length ? { outs: dvc, matchesWorkspace: await dvcMatchesWorkspace(dvc, ctx.baseDir) } : undefined;
+    const self: EntityRef = { type: 'data', id: version.digest };
+    const good: GoodVersion = { digest: version.digest, rowCount: version.rowCount, schema: version.schema, format: version.format, snapshot };
+
+    const previous = known?.version;
+    if (!previous) {
+      await ctx.emit({
+        stage: 'data',
+        kind: 'data_discovered',
+        severity: 'info',
+        summary: `${source.uri}: first seen, ${describeVersion(version)}`,
+        subjects: [self],
+        details: { uri: source.uri, digest: version.digest, format: version.format, files: version.files.length, totalSize: version.totalSize, rows: version.rowCount, schema: version.schema, ...(dvcDetails ? { dvc: dvcDetails } : {}) },
+        fingerprint: `data_discovered:${source.uri}:${version.digest}`,
+      });
+    } else {
+      const before: EntityRef = { type: 'data', id: previous.digest };
+      const manifest = diffManifest(knownAsFiles(known!.files), files);
+      const schema = diffSchema(previous.schema, version.schema);
+      const drift = await driftAgainst(ctx, settings, previous, version, snapshotFile, work.dir);
+      const rows = { before: previous.rowCount, after: version.rowCount, change: previous.rowCount !== null && version.rowCount !== null ? version.rowCount - previous.rowCount : null };
+      const rowNote = rows.change === null ? '' : `, rows ${previous.rowCount} → ${version.rowCount}`;
+      await ctx.emit({
+        stage: 'data',
+        kind: 'data_changed',
+        severity: 'info',
+        summary: `${source.uri} changed: ${describeManifest(manifest)}${rowNote}`,
+        subjects: [self, before],
+        details: {
+          uri: source.uri,
+          before: previous.digest,
+          after: version.digest,
+          rows,
+          files: manifest,
+          schema,
+          profile: drift.result ? profileDiff(drift.result) : null,
+          drift: drift.result ? { test: drift.result.test, dataset: drift.result.dataset, columns: driftScores(drift.result), skipped: drift.result.skipped } : null,
+          ...(drift.error ? { driftError: drift.error } : {}),
+          ...(dvcDetails ? { dvc: { ...dvcDetails, before: known!.dvc } } : {}),
+        },
+        fingerprint: `data_changed:${source.uri}:${version.digest}`,
+      });
+      if (schemaChanged(schema)) {
+        await ctx.emit({
+          stage: 'data',
+          kind: 'schema_changed',
+          severity: 'warning',
+          summary: `${source.uri} schema changed: ${describeSchemaDiff(schema)}`,
+          subjects: [self, before],
+          details: { uri: source.uri, before: previous.digest, after: version.digest, ...schema, schemaBefore: previous.schema, schemaAfter: version.schema },
+          fingerprint: `schema_changed:${source.uri}:${describeSchemaDiff(schema)}`.slice(0, 256),
+        });
+      }
+      const drifted = drift.result?.columns.filter((c) => c.drifted) ?? [];
+      if (drift.result && drifted.length > 0) {
+        const d = drift.result.dataset;
+        await ctx.emit({
+          stage: 'data',
+          kind: 'drift_detected',
+          severity: 'warning',
+          summary: `${source.uri} drifted from the previous version: ${drifted.map((c) => `${c.column} (${c.test} ${formatScore(c.score)})`).join(', ')}; ${d.driftedCount} of ${d.columnCount} columns, dataset drift ${d.drifted ? 'yes' : 'no'}`,
+          subjects: [self, before],
+          details: { uri: source.uri, reference: previous.digest, current: version.digest, test: drift.result.test, dataset: d, columns: driftScores(drift.result) },
+          fingerprint: `drift_detected:${source.uri}:${drifted.map((c) => c.column).sort().join(',')}`.slice(0, 256),
+        });
+      }
+    }
+    await remember({ version: good });
+
+    if (settings.suite && tabular && tabular !== 'mixed' && tabular.files.length > 0) {
+      await validateVersion(ctx, settings.suite, version, tabular);
+    }
+  } finally {
+    await work.done();
+  }
+}
 
 function sourceOf(ctx: ObserverContext, settings: DataSettings): DataSource {
   if (settings.s3) {

@@ -19,6 +19,7 @@ export interface DataSource {
   materialize(stamps: FileStamp[], known: KnownFiles | undefined): Promise<void>;
   /** The local path DVC pointers are looked for beside, or null for a remote source. */
   localPath: string | null;
+  close(): void;
 }
 
 export function localSource(pathOrGlob: string, baseDir: string): DataSource {
@@ -31,6 +32,7 @@ export function localSource(pathOrGlob: string, baseDir: string): DataSource {
       return stampFiles(files);
     },
     async materialize() {},
+    close() {},
   };
 }
 
@@ -87,6 +89,9 @@ export function s3Source(url: string, config: Pick<ThreadlineConfig, 's3'>, mirr
           throw unavailable(`cannot download ${uri}/${s.path}: ${(error as Error).message}`);
         }
       }
+    },
+    close() {
+      client.destroy();
     },
   };
 }
