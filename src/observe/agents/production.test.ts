@@ -193,6 +193,19 @@ describe.each(dialects)('production observer on %s', (dialect) => {
     expect(listed.length).toBe(1 + 1 + 2 + 3);
   });
 
+  it('warns of prediction drift against the window before, and says when latency and errors are back', async () => {
+    // 9 in 10 predictions positive, after a window of 90 / 180 answered positive: two labels → Z test.
+    await log.insertBatch(traffic(rows(200, 8), base + 280 * MIN, (_, i) => (i % 10 === 0 ? 0 : 1)));
+    const events = await poke();
+    const byKind = new Map(events.map((e) => [e.kind, e]));
+    expect([...byKind.keys()].sort()).toEqual(['error_rate_ok', 'latency_ok', 'prediction_drift']);
+    const drift = byKind.get('prediction_drift')!;
+    expect(drift).toMatchObject({ severity: 'warning', fingerprint: 'prod#1:prediction_drift' });
+    expect(drift.details).toMatchObject({ columns: { prediction: { test: 'z', threshold: 0.05, drifted: true } }, share: 1, datasetDrift: true, window: { count: 200 }, against: { previousWindow: { count: 180 } } });
+    expect(byKind.get('error_rate_ok')!.details).toMatchObject({ value: 0, errors: 0, requests: 200 });
+    expect(await poke()).toEqual([]);
+  });
+
   it('follows the environment to its newest deployment and takes the reference from the input data of the model version’s run', async () => {
     const run = await tl.runs.create({ name: 'train' });
     const data = await captureData(path.join(dir, 'train.csv'));
@@ -222,12 +235,12 @@ describe.each(dialects)('production observer on %s', (dialect) => {
   });
 
   it('fails the poke with a clear message when the reference is missing, after the checks that need none', async () => {
-    const project = readProject({ observe: { production: { deployment: 'prod', reference: 'nowhere.csv', error_rate: 0.5 } } }, path.join(dir, 'threadline.yaml'));
+    const project = readProject({ observe: { production: { deployment: 'prod', reference: 'nowhere.csv', latency_p99_ms: 10 } } }, path.join(dir, 'threadline.yaml'));
     const [outcome] = await runOnce(planObservers(project), { tl, config: {} as never, project, log: () => {} });
     expect(outcome!.ok).toBe(false);
     expect(outcome!.error).toMatch(/reference not found: .*nowhere\.csv/);
-    // The error rate (10% of the last window) was judged all the same: within 50%, so back to normal.
-    expect(outcome!.events.map((e) => [e.kind, e.severity])).toEqual([['error_rate_ok', 'info']]);
+    // Latency (20–29 ms in the last window) was judged all the same: above a 10 ms limit.
+    expect(outcome!.events.map((e) => [e.kind, e.severity])).toEqual([['latency_high', 'warning']]);
   });
 
   it('scores regression (RMSE of a label field) and recommendations (precision@k) from feedback', async () => {
