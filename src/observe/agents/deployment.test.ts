@@ -10,6 +10,9 @@ import { freePort, waitHealthy } from '../../release/deploy/local-process.js';
 import { renderManifests } from '../../release/deploy/manifests.js';
 import type { DeploymentDetails } from '../../release/deploy/types.js';
 import type { ObserverEvent } from '../events/types.js';
+import YAML from 'yaml';
+import { parseKubectlList } from '../deployment/probes.js';
+import { driftFromRecord } from '../deployment/running.js';
 import { readProject } from '../project-file.js';
 import { planObservers, runOnce } from '../scheduler.js';
 
@@ -149,5 +152,19 @@ describe.each(dialects)('deployment observer on %s', (dialect) => {
       const refused = await poke({ environments: ['prod'], kubeconfig, health_timeout: '2s' });
       expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/^kubectl get deployment -o json .* failed: /) });
     }
+  });
+});
+
+describe('what kubectl reports', () => {
+  it('reads the Deployments of `kubectl get deployment -o json` and compares them with the record', () => {
+    const rendered = renderManifests({ deploymentId: 'prod#3', environment: 'prod', imageReference: imageA, modelName: 'reco', modelVersion: 1, runId, gitSha: 'abc123', namespace: 'ml' });
+    // What the API server returns for the applied objects: the same spec, as JSON, in a List.
+    const items = YAML.parseAllDocuments(rendered).map((d) => d.toJS());
+    items[0].spec.template.spec.containers[0].image = imageB;
+    const running = parseKubectlList(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    expect(running).toMatchObject([{ source: 'kubernetes:ml/reco-prod', environment: 'prod', deploymentId: 'prod#3', image: imageB, env: { GIT_SHA: 'abc123', THREADLINE_MODEL: 'reco/1' } }]);
+    const record = { id: 'prod#3', environment: 'prod', sequence: 3, image_reference: imageA, model_name: 'reco', model_version: 1, run_id: runId, git_sha: 'abc123', target: 'kubernetes', actor: 'ci', created_at: 0, status: 'deployed', replaced_id: null, reason: 'deploy', details: '{}' };
+    expect(driftFromRecord(record, running[0]!)).toEqual([{ field: 'image', recorded: imageA, running: imageB }]);
+    expect(driftFromRecord({ ...record, image_reference: imageB }, running[0]!)).toEqual([]);
   });
 });

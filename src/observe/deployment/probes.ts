@@ -51,18 +51,25 @@ export function kubectlDeployments(options: { kubectl: string; kubeconfig: strin
         return reject(failedPrecondition(`${options.kubectl} is not installed (or not on PATH): the deployment observer needs kubectl to read the cluster of ${options.kubeconfig}`));
       }
       if (error) {
-        const why = stderr.split('\n').map((l) => l.trim()).find(Boolean) ?? error.message;
+        const why = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? error.message;
         return reject(unavailable(`kubectl ${args.join(' ')} failed: ${why}`));
       }
       try {
-        const list = JSON.parse(stdout) as { items?: unknown[] };
-        resolve((list.items ?? []).map((item) => {
-          const meta = (item as { metadata?: { namespace?: string; name?: string } }).metadata;
-          return readDeploymentObject(item, `kubernetes:${meta?.namespace ?? 'default'}/${meta?.name ?? '?'}`);
-        }).filter((d): d is RunningDeployment => d !== null));
+        resolve(parseKubectlList(stdout));
       } catch (e) {
         reject(unavailable(`kubectl get deployment -o json gave no JSON: ${(e as Error).message}`));
       }
     });
   });
+}
+
+/** The `List` that `kubectl get deployment -o json` prints → the Deployments in it. */
+export function parseKubectlList(stdout: string): RunningDeployment[] {
+  const list = JSON.parse(stdout) as { items?: unknown[] };
+  return (list.items ?? [])
+    .map((item) => {
+      const meta = (item as { metadata?: { namespace?: string; name?: string } }).metadata;
+      return readDeploymentObject(item, `kubernetes:${meta?.namespace ?? 'default'}/${meta?.name ?? '?'}`);
+    })
+    .filter((d): d is RunningDeployment => d !== null);
 }
