@@ -1,9 +1,9 @@
 /**
  * The facts an expectation suite asks for (src/validate/facts.ts), computed by DuckDB over CSV,
  * Parquet or JSONL files. One aggregate scan answers every count, null count, distinct count,
- * min/max/mean/std and every "values failing a check" count; only checks that found something
- * (and unique columns with repeats) get one more grouped query for their examples. Rows are never
- * brought into JavaScript.
+ * min/max/mean/std, every "values failing a check" count and their most frequent examples; only
+ * a unique column that has repeats gets one more grouped query. Rows are never brought into
+ * JavaScript.
  */
 import fs from 'node:fs/promises';
 import { DOUBLE, DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
@@ -115,6 +115,11 @@ export async function computeValidationFacts(source: TabularSource, plan: FactPl
       const failing = failingSql(quote(query.column), type, query.condition, params);
       if (failing === null) continue;
       selects.push(`count(*) FILTER (WHERE ${failing})::BIGINT AS "q${checks.length}"`);
+      // Examples in the same scan: DuckDB's bounded-memory sketch of the most frequent failing values.
+      if (plan.examples > 0) {
+        const again = failingSql(quote(query.column), type, query.condition, params)!;
+        selects.push(`approx_top_k(${exampleValue(quote(query.column), type)}, ${plan.examples}) FILTER (WHERE ${again}) AS "x${checks.length}"`);
+      }
       checks.push(query);
     }
     let totals: Record<string, unknown>;
@@ -139,18 +144,10 @@ export async function computeValidationFacts(source: TabularSource, plan: FactPl
     }
     for (const [i, query] of checks.entries()) {
       const count = Number(totals[`q${i}`]);
-      facts.unexpected[query.id] = { count, examples: count === 0 || plan.examples === 0 ? [] : await examples(query, typeOf.get(query.column)!, plan.examples) };
+      const examples = count === 0 || plan.examples === 0 ? [] : ((totals[`x${i}`] as unknown[] | null) ?? []);
+      facts.unexpected[query.id] = { count, examples: examples.map(toScalar) };
     }
     return facts;
-
-    /** The most frequent failing values, then by value: a stable, useful sample. */
-    async function examples(query: ConditionQuery, type: string, limit: number): Promise<Scalar[]> {
-      const p = new Params(...fileParam);
-      const c = quote(query.column);
-      const failing = failingSql(c, type, query.condition, p)!;
-      const rows = await run(`SELECT ${exampleValue(c, type)} AS v, count(*) AS n FROM ${from} WHERE ${failing} GROUP BY 1 ORDER BY n DESC, v LIMIT ${limit}`, p);
-      return rows.map((r) => toScalar(r.v));
-    }
 
     /** Rows whose value repeats (all of them, as GX counts), and the most repeated values. */
     async function duplicates(name: string, type: string, limit: number): Promise<UnexpectedFacts> {
