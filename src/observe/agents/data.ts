@@ -92,6 +92,8 @@ export const dataAgent: ObserverAgent<DataSettings> = {
 };
 
 async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: DataSource): Promise<void> {
+  // Summaries name the source as written in threadline.yaml; details carry the absolute URI.
+  const label = settings.s3 ?? settings.path!;
   const stamps = await source.list();
   const state = await ctx.state.get<DataState>(stateKey);
   const known = state?.uri === source.uri ? state : undefined;
@@ -117,10 +119,10 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
   if (known && digest === known.seen) {
     // Touched but the same bytes; only the DVC pointer may have moved (git pull without dvc pull).
     await remember({});
-    if (JSON.stringify(dvc) !== JSON.stringify(known.dvc)) await emitDvcChanged(ctx, source.uri, known, dvc, digest);
+    if (JSON.stringify(dvc) !== JSON.stringify(known.dvc)) await emitDvcChanged(ctx, source.uri, label, known, dvc, digest);
     return;
   }
-  ctx.log(`${source.uri}: read ${read} of ${files.length} file(s); content ${known ? 'changed' : 'first seen'}`);
+  ctx.log(`${label}: read ${read} of ${files.length} file(s); content ${known ? 'changed' : 'first seen'}`);
 
   const tabular = settings.format ? { format: settings.format, files: stamps.filter((s) => s.size > 0).map((s) => s.absPath) } : tabularFiles(stamps);
   const work = await scratch();
@@ -139,7 +141,7 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
         stage: 'data',
         kind: 'data_unreadable',
         severity: 'error',
-        summary: `${source.uri} cannot be read: ${error.message}`,
+        summary: `${label} cannot be read: ${error.message}`,
         subjects: known?.version ? [{ type: 'data', id: known.version.digest }] : [],
         details: { uri: source.uri, digest, error: error.message, files: files.map((f) => f.path), lastGoodVersion: known?.version?.digest ?? null },
         fingerprint: `data_unreadable:${source.uri}:${digest}`,
@@ -161,7 +163,7 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
         stage: 'data',
         kind: 'data_discovered',
         severity: 'info',
-        summary: `${source.uri}: first seen, ${describeVersion(version)}`,
+        summary: `${label}: first seen, ${describeVersion(version)}`,
         subjects: [self],
         details: { uri: source.uri, digest: version.digest, format: version.format, files: version.files.length, totalSize: version.totalSize, rows: version.rowCount, schema: version.schema, ...(dvcDetails ? { dvc: dvcDetails } : {}) },
         fingerprint: `data_discovered:${source.uri}:${version.digest}`,
@@ -177,7 +179,7 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
         stage: 'data',
         kind: 'data_changed',
         severity: 'info',
-        summary: `${source.uri} changed: ${describeManifest(manifest)}${rowNote}`,
+        summary: `${label} changed: ${describeManifest(manifest)}${rowNote}`,
         subjects: [self, before],
         details: {
           uri: source.uri,
@@ -198,7 +200,7 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
           stage: 'data',
           kind: 'schema_changed',
           severity: 'warning',
-          summary: `${source.uri} schema changed: ${describeSchemaDiff(schema)}`,
+          summary: `${label} schema changed: ${describeSchemaDiff(schema)}`,
           subjects: [self, before],
           details: { uri: source.uri, before: previous.digest, after: version.digest, ...schema, schemaBefore: previous.schema, schemaAfter: version.schema },
           fingerprint: `schema_changed:${source.uri}:${describeSchemaDiff(schema)}`.slice(0, 256),
@@ -211,7 +213,7 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
           stage: 'data',
           kind: 'drift_detected',
           severity: 'warning',
-          summary: `${source.uri} drifted from the previous version: ${drifted.map((c) => `${c.column} (${c.test} ${formatScore(c.score)})`).join(', ')}; ${d.driftedCount} of ${d.columnCount} columns, dataset drift ${d.drifted ? 'yes' : 'no'}`,
+          summary: `${label} drifted from the previous version: ${drifted.map((c) => `${c.column} (${c.test} ${formatScore(c.score)})`).join(', ')}; ${d.driftedCount} of ${d.columnCount} columns, dataset drift ${d.drifted ? 'yes' : 'no'}`,
           subjects: [self, before],
           details: { uri: source.uri, reference: previous.digest, current: version.digest, test: drift.result.test, dataset: d, columns: driftScores(drift.result) },
           fingerprint: `drift_detected:${source.uri}:${drifted.map((c) => c.column).sort().join(',')}`.slice(0, 256),
@@ -258,7 +260,7 @@ async function driftAgainst(
   }
 }
 
-async function emitDvcChanged(ctx: ObserverContext, uri: string, known: DataState, dvc: DvcOut[], digest: string): Promise<void> {
+async function emitDvcChanged(ctx: ObserverContext, uri: string, label: string, known: DataState, dvc: DvcOut[], digest: string): Promise<void> {
   const matches = dvc.length ? await dvcMatchesWorkspace(dvc, ctx.baseDir) : null;
   const hashes = (outs: DvcOut[]) => outs.map((o) => `${o.path}=${o.md5 ?? '?'}`).join(', ') || 'none';
   await ctx.emit({
@@ -266,7 +268,7 @@ async function emitDvcChanged(ctx: ObserverContext, uri: string, known: DataStat
     kind: 'dvc_changed',
     // DVC now names content the workspace does not hold: someone forgot `dvc pull` (or `dvc add`).
     severity: matches === false ? 'warning' : 'info',
-    summary: `${uri}: DVC pointer changed (${hashes(known.dvc)} → ${hashes(dvc)})${matches === false ? '; the workspace data does not match it (run dvc pull)' : ''}`,
+    summary: `${label}: DVC pointer changed (${hashes(known.dvc)} → ${hashes(dvc)})${matches === false ? '; the workspace data does not match it (run dvc pull)' : ''}`,
     subjects: known.version ? [{ type: 'data', id: known.version.digest }] : [],
     details: { uri, before: known.dvc, after: dvc, matchesWorkspace: matches, dataDigest: known.version?.digest ?? digest },
     fingerprint: `dvc_changed:${uri}:${hashes(dvc)}`.slice(0, 256),

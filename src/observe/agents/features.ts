@@ -95,7 +95,7 @@ async function pokeTable(ctx: ObserverContext, settings: FeaturesSettings, state
   if (known && sameStamps(stamps, known.files)) return;
   const minAge = parseDuration(settings.min_age, 'min_age');
   if (movedStamps(stamps, known?.files).some((s) => Date.now() - s.mtimeMs < minAge)) {
-    ctx.log(`${source.uri} changed less than ${settings.min_age} ago: waiting for the writer to finish`);
+    ctx.log(`${settings.table} changed less than ${settings.min_age} ago: waiting for the writer to finish`);
     return;
   }
   const { files, known: nextFiles } = await digestFiles(stamps, known?.files);
@@ -121,7 +121,7 @@ async function pokeTable(ctx: ObserverContext, settings: FeaturesSettings, state
         stage: 'features',
         kind: 'features_unreadable',
         severity: 'error',
-        summary: `feature table ${source.uri} cannot be read: ${error.message}`,
+        summary: `feature table ${settings.table} cannot be read: ${error.message}`,
         subjects: [],
         details: { uri: source.uri, digest, error: error.message },
         fingerprint: `features_unreadable:${source.uri}:${digest}`,
@@ -163,7 +163,7 @@ async function pokeTable(ctx: ObserverContext, settings: FeaturesSettings, state
         stage: 'features',
         kind: known ? 'features_changed' : 'features_discovered',
         severity: 'info',
-        summary: `feature table ${source.uri} ${known ? 'changed' : 'first seen'}: ${version.rowCount} rows, no drift from the training reference on ${d.columnCount} columns`,
+        summary: `feature table ${settings.table} ${known ? 'changed' : 'first seen'}: ${version.rowCount} rows, no drift from the training reference on ${d.columnCount} columns`,
         subjects,
         details,
         fingerprint: `features_changed:${source.uri}:${version.digest}`,
