@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import type { PredictionStore } from '../prediction-store.js';
 import type { Prediction } from '../types.js';
 import { Journal, readJournal } from './journal.js';
 import { emptyMetrics, type PredictionLogMetrics } from './metrics.js';
+import type { PredictionInserter } from './sqlite-worker.js';
 
 export interface PredictionLogOptions {
   /** Folder of the spill journal (`$THREADLINE_HOME/journal`). */
@@ -45,7 +45,8 @@ export class PredictionLog {
   private closed = false;
 
   constructor(
-    private readonly store: PredictionStore,
+    /** A PredictionStore, or a SqliteInsertWorker in front of a SQLite file. */
+    private readonly store: PredictionInserter,
     options: PredictionLogOptions,
   ) {
     this.capacity = options.capacity ?? 100_000;

@@ -1,0 +1,107 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Prediction } from '../types.js';
+
+/** What the prediction log writes batches to: the store itself, or this worker in front of it. */
+export interface PredictionInserter {
+  insertBatch(records: readonly Prediction[]): Promise<void>;
+  close?(): Promise<void>;
+}
+
+// The `predictions` columns (migration 0006) in the order rowValues() gives them; the same
+// statement as PredictionStore's SQLite path (the worker test reads rows back through it).
+const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'];
+const rowsPerStatement = 100;
+
+// Plain CommonJS run with `eval: true`: no TypeScript loader needed, whether from dist/, tsx or vitest.
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.driver);
+const { file, columns, rowsPerStatement, busyMs } = workerData;
+const db = new SQLite(file);
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = ' + busyMs);
+const row = '(' + columns.map(() => '?').join(', ') + ')';
+const sql = (n) => 'INSERT OR IGNORE INTO predictions (' + columns.join(', ') + ') VALUES ' + Array(n).fill(row).join(', ');
+const many = db.prepare(sql(rowsPerStatement));
+const one = db.prepare(sql(1));
+const width = columns.length;
+const insert = db.transaction((values) => {
+  const rows = values.length / width;
+  let i = 0;
+  for (; i + rowsPerStatement <= rows; i += rowsPerStatement) many.run(values.slice(i * width, (i + rowsPerStatement) * width));
+  for (; i < rows; i++) one.run(values.slice(i * width, (i + 1) * width));
+});
+parentPort.on('message', ({ id, values }) => {
+  try {
+    insert(values);
+    parentPort.postMessage({ id, error: null });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+/**
+ * Inserts prediction batches into a SQLite file from a worker thread with its own connection.
+ * better-sqlite3 is synchronous: on the proxy's event loop every batch (and every WAL
+ * checkpoint, with its fsync) would stall the requests in flight; here it costs the event loop
+ * one postMessage. Inserts are INSERT OR IGNORE like PredictionStore's, so a batch that also
+ * went to the journal replays idempotently. A lock held elsewhere fails the insert after
+ * `busyMs`, and the writer journals instead.
+ */
+type Waiter = { resolve: () => void; reject: (error: Error) => void };
+
+export class SqliteInsertWorker implements PredictionInserter {
+  private current: { worker: Worker; pending: Map<number, Waiter> } | undefined;
+  private nextId = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly busyMs = 100,
+  ) {}
+
+  insertBatch(records: readonly Prediction[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    const values: unknown[] = [];
+    for (const p of records) values.push(p.id, p.deploymentId, p.time, p.method, p.path, p.status, p.latencyMs, p.requestBody, p.responseBody, p.truncated ? 1 : 0, p.modelName, p.modelVersion, p.runId, p.gitSha, p.error);
+    const { worker, pending } = (this.current ??= this.spawn());
+    return new Promise<void>((resolve, reject) => {
+      const id = this.nextId++;
+      // Keep the process alive while a batch is on its way (a shutdown flush must land).
+      if (pending.size === 0) worker.ref();
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, values });
+    });
+  }
+
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    if (current) await current.worker.terminate();
+  }
+
+  private spawn(): { worker: Worker; pending: Map<number, Waiter> } {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(workerSource, { eval: true, workerData: { file: this.file, driver, columns, rowsPerStatement, busyMs: this.busyMs } });
+    const pending = new Map<number, Waiter>();
+    const self = { worker, pending };
+    worker.unref();
+    worker.on('message', ({ id, error }: { id: number; error: string | null }) => {
+      const waiter = pending.get(id);
+      pending.delete(id);
+      if (pending.size === 0) worker.unref();
+      if (error === null) waiter?.resolve();
+      else waiter?.reject(new Error(error));
+    });
+    const fail = (error: Error) => {
+      // A dead worker fails what it held (the writer journals it); the next batch starts a new one.
+      if (this.current === self) this.current = undefined;
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`prediction log worker exited (${code})`)));
+    return self;
+  }
+}
