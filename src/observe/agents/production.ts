@@ -127,7 +127,7 @@ export const productionAgent: ObserverAgent<ProductionSettings> = {
           stage: 'production',
           kind: finding.kind,
           severity: finding.severity,
-          summary: finding.summary,
+          summary: finding.bad ? finding.summary : `back to normal: ${finding.summary}`,
           subjects,
           details: { ...(jsonSafe(finding.details) as Record<string, unknown>), deployment: deploymentId, modelVersion },
           fingerprint: `${deploymentId}:${finding.check}`,

@@ -196,9 +196,7 @@ export function performance(window: WindowData, settings: ProductionSettings, de
     signature: '',
     kind: bad ? 'performance_degraded' : recovery.performance,
     severity: bad ? 'error' : 'info',
-    summary: bad
-      ? `${metric} ${fmt(value)} ${op} ${fmt(threshold)} on ${deployment} over ${labelled} labelled predictions`
-      : `${metric} ${fmt(value)} back within ${fmt(threshold)} on ${deployment} over ${labelled} labelled predictions`,
+    summary: `${metric} ${fmt(value)} ${op} ${fmt(threshold)} on ${deployment} over ${labelled} labelled predictions`,
     details: { metric, value, threshold, labelled, window: windowOf(window, window.rows) },
   };
 }
@@ -208,7 +206,7 @@ export function performance(window: WindowData, settings: ProductionSettings, de
  * the one that matters for the metric (`max` where higher is worse).
  */
 function judge(value: number, min: number | undefined, max: number | undefined, higherIsWorse: boolean): { bad: boolean; threshold: number; op: string } {
-  if (Number.isNaN(value)) return { bad: false, threshold: (higherIsWorse ? (max ?? min) : (min ?? max))!, op: '' };
+  if (Number.isNaN(value)) return { bad: false, threshold: (higherIsWorse ? (max ?? min) : (min ?? max))!, op: 'vs' };
   if (min !== undefined && value < min) return { bad: true, threshold: min, op: '<' };
   if (max !== undefined && value > max) return { bad: true, threshold: max, op: '>' };
   const threshold = (higherIsWorse ? (max ?? min) : (min ?? max))!;
@@ -260,9 +258,7 @@ export function fairness(window: WindowData, settings: ProductionSettings, deplo
     signature: '',
     kind: bad ? 'fairness_violation' : recovery.fairness,
     severity: bad ? 'error' : 'info',
-    summary: bad
-      ? `${config.metric} ${fmt(value)} ${op} ${fmt(threshold)} by ${attribute} on ${deployment} over ${groups.length} predictions`
-      : `${config.metric} ${fmt(value)} by ${attribute} back within ${fmt(threshold)} on ${deployment}`,
+    summary: `${config.metric} ${fmt(value)} ${op} ${fmt(threshold)} by ${attribute} on ${deployment} over ${groups.length} predictions`,
     details: { metric: config.metric, value: clean(value), threshold, attribute, positive: settings.positive, groups: byGroup, window: windowOf(window, groups.length) },
   };
 }
@@ -280,7 +276,7 @@ export function latency(window: WindowData, settings: ProductionSettings, deploy
     signature: '',
     kind: bad ? 'latency_high' : recovery.latency,
     severity: bad ? 'warning' : 'info',
-    summary: `${bad ? '' : 'latency back to normal: '}p99 latency ${fmt(p99)} ms ${bad ? '>' : '<='} ${fmt(limit)} ms on ${deployment} (p50 ${fmt(p50)} ms, ${window.requests} requests)`,
+    summary: `p99 latency ${fmt(p99)} ms ${bad ? '>' : '<='} ${fmt(limit)} ms on ${deployment} (p50 ${fmt(p50)} ms, ${window.requests} requests)`,
     details: { p50, p99, threshold: limit, window: windowOf(window, window.requests) },
   };
 }
@@ -297,7 +293,7 @@ export function errorRate(window: WindowData, settings: ProductionSettings, depl
     signature: '',
     kind: bad ? 'error_rate_high' : recovery.error_rate,
     severity: bad ? 'error' : 'info',
-    summary: `${bad ? '' : 'error rate back to normal: '}error rate ${pct(value)} ${bad ? '>' : '<='} ${pct(limit)} on ${deployment} (${window.errors} of ${window.requests} requests)`,
+    summary: `error rate ${pct(value)} ${bad ? '>' : '<='} ${pct(limit)} on ${deployment} (${window.errors} of ${window.requests} requests)`,
     details: { value, threshold: limit, errors: window.errors, requests: window.requests, window: windowOf(window, window.requests) },
   };
 }
