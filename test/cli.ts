@@ -5,9 +5,21 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
-// tsx by absolute URL: the CLI runs in other folders, where `--import tsx` would not resolve.
-const tsxLoader = pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/**
+ * THREADLINE_TEST_DIST=1 (scripts/test.sh, after the build) runs the compiled CLI: each spawn then
+ * skips tsx's start-up, about half of a CLI call. Otherwise the CLI runs from src/ through tsx, so
+ * a developer editing src/ tests what they edit. test/global-setup.ts refuses a stale dist/.
+ */
+export const testsUseDist = process.env.THREADLINE_TEST_DIST === '1';
+
+/** node's arguments that start the CLI, before the CLI's own arguments. */
+export function cliNodeArgs(): string[] {
+  if (testsUseDist) return [path.join(repoRoot, 'dist/cli/main.js')];
+  // tsx by absolute URL: the CLI runs in other folders, where `--import tsx` would not resolve.
+  const tsxLoader = pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+  return ['--import', tsxLoader, path.join(repoRoot, 'src/cli/main.ts')];
+}
 
 export interface CliResult {
   code: number | null;
@@ -16,10 +28,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI from source (through tsx) as a separate process. */
+/** Runs the real CLI (see cliNodeArgs) as a separate process. */
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void; onStderr?: (soFar: string) => void }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliNodeArgs(), ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -1,10 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { repoRoot } from './cli.js';
-
-const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
-const tsxLoader = pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+import { cliNodeArgs } from './cli.js';
 
 export interface LongRunning {
   child: ChildProcess;
@@ -17,7 +12,7 @@ export interface LongRunning {
 
 /** Starts a long-running CLI command (serve, proxy) and waits for the URL it prints. */
 export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<LongRunning> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliNodeArgs(), ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
