@@ -171,6 +171,25 @@ describe('validation through DuckDB', () => {
     expect((error as Error).message).toMatch(message);
   });
 
+  it('reads a glob, odd column names, and a header-only file (no rows: row-level checks pass, row count fails)', async () => {
+    fs.mkdirSync(path.join(dir, 'odd'));
+    fs.writeFileSync(path.join(dir, 'odd/1.csv'), 'say "hi",a b\nx,1\ny,2\n');
+    fs.writeFileSync(path.join(dir, 'odd/2.csv'), 'say "hi",a b\nz,30\n');
+    const odd: Suite = { name: 'o', expectations: [{ expect: 'in_set', column: 'say "hi"', values: ['x', 'y'] }, { expect: 'max_between', column: 'a b', max: 30 }] };
+    const result = await runSuite(odd, duckdbFactSource(await tabularSource('odd/*.csv', dir)));
+    expect(result.rowCount).toBe(3);
+    expect(result.results[0]).toMatchObject({ success: false, unexpectedCount: 1, unexpectedExamples: ['z'] });
+    expect(result.results[1]).toMatchObject({ success: true, observed: 30 });
+
+    fs.writeFileSync(path.join(dir, 'header-only.csv'), 'id,amount\n');
+    const empty = await runSuite(
+      { name: 'e', expectations: [{ expect: 'between', column: 'amount', min: 0 }, { expect: 'not_null', column: 'id' }, { expect: 'row_count_between', min: 1 }] },
+      duckdbFactSource(await tabularSource(path.join(dir, 'header-only.csv'))),
+    );
+    expect(empty.rowCount).toBe(0);
+    expect(empty.results.map((r) => r.success)).toEqual([true, true, false]);
+  });
+
   it('names the expectation whose regex or date bound is bad', async () => {
     const source = await tabularSource(path.join(dir, 'orders.csv'));
     const badRegex: Suite = { name: 'b', expectations: [{ expect: 'not_null', column: 'id' }, { expect: 'regex', column: 'email', pattern: '(unclosed' }] };

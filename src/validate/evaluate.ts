@@ -88,6 +88,8 @@ export function evaluateExpectation(e: Expectation, index: number, facts: Valida
     case 'unique':
       return needed(stats, 'duplicates', (duplicates) => rowLevel(base, e, stats.nonNull, duplicates), fail);
     case 'between':
+      // No values: nothing to be out of range, whatever the type (a header-only CSV is all VARCHAR).
+      if (stats.nonNull === 0) return rowLevel(base, e, 0, { count: 0, examples: [] });
       if (!rangeFits(columnType, [e.min, e.max])) return fail(`bounds ${boundText(e)} do not apply to column '${column}' of type ${columnType}`);
       return conditionResult(base, e, stats, facts, index, fail);
     case 'in_set':

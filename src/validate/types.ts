@@ -68,7 +68,7 @@ export interface ExpectationResult {
   unexpectedCount: number | null;
   /** 0–100, of the non-null values (of all rows for not_null), as GX's `unexpected_percent`. */
   unexpectedPercent: number | null;
-  /** Up to the requested number of distinct unexpected values. */
+  /** Up to the requested number of distinct unexpected values, the most frequent first (DuckDB's approx_top_k). */
   unexpectedExamples: Scalar[];
   /** Why the expectation could not be evaluated (missing column, mean of a text column…). */
   error: string | null;
