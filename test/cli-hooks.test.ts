@@ -7,7 +7,8 @@ import { git, makeGitRepo, runCli } from './cli.js';
 import { freshDatabaseUrl } from './dialects.js';
 
 // The CLI and the hook end to end on SQLite only: the store part is covered per dialect in src/observe/agents/code.test.ts.
-describe('threadline hooks', () => {
+// Each hook starts the CLI from source through tsx: seconds per commit on a busy machine.
+describe('threadline hooks', { timeout: 300_000 }, () => {
   async function setup(files: Record<string, string> = {}) {
     const repo = makeGitRepo({
       'train.py': 'print(1)\n',
@@ -83,6 +84,28 @@ describe('threadline hooks', () => {
     expect(done.stderr).toMatch(/threadline: warning: could not record this commit/);
     expect(git(repo, 'rev-parse', 'HEAD')).not.toBe(before);
     expect(git(repo, 'log', '-1', '--format=%s')).toBe('still commits');
+  });
+
+  it('runs in pre-push after the user\'s own pre-push hook, whose refusal still stops the push', async () => {
+    const { repo, env } = await setup({ '.gitignore': 'user-hook.log\npushed-ref.log\n' });
+    const remote = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-remote-'));
+    git(remote, 'init', '-q', '--bare');
+    git(repo, 'remote', 'add', 'origin', remote);
+    // The user's hook reads the refs git sends on stdin, and refuses when BLOCK=1.
+    fs.writeFileSync(path.join(repo, '.git/hooks/pre-push'), '#!/bin/sh\nread local_ref rest\necho "$local_ref" > pushed-ref.log\nexit ${BLOCK:-0}\n', { mode: 0o755 });
+    expect((await runCli(['hooks', 'install', '--repo', repo], { cwd: repo, env })).code).toBe(0);
+
+    fs.writeFileSync(path.join(repo, 'train.py'), 'print(4)\n');
+    expect(commit(repo, env, 'to push').status).toBe(0);
+    const push = (block: string) => spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: repo, env: { ...process.env, ...env, BLOCK: block }, encoding: 'utf8' });
+    expect(push('1').status).not.toBe(0);
+    expect(fs.readFileSync(path.join(repo, 'pushed-ref.log'), 'utf8').trim()).toBe('refs/heads/main');
+    expect(spawnSync('git', ['rev-parse', '--verify', '-q', 'main'], { cwd: remote }).status).not.toBe(0);
+    expect(push('0').status).toBe(0);
+    expect(git(remote, 'rev-parse', 'main')).toBe(git(repo, 'rev-parse', 'HEAD'));
+    // The pushes saw the commit the post-commit hook already recorded: no second event.
+    const events = JSON.parse((await runCli(['events', 'list', '--stage', 'code', '--kind', 'commit', '--json'], { cwd: repo, env })).stdout);
+    expect(events).toHaveLength(1);
   });
 
   it('refuses to install over a hook it cannot chain, and fails outside a repository', async () => {
