@@ -50,7 +50,7 @@ const asLabels = (xs: Float64Array) => countCategories(Array.from(xs, String));
 export function numericDrift(column: string, reference: Numbers, current: Numbers, options: DriftOptions = {}): ColumnDrift {
   const ref = sortedCopy(reference, `${column} reference`);
   const cur = sortedCopy(current, `${column} current`);
-  const unique = new Set([...distinctValues(ref), ...distinctValues(cur)]).size;
+  const unique = distinctInUnion(ref, cur);
   const chosen = !options.test || options.test === 'auto' ? chooseDriftTest('numeric', ref.length, unique) : choice(options.test);
   const threshold = options.threshold ?? chosen.threshold;
   const byValue = distinctSorted(ref) <= 20;
@@ -65,10 +65,20 @@ export function numericDrift(column: string, reference: Numbers, current: Number
   return { column, test: chosen.test, score, threshold, drifted: isDrifted(chosen.test, score, threshold) };
 }
 
-function distinctValues(sorted: Float64Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
-  return out;
+/** Distinct values across two sorted arrays, by merging them (no Set of a million numbers). */
+function distinctInUnion(a: Float64Array, b: Float64Array): number {
+  let i = 0;
+  let j = 0;
+  let count = 0;
+  let last = NaN;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (count === 0 || next !== last) {
+      count++;
+      last = next;
+    }
+  }
+  return count;
 }
 
 export function categoricalDrift(column: string, kind: Exclude<ColumnKind, 'numeric'>, reference: Map<string, number>, current: Map<string, number>, options: DriftOptions = {}): ColumnDrift {
