@@ -139,6 +139,14 @@ describe.each(dialects)('data observer on %s', (dialect) => {
     expect(second[2]!.summary).toMatch(/amount/);
   });
 
+  it('reads files of any suffix as the format named in the settings', async () => {
+    write(path.join(dir, 'export/orders.txt'), orders(8, { rows: 123 }));
+    const [found] = await poke('export', { path: 'export/orders.txt', format: 'csv' });
+    expect(found).toMatchObject({ kind: 'data_discovered', details: { format: 'csv', rows: 123, schema: [{ name: 'id' }, { name: 'amount' }, { name: 'category' }] } });
+    const [plain] = await poke('export-plain', { path: 'export/orders.txt' });
+    expect(plain).toMatchObject({ kind: 'data_discovered', details: { format: 'other', rows: null } });
+  });
+
   it('waits while a file is younger than min_age, and refuses a missing path with a clear failed poke', async () => {
     const file = path.join(dir, 'fresh/now.csv');
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -17,6 +17,8 @@ export interface DvcOut {
   nfiles?: number;
 }
 
+const maxPerFilePointers = 256;
+
 /**
  * The DVC pointer files that may describe `watched` (a file, folder or glob base): a sibling
  * `<path>.dvc`, the `.dvc` beside each watched file, and every `dvc.lock` from the watched
@@ -24,7 +26,10 @@ export interface DvcOut {
  * `dvc add` (which creates one) is seen by watching them.
  */
 export function dvcPointerCandidates(watched: string, files: string[], baseDir: string): string[] {
-  const candidates = new Set<string>([`${watched}.dvc`, ...files.filter((f) => !f.endsWith('.dvc')).map((f) => `${f}.dvc`)]);
+  // Each poke stats every candidate: past a few hundred files, per-file pointers (`dvc add a/*.csv`)
+  // are left to the folder's own pointer and dvc.lock.
+  const perFile = files.length <= maxPerFilePointers ? files.filter((f) => !f.endsWith('.dvc')).map((f) => `${f}.dvc`) : [];
+  const candidates = new Set<string>([`${watched}.dvc`, ...perFile]);
   let dir = path.dirname(watched);
   const root = path.resolve(baseDir);
   for (;;) {
