@@ -167,28 +167,28 @@ export function performance(window: WindowData, settings: ProductionSettings, de
   if (!config || (config.min === undefined && config.max === undefined)) return null;
   const metric = config.metric ?? defaultMetric(settings.task);
   let value: number;
-  let labelled: number;
+  // Rows with both a label and a usable prediction.
+  const rows: number[] = [];
   if (metric === 'mae' || metric === 'rmse') {
     const predictions = window.predictionNumbers.values();
-    const pairs = window.labelled.filter((l) => Number.isFinite(l.number) && Number.isFinite(predictions[l.row]!));
-    labelled = pairs.length;
-    if (labelled < settings.min_count) return null;
-    const truth = Float64Array.from(pairs, (l) => l.number);
-    const predicted = Float64Array.from(pairs, (l) => predictions[l.row]!);
-    value = metric === 'mae' ? meanAbsoluteError(truth, predicted) : rootMeanSquaredError(truth, predicted);
+    const truth = window.labelNumbers.values();
+    for (let i = 0; i < window.rows; i++) if (Number.isFinite(truth[i]!) && Number.isFinite(predictions[i]!)) rows.push(i);
+    if (rows.length < settings.min_count) return null;
+    const t = Float64Array.from(rows, (i) => truth[i]!);
+    const p = Float64Array.from(rows, (i) => predictions[i]!);
+    value = metric === 'mae' ? meanAbsoluteError(t, p) : rootMeanSquaredError(t, p);
   } else if (metric === 'precision_at_k') {
-    const pairs = window.labelled.filter((l) => l.items && l.predictedItems);
-    labelled = pairs.length;
-    if (labelled < settings.min_count) return null;
-    value = precisionAtK(pairs.map((l) => l.predictedItems!.map(labelKey)), pairs.map((l) => l.items!.map(labelKey)), settings.k);
+    for (let i = 0; i < window.rankedItems.length; i++) if (window.relevantItems[i] && window.rankedItems[i]) rows.push(i);
+    if (rows.length < settings.min_count) return null;
+    value = precisionAtK(rows.map((i) => window.rankedItems[i]!.map(labelKey)), rows.map((i) => window.relevantItems[i]!.map(labelKey)), settings.k);
   } else {
-    const pairs = window.labelled.filter((l) => l.key !== null && window.predictionKeys[l.row] !== null);
-    labelled = pairs.length;
-    if (labelled < settings.min_count) return null;
-    const truth: ClassLabel[] = pairs.map((l) => l.key!);
-    const predicted: ClassLabel[] = pairs.map((l) => window.predictionKeys[l.row]!);
+    for (let i = 0; i < window.rows; i++) if (window.labelKeys[i] !== null && window.predictionKeys[i] !== null) rows.push(i);
+    if (rows.length < settings.min_count) return null;
+    const truth: ClassLabel[] = rows.map((i) => window.labelKeys[i]!);
+    const predicted: ClassLabel[] = rows.map((i) => window.predictionKeys[i]!);
     value = metric === 'accuracy' ? accuracy(truth, predicted) : precisionRecallF1(truth, predicted, labelKey(settings.positive))[metric];
   }
+  const labelled = rows.length;
   const { bad, threshold, op } = judge(value, config.min, config.max, errorMetrics.has(metric));
   return {
     check: 'performance',
@@ -222,14 +222,14 @@ export function fairness(window: WindowData, settings: ProductionSettings, deplo
   const positive = labelKey(settings.positive);
   const privileged = new Set((Array.isArray(settings.privileged) ? settings.privileged : settings.privileged === undefined ? [] : [settings.privileged]).map(labelKey));
   const withLabels = config.metric === 'equalized_odds_difference';
-  const rows = withLabels ? window.labelled.map((l) => ({ row: l.row, truth: l.key })) : window.predictionKeys.map((_, row) => ({ row, truth: null as string | null }));
   const groups: string[] = [];
   const yPred: Label[] = [];
   const yTrue: Label[] = [];
-  for (const { row, truth } of rows) {
+  for (let row = 0; row < window.rows; row++) {
     const group = window.groups[row];
     const prediction = window.predictionKeys[row];
-    if (group === null || group === undefined || prediction === null || prediction === undefined || (withLabels && truth === null)) continue;
+    const truth = window.labelKeys[row];
+    if (group === null || group === undefined || prediction === null || prediction === undefined || (withLabels && (truth === null || truth === undefined))) continue;
     groups.push(group);
     yPred.push(prediction === positive ? 1 : 0);
     if (withLabels) yTrue.push(truth === positive ? 1 : 0);

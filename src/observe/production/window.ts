@@ -80,8 +80,12 @@ export interface WindowData {
   unpredicted: number;
   /** Per row: the sensitive attribute's value as a key, or null. */
   groups: (string | null)[];
-  /** Rows with a feedback label: their row index and the label (keys, numbers or item lists). */
-  labelled: { row: number; key: string | null; number: number; items: unknown[] | null; predictedItems: unknown[] | null }[];
+  /** Per row: the feedback label as a key (null: none), as a number (NaN: none or not a number). */
+  labelKeys: (string | null)[];
+  labelNumbers: Doubles;
+  /** Ranking only, per row: the relevant items (feedback) and the recommended ones (response). */
+  relevantItems: (unknown[] | null)[];
+  rankedItems: (unknown[] | null)[];
   /** Newest (time, id) read: with `requests`, tells an unchanged window. */
   last: { time: number; id: string } | null;
 }
@@ -123,7 +127,10 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
     predictionNumbers: new Doubles(),
     unpredicted: 0,
     groups: [],
-    labelled: [],
+    labelKeys: [],
+    labelNumbers: new Doubles(),
+    relevantItems: [],
+    rankedItems: [],
     last: null,
   };
   const latencies = new Doubles();
@@ -180,14 +187,12 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
           out.groups.push(g === undefined || g === null ? null : labelKey(g));
         }
         const truth = labels?.[i];
-        if (truth !== undefined && truth !== null) {
-          out.labelled.push({
-            row,
-            key: ranked ? null : labelKey(truth),
-            number: typeof truth === 'number' ? truth : NaN,
-            items: ranked && Array.isArray(truth) ? truth : null,
-            predictedItems: ranked && Array.isArray(prediction) ? prediction : null,
-          });
+        const known = truth !== undefined && truth !== null;
+        out.labelKeys.push(known && !ranked ? labelKey(truth) : null);
+        out.labelNumbers.push(typeof truth === 'number' ? truth : NaN);
+        if (ranked) {
+          out.relevantItems.push(known && Array.isArray(truth) ? truth : null);
+          out.rankedItems.push(Array.isArray(prediction) ? prediction : null);
         }
       }
     }
