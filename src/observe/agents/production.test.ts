@@ -232,6 +232,13 @@ describe.each(dialects)('production observer on %s', (dialect) => {
     expect(Object.values(columns).map((c) => c.test)).toEqual(['psi', 'psi', 'psi', 'psi']);
     expect(Object.entries(columns).filter(([, c]) => c.drifted).map(([name]) => name)).toEqual(['income']);
     expect(drift.details).toMatchObject({ share: 0.25, datasetDrift: true, reference: { source: 'model fraud/1 → run input train.csv', rows: 500 } });
+
+    // Without a reference, the deployed version's own run gives it; a path is the fallback when that run recorded none.
+    const byDefault = await poke({ name: 'staging-default', deployment: 'staging', drift: { test: 'psi', share: 0.25 } });
+    expect(byDefault.map((e) => e.subjects.at(-1))).toEqual([{ type: 'data', id: data.digest }]);
+    await tl.models.createVersion({ name: 'fraud', source: 's3://bucket/fraud' });
+    const fallback = await poke({ name: 'staging-fallback', deployment: 'staging', reference: { model: 'fraud/2', path: 'train.csv' }, drift: { test: 'psi', share: 0.25 } });
+    expect(fallback.map((e) => [e.kind, e.details.reference])).toEqual([['input_drift', { source: path.join(dir, 'train.csv'), rows: 500 }]]);
   });
 
   it('fails the poke with a clear message when the reference is missing, after the checks that need none', async () => {
