@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../../capture/canonical.js';
@@ -50,7 +51,7 @@ export const deploymentAgent: ObserverAgent<DeploymentSettings> = {
     }
     // Last: a cluster that cannot be read fails the poke after everything else was looked at.
     if (s.kubeconfig) {
-      const running = await kubectlDeployments({ kubectl: s.kubectl, kubeconfig: path.resolve(ctx.baseDir, s.kubeconfig), namespace: s.namespace, timeoutMs: Math.max(timeoutMs, 5000) });
+      const running = await kubectlDeployments({ kubectl: s.kubectl, kubeconfig: path.resolve(ctx.baseDir, s.kubeconfig.replace(/^~(?=\/)/, os.homedir())), namespace: s.namespace, timeoutMs: Math.max(timeoutMs, 5000) });
       for (const env of s.environments) {
         const mine = running.filter((d) => d.environment === env);
         for (const d of mine) await reportDrift(ctx, env, d.source, currents.get(env), [d]);
