@@ -9,7 +9,7 @@ import { withBackend } from '../backend.js';
 import { formatTime, printJson, printLine, printTable, progress } from '../output.js';
 
 export function registerImage(program: Command): void {
-  const image = program.command('image').description('OCI images of model versions: build (no Docker needed), push, record, list');
+  const image = program.command('image').description('OCI images of model versions: build (no Docker needed), push, record, list, show');
 
   image
     .command('build')
