@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateSuite, planFacts, runSuite, typeMatches } from './evaluate.js';
+import { evaluateSuite, planFacts, runSuite, typeMatches, withinBounds } from './evaluate.js';
 import type { FactPlan, ValidationFacts } from './facts.js';
 import type { Suite } from './types.js';
 
@@ -91,6 +91,13 @@ describe('evaluateSuite on hand facts', () => {
     const exact: ValidationFacts = { ...empty, rowCount: 4, columns: { a: { nonNull: 4 } }, unexpected: { e0: { count: 1, examples: [9] } } };
     expect(evaluateSuite({ name: 'm', expectations: [{ expect: 'between', column: 'a', max: 5, mostly: 0.75 }] }, exact).success).toBe(true);
     expect(evaluateSuite({ name: 'm', expectations: [{ expect: 'between', column: 'a', max: 5, mostly: 0.76 }] }, exact).success).toBe(false);
+  });
+
+  it('compares timestamps as DuckDB writes them with ISO bounds', () => {
+    expect(withinBounds('2026-01-02 10:00:00', { min: '2026-01-02T09:00:00' })).toBe(true);
+    expect(withinBounds('2026-01-02 10:00:00', { max: '2026-01-02T09:59:59' })).toBe(false);
+    expect(withinBounds('2026-01-02', { min: '2026-01-02', strictMin: true })).toBe(false);
+    expect(withinBounds(5, { min: 'a' })).toBe(false);
   });
 
   it('matches type words by family and DuckDB names exactly', () => {

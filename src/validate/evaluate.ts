@@ -157,7 +157,11 @@ const percent = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part)
 export function withinBounds(observed: number | string, e: Pick<Expectation, 'min' | 'max' | 'strictMin' | 'strictMax'>): boolean {
   const compare = (a: number | string, b: Bound): number | null => {
     if (typeof a === 'number' && typeof b === 'number') return a - b;
-    if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+    if (typeof a === 'string' && typeof b === 'string') {
+      // DuckDB writes timestamps `2026-01-02 10:00:00`; a bound may be ISO `2026-01-02T10:00:00`.
+      const [x, y] = [a, b].map((t) => t.replace(/^(\d{4}-\d{2}-\d{2})T/, '$1 '));
+      return x! < y! ? -1 : x! > y! ? 1 : 0;
+    }
     return null;
   };
   if (e.min !== undefined) {
