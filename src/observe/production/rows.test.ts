@@ -54,3 +54,13 @@ describe('response bodies as predictions', () => {
     expect(responsePredictions('{"predictions":[["a"],["b"]]}', parseJsonPath('predictions'), 2, true)).toEqual([['a'], ['b']]);
   });
 });
+
+describe('production settings', () => {
+  it('refuse a path they cannot read and fill defaults', async () => {
+    const { productionSettings } = await import('./settings.js');
+    expect(productionSettings.safeParse({ deployment: 'prod', request_path: 'a.[x]' }).success).toBe(false);
+    expect(productionSettings.safeParse({ deployment: 'prod', fairness: { max: 0.1 } }).success).toBe(false);
+    expect(productionSettings.safeParse({ deployment: 'prod', task: 'regression', performance: { metric: 'accuracy', min: 0.9 } }).success).toBe(false);
+    expect(productionSettings.parse({ deployment: 'prod#3' })).toMatchObject({ window: '1h', min_count: 100, prediction_field: 'predictions', task: 'classification', drift: { test: 'auto', share: 0.5 } });
+  });
+});

@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { tryParseDuration } from '../../duration.js';
 import { parseTestName } from '../drift-check.js';
+import { parseJsonPath } from './rows.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const jsonPath = z.string().min(1).refine((p) => {
+  try {
+    parseJsonPath(p);
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: 'a dotted path like $.inputs or payload.rows[0]' });
 const duration = z.string().refine((s) => tryParseDuration(s) !== undefined, { message: 'a duration like 30m, 1h or 1d' });
 
 function knownTest(name: string): boolean {
@@ -44,16 +53,16 @@ export const productionSettings = z
     /** Columns compared; default the reference's columns that requests carry. */
     features: z.array(z.string().min(1)).min(1).optional(),
     /** Where the rows are in a request body (`inputs`, `$.payload.rows`); default MLflow's shapes. */
-    request_path: z.string().min(1).optional(),
+    request_path: jsonPath.optional(),
     /** Where the predictions are in a response body. */
-    prediction_field: z.string().min(1).default('predictions'),
+    prediction_field: jsonPath.default('predictions'),
     /** A reference column holding the model's predictions on the training data (prediction drift against it). */
     reference_prediction_column: z.string().min(1).optional(),
     task: z.enum(tasks).default('classification'),
     /** precision@k's k for ranking. */
     k: z.number().int().positive().default(10),
     /** Path inside each feedback label (default: the label itself). */
-    label_field: z.string().min(1).optional(),
+    label_field: jsonPath.optional(),
     sensitive_attribute: z.string().min(1).optional(),
     /** The privileged group(s) for disparate impact. */
     privileged: z.union([scalar, z.array(scalar).min(1)]).optional(),
