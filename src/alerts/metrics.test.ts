@@ -37,6 +37,10 @@ describe.each(dialects)('/metrics on %s', (dialect) => {
         prediction({ deploymentId: null, latencyMs: 2 }),
       ]);
       await tl.events.record({ stage: 'data', kind: 'data_changed', summary: 'orders changed', source: 'data:orders' });
+      await tl.events.record({ stage: 'production', kind: 'prediction_drift', severity: 'warning', summary: 'predictions drifted', source: 'production', details: { columns: { prediction: { test: 'z', score: 0.001, threshold: 0.05, drifted: true } }, share: 1, datasetDrift: true } });
+      // Older input drift alarm, then the newer verdict that replaces it.
+      await tl.events.record({ stage: 'production', kind: 'input_drift', severity: 'warning', summary: 'city drifted', source: 'production', time: Date.now() - 60_000, details: { columns: { city: { test: 'chi2', score: 0.001, threshold: 0.05, drifted: true } }, share: 1, datasetDrift: true } });
+      await tl.events.record({ stage: 'data', kind: 'drift_detected', severity: 'warning', summary: 'orders drifted', source: 'data:orders', details: { dataset: { driftedCount: 1, columnCount: 4, drifted: false }, columns: [{ column: 'unit_price', test: 'ks', score: 0.0001, threshold: 0.05, drifted: true }] } });
       await tl.events.record({ stage: 'production', kind: 'input_drift', severity: 'warning', summary: 'age drifted', source: 'production', details: { columns: { age: { test: 'psi', score: 0.31, threshold: 0.1, drifted: true }, city: { test: 'chi2', score: 0.4, threshold: 0.05, drifted: false } }, share: 0.5, datasetDrift: true } });
       await new ObserverState(tl.store.db, 'data:orders').set(healthKey, { lastPoke: 2000, lastSuccess: 2000, lastError: null, lastErrorTime: null, pokes: 4, failures: 1, events: 1 });
       await new ObserverState(tl.store.db, 'external').set(healthKey, { lastPoke: 3000, lastSuccess: 1000, lastError: 'timeout', lastErrorTime: 3000, pokes: 2, failures: 1, events: 0 });
@@ -69,11 +73,17 @@ describe.each(dialects)('/metrics on %s', (dialect) => {
   it('reports events, drift scores, observer health and what is deployed', () => {
     const s = samples(text);
     expect(s.get('threadline_events_total{stage="data",severity="info"}')).toBe(1);
-    expect(s.get('threadline_events_total{stage="production",severity="warning"}')).toBe(1);
-    expect(s.get('threadline_drift_score{observer="production",column="age",test="psi"}')).toBe(0.31);
-    expect(s.get('threadline_column_drifted{observer="production",column="age"}')).toBe(1);
-    expect(s.get('threadline_column_drifted{observer="production",column="city"}')).toBe(0);
-    expect(s.get('threadline_dataset_drift_share{observer="production"}')).toBe(0.5);
+    expect(s.get('threadline_events_total{stage="production",severity="warning"}')).toBe(3);
+    expect(s.get('threadline_drift_score{observer="production",check="input",column="age",test="psi"}')).toBe(0.31);
+    expect(s.get('threadline_column_drifted{observer="production",check="input",column="age"}')).toBe(1);
+    expect(s.get('threadline_column_drifted{observer="production",check="input",column="city"}')).toBe(0);
+    expect(s.get('threadline_dataset_drift_share{observer="production",check="input"}')).toBe(0.5);
+    // Prediction drift is its own family: the newer input verdict does not hide it.
+    expect(s.get('threadline_drift_score{observer="production",check="prediction",column="prediction",test="z"}')).toBe(0.001);
+    expect(s.get('threadline_dataset_drift_share{observer="production",check="prediction"}')).toBe(1);
+    expect(s.get('threadline_drift_score{observer="data:orders",check="data",column="unit_price",test="ks"}')).toBe(0.0001);
+    expect(s.get('threadline_dataset_drift_share{observer="data:orders",check="data"}')).toBe(0.25);
+    expect([...s.keys()].filter((k) => k.startsWith('threadline_drift_score{observer="production",check="input"')).length).toBe(2);
     expect(s.get('threadline_observer_up{observer="data:orders"}')).toBe(1);
     expect(s.get('threadline_observer_up{observer="external"}')).toBe(0);
     expect(s.get('threadline_observer_failures_total{observer="external"}')).toBe(1);

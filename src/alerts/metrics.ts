@@ -62,21 +62,21 @@ const families: Family[] = [
   },
   {
     name: 'threadline_drift_score',
-    help: 'Latest per-column drift score of each observer (p-value for KS/chi2/z, distance for PSI/Wasserstein/JS).',
+    help: 'Latest per-column drift score of each observer and check (input, prediction, data, features) (p-value for KS/chi2/z, distance for PSI/Wasserstein/JS).',
     type: 'gauge',
-    samples: (s) => s.drift.map((d) => ({ labels: { observer: d.observer, column: d.column, test: d.test }, value: d.score })),
+    samples: (s) => s.drift.map((d) => ({ labels: { observer: d.observer, check: d.check, column: d.column, test: d.test }, value: d.score })),
   },
   {
     name: 'threadline_column_drifted',
     help: 'Whether the latest check of each observer found the column drifted (1) or not (0).',
     type: 'gauge',
-    samples: (s) => s.drift.map((d) => ({ labels: { observer: d.observer, column: d.column }, value: d.drifted ? 1 : 0 })),
+    samples: (s) => s.drift.map((d) => ({ labels: { observer: d.observer, check: d.check, column: d.column }, value: d.drifted ? 1 : 0 })),
   },
   {
     name: 'threadline_dataset_drift_share',
     help: 'Share of drifted columns in the latest check of each observer.',
     type: 'gauge',
-    samples: (s) => s.datasetDrift.map((d) => ({ labels: { observer: d.observer }, value: d.share })),
+    samples: (s) => s.datasetDrift.map((d) => ({ labels: { observer: d.observer, check: d.check }, value: d.share })),
   },
   {
     name: 'threadline_observer_up',

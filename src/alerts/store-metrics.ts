@@ -5,7 +5,20 @@ import { healthKey } from '../observe/state-store.js';
 
 /** Latency buckets in seconds: sub-millisecond models up to slow ones. */
 export const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const driftKinds = ['drift_detected', 'feature_drift', 'prediction_drift', 'input_drift', 'no_drift', 'drift_checked'];
+/**
+ * Event kinds that carry per-column drift scores, by what they compare: a "back to normal" event
+ * replaces the alarm of its own family only (input drift and prediction drift are reported apart).
+ */
+const driftFamilies: Record<string, string> = {
+  input_drift: 'input',
+  no_drift: 'input',
+  prediction_drift: 'prediction',
+  no_prediction_drift: 'prediction',
+  drift_detected: 'data',
+  feature_drift: 'features',
+  features_changed: 'features',
+};
+const driftKinds = Object.keys(driftFamilies);
 
 export interface PredictionRow {
   deployment: string;
@@ -22,8 +35,8 @@ export interface MetricsSnapshot {
   observers: { observer: string; lastPoke: number | null; lastSuccess: number | null; pokes: number; failures: number; events: number; up: boolean }[];
   alerts: { rule: string; outcome: string; count: number }[];
   deployments: { environment: string; id: string; model: string; version: number; runId: string; gitSha: string; image: string; status: string; createdAt: number }[];
-  drift: { observer: string; column: string; test: string; score: number; drifted: boolean }[];
-  datasetDrift: { observer: string; share: number; drifted: boolean }[];
+  drift: { observer: string; check: string; column: string; test: string; score: number; drifted: boolean }[];
+  datasetDrift: { observer: string; check: string; share: number; drifted: boolean }[];
 }
 
 /**
@@ -65,23 +78,33 @@ export async function readMetrics(base: Kysely<Database>): Promise<MetricsSnapsh
       .execute()
   ).map((r: any) => ({ environment: r.environment, id: r.id, model: r.model_name, version: Number(r.model_version), runId: r.run_id ?? '', gitSha: r.git_sha ?? '', image: r.image_reference ?? '', status: r.status, createdAt: Number(r.created_at) }));
 
-  // The newest drift verdict of each observer.
-  const newest = db.selectFrom('events').select(['source', sql<number>`max(time)`.as('time')]).where('kind', 'in', driftKinds).where('source', 'is not', null).groupBy('source');
-  const driftEvents = await db
+  // The newest drift verdict of each observer and kind, then the newest of each family.
+  const newest = db.selectFrom('events').select(['source', 'kind', sql<number>`max(time)`.as('time')]).where('kind', 'in', driftKinds).where('source', 'is not', null).groupBy(['source', 'kind']);
+  const driftEvents = (await db
     .selectFrom('events as e')
-    .innerJoin(newest.as('n'), (j: any) => j.onRef('n.source', '=', 'e.source').onRef('n.time', '=', 'e.time'))
-    .select(['e.source', 'e.details'])
-    .where('e.kind', 'in', driftKinds)
-    .execute();
+    .innerJoin(newest.as('n'), (j: any) => j.onRef('n.source', '=', 'e.source').onRef('n.kind', '=', 'e.kind').onRef('n.time', '=', 'e.time'))
+    .select(['e.source', 'e.kind', 'e.time', 'e.details'])
+    .execute()) as { source: string; kind: string; time: number | string; details: string }[];
+  const byFamily = new Map<string, (typeof driftEvents)[number]>();
+  for (const e of driftEvents) {
+    const key = `${e.source}\u0000${driftFamilies[e.kind]}`;
+    const seen = byFamily.get(key);
+    if (!seen || Number(e.time) > Number(seen.time)) byFamily.set(key, e);
+  }
   const drift: MetricsSnapshot['drift'] = [];
   const datasetDrift: MetricsSnapshot['datasetDrift'] = [];
-  for (const e of driftEvents as { source: string; details: string }[]) {
+  for (const e of byFamily.values()) {
+    const check = driftFamilies[e.kind]!;
     const d = JSON.parse(e.details) as Record<string, any>;
-    for (const c of driftColumns(d)) drift.push({ observer: e.source, ...c });
-    const share = typeof d.share === 'number' ? d.share : typeof d.driftShare === 'number' ? d.driftShare : typeof d.drift_share === 'number' ? d.drift_share : undefined;
-    if (share !== undefined) datasetDrift.push({ observer: e.source, share, drifted: Boolean(d.datasetDrift ?? d.dataset_drift ?? d.drifted) });
+    for (const c of driftColumns(d)) drift.push({ observer: e.source, check, ...c });
+    const share = firstNumber(d.share, d.dataset?.share, d.driftShare, d.dataset && d.dataset.columnCount ? d.dataset.driftedCount / d.dataset.columnCount : undefined);
+    if (share !== undefined) datasetDrift.push({ observer: e.source, check, share, drifted: Boolean(d.datasetDrift ?? d.dataset?.drifted ?? false) });
   }
   return { predictions, events, observers, alerts, deployments, drift, datasetDrift };
+}
+
+function firstNumber(...values: unknown[]): number | undefined {
+  return values.find((v): v is number => typeof v === 'number' && Number.isFinite(v));
 }
 
 /** Per-column results in an event's details, as the observers write them: a map or a list. */
