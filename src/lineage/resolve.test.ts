@@ -1,6 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../store/database.js';
 import { dialects, freshStore } from '../../test/dialects.js';
+import { digestJson } from '../capture/canonical.js';
+import { captureData } from '../capture/data.js';
+import { duckdbFactSource, tabularSource } from '../capture/validate-facts.js';
+import { EventService } from '../observe/events/event-service.js';
+import { registerEventLineage } from '../observe/events/lineage.js';
+import { registerValidationLineage, ValidationService } from '../observe/validation-service.js';
+import { runSuite } from '../validate/evaluate.js';
+import type { Suite } from '../validate/types.js';
 import { parseEntityType, resolveEntity, type ResolveContext } from './resolve.js';
 import { codeVersion, dataVersion, environment, servicesOf, trainedModel } from './testing.js';
 
@@ -81,5 +92,29 @@ describe.each(dialects)('resolveEntity on %s', (dialect) => {
     await expect(resolveEntity(ctx, '!!')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('expected') });
     expect(parseEntityType('commit')).toBe('code');
     expect(() => parseEntityType('banana')).toThrow(/Unknown entity type/);
+  });
+
+  it('reads `trace event ID` and `trace validation ID` with their type words', async () => {
+    registerEventLineage();
+    registerValidationLineage();
+    const events = new EventService(store);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-resolve-'));
+    try {
+      const file = path.join(dir, 'orders.csv');
+      fs.writeFileSync(file, 'id,amount\n1,5\n2,7\n');
+      const suite: Suite = { name: 'orders', expectations: [{ expect: 'not_null', column: 'id' }] };
+      const validation = await new ValidationService(store, events).record({
+        data: await captureData(file),
+        suiteName: suite.name,
+        suiteDigest: digestJson(suite),
+        result: await runSuite(suite, duckdbFactSource(await tabularSource(file))),
+      });
+      expect(await resolveEntity(ctx, validation.id, parseEntityType('validation'))).toEqual({ type: 'validation', id: validation.id });
+      expect(await resolveEntity(ctx, validation.eventId!, parseEntityType('EVENT'))).toEqual({ type: 'event', id: validation.eventId });
+      // The type word narrows: a validation id is no event.
+      await expect(resolveEntity(ctx, validation.id, parseEntityType('event'))).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No event matches') });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

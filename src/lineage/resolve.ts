@@ -108,6 +108,8 @@ const typeWords: Record<string, EntityType> = {
   image: 'image',
   deployment: 'deployment',
   prediction: 'prediction',
+  event: 'event',
+  validation: 'validation',
 };
 
 export function parseEntityType(word: string): EntityType {

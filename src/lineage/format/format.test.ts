@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceResult } from '../trace-types.js';
 import { formatTrace } from './index.js';
+import { countPhrase } from './labels.js';
 
 const node = (type: 'run' | 'data' | 'model_version', id: string, depth: number, summary: string) => ({ type, id, depth, summary, facts: {} });
 
@@ -36,5 +37,12 @@ describe('trace formats', () => {
     expect(mermaid).toContain('n2 -->|read| n0');
     expect(JSON.parse(formatTrace(cyclic, 'json'))).toEqual(cyclic);
     expect(() => formatTrace(cyclic, 'svg')).toThrow(/Unknown trace format/);
+  });
+
+  it('counts events and validations by their plural names', () => {
+    expect(countPhrase({ validation: 2, event: 1 }, ['event', 'validation'])).toBe('1 event, 2 validations');
+    const traced = formatTrace({ ...cyclic, direction: 'downstream', counts: { run: 1, validation: 2, event: 3 } }, 'text');
+    expect(traced).toContain('2 validations');
+    expect(traced).toContain('3 events');
   });
 });

@@ -1,7 +1,7 @@
 import type { EntityType } from '../types.js';
 
 /** The word each entity type goes by on a trace line (DESIGN.md's `model`, `env`, …). */
-export const typeLabels: Partial<Record<EntityType, string>> = {
+export const typeLabels: Record<EntityType, string> = {
   prediction: 'prediction',
   deployment: 'deployment',
   image: 'image',
@@ -15,9 +15,11 @@ export const typeLabels: Partial<Record<EntityType, string>> = {
   job: 'job',
   ol_run: 'ol-run',
   dataset: 'dataset',
+  event: 'event',
+  validation: 'validation',
 };
 
-const plurals: Partial<Record<EntityType, [string, string]>> = {
+const plurals: Record<EntityType, [string, string]> = {
   prediction: ['prediction', 'predictions'],
   deployment: ['deployment', 'deployments'],
   image: ['image', 'images'],
@@ -31,6 +33,8 @@ const plurals: Partial<Record<EntityType, [string, string]>> = {
   job: ['job', 'jobs'],
   ol_run: ['OpenLineage run', 'OpenLineage runs'],
   dataset: ['dataset', 'datasets'],
+  event: ['event', 'events'],
+  validation: ['validation', 'validations'],
 };
 
 export function labelOf(type: string): string {
