@@ -6,7 +6,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh --with-test-services
 report="$(mktemp -t threadline-vitest-XXXXXX.json)"
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile="$report" || status=$?
-node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests+r.numTodoTests} skipped`)' "$report" || true
+started=$SECONDS
+# The CLI tests run the dist/ just built rather than src/ through tsx: half the cost of each
+# CLI call. test/global-setup.ts refuses a dist/ older than src/.
+THREADLINE_TEST_DIST=1 npx vitest run --reporter=default --reporter=json --outputFile="$report" || status=$?
+node -e '
+const r = require(process.argv[1]);
+const files = r.testResults.map((f) => ({ file: require("node:path").relative(process.cwd(), f.name), s: (f.endTime - f.startTime) / 1000 }));
+console.log(`slowest test files (of ${files.length}, test phase ${process.argv[2]} s):`);
+for (const f of files.sort((a, b) => b.s - a.s).slice(0, 10)) console.log(`  ${f.s.toFixed(1).padStart(7)} s  ${f.file}`);
+console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$report" "$((SECONDS - started))" || true
 rm -f "$report"
 exit $status
