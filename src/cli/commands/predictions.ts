@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../errors.js';
+import { failedPrecondition, invalidArgument } from '../../errors.js';
+import { resolveDeployment } from '../../observe/production/deployment.js';
+import { exportRequestRows } from '../../observe/production/export.js';
+import { parseJsonPath } from '../../observe/production/rows.js';
+import { parseSince } from '../../serving/since.js';
 import { withBackend } from '../backend.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
 
@@ -27,6 +31,8 @@ export function registerPredictions(program: Command): void {
       });
     });
 
+  registerPredictionsExport(predictions);
+
   predictions
     .command('show')
     .description('a prediction: request, response, latency, status, model, run, git sha and feedback')
@@ -47,6 +53,38 @@ export function registerPredictions(program: Command): void {
         if (p.error) printLine(`  error       ${p.error}`);
         for (const f of p.feedback) printLine(`  feedback    ${formatTime(f.time)}  ${JSON.stringify(f.label)}${f.source ? `  (${f.source})` : ''}`);
         if (p.feedback.length === 0) printLine('  feedback    -');
+      });
+    });
+}
+
+export function registerPredictionsExport(predictions: Command): void {
+  predictions
+    .command('export')
+    .description('the feature rows of a deployment\'s logged requests as CSV (what the production observer reads), e.g. for `threadline drift TRAINING.csv served.csv`')
+    .requiredOption('--deployment <env>', 'ENV (what it runs now) or ENV#N')
+    .requiredOption('--columns <a,b,…>', 'the feature columns to write, in order')
+    .option('--since <time>', 'a duration back from now (30m, 1h, 2d) or an ISO time', '1d')
+    .option('--request-path <path>', 'where the rows are in a request body ($.inputs); default MLflow\'s shapes, then the body itself')
+    .option('--with-ids', 'lead each row with prediction_id and time')
+    .option('-o, --out <file>', 'write here instead of stdout')
+    .action(async (opts: { deployment: string; columns: string; since: string; requestPath?: string; withIds?: boolean; out?: string }) => {
+      const columns = opts.columns.split(',').map((c) => c.trim()).filter(Boolean);
+      if (columns.length === 0) throw invalidArgument('--columns names at least one column');
+      let requestPath;
+      try {
+        requestPath = opts.requestPath === undefined ? undefined : parseJsonPath(opts.requestPath);
+      } catch (error) {
+        throw invalidArgument(`--request-path: ${(error as Error).message}`);
+      }
+      const from = parseSince(opts.since);
+      await withBackend(async ({ local }) => {
+        if (!local) throw failedPrecondition('export reads the prediction log in the store: set THREADLINE_DB_URL instead of THREADLINE_URL');
+        const deployment = await resolveDeployment(local.store.db, opts.deployment);
+        const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
+        const write = (chunk: string) => (out.write(chunk) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())));
+        const counts = await exportRequestRows(local.store, { deploymentId: deployment.id, from, to: Date.now(), columns, requestPath, withIds: opts.withIds }, write);
+        if (opts.out) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())));
+        process.stderr.write(`threadline: ${counts.rows} rows from ${counts.requests} requests of ${deployment.id}${counts.skipped ? ` (${counts.skipped} skipped: errors, truncated or unreadable bodies)` : ''}${opts.out ? ` written to ${opts.out}` : ''}\n`);
       });
     });
 }

@@ -7,15 +7,15 @@
  */
 import type { ColumnKind } from '../../capture/columns.js';
 import { parseDuration } from '../../duration.js';
-import { failedPrecondition, invalidArgument, isThreadlineError } from '../../errors.js';
+import { invalidArgument, isThreadlineError } from '../../errors.js';
 import type { EntityRef } from '../../lineage/types.js';
-import { DeploymentStore } from '../../release/deploy/deployment-store.js';
 import type { ObserverAgent, ObserverContext } from '../agent.js';
 import { errorRate, fairness, inputDrift, latency, performance, predictionDrift, type CheckName, type Finding } from '../production/checks.js';
 import { readReference, referenceSubject, resolveReference, type ReferenceData } from '../production/reference.js';
 import { parseJsonPath } from '../production/rows.js';
 import { productionSettings, type ProductionSettings } from '../production/settings.js';
 import { newestPredictionTime, readWindow, windowSignature, type WindowRequest } from '../production/window.js';
+import { resolveDeployment } from '../production/deployment.js';
 
 interface Verdict {
   bad: boolean;
@@ -26,20 +26,6 @@ interface DeploymentState {
   /** The window last judged: the same newest prediction and count means nothing new to say. */
   window: { to: number; requests: number; feedback: number } | null;
   verdicts: Partial<Record<CheckName, Verdict>>;
-}
-
-async function resolveDeployment(ctx: ObserverContext, spec: string) {
-  const store = new DeploymentStore(ctx.tl.store.db);
-  const exact = /^(.+)#(\d+)$/.exec(spec);
-  if (exact) {
-    const row = await store.get(exact[1]!, Number(exact[2]));
-    if (!row) throw invalidArgument(`deployment ${spec} is not recorded`);
-    return row;
-  }
-  // What the environment runs now: a rollback is a newer deployment, so it is followed.
-  const row = (await store.current(spec)) ?? (await store.list(spec))[0];
-  if (!row) throw failedPrecondition(`environment ${spec} has no recorded deployment`);
-  return row;
 }
 
 const kindOf = (kind: ColumnKind): Exclude<ColumnKind, 'unsupported'> => (kind === 'unsupported' ? 'categorical' : kind);
@@ -58,7 +44,7 @@ export const productionAgent: ObserverAgent<ProductionSettings> = {
   settings: productionSettings,
 
   async poke(ctx, settings) {
-    const deployment = await resolveDeployment(ctx, settings.deployment);
+    const deployment = await resolveDeployment(ctx.tl.store.db, settings.deployment);
     const deploymentId = deployment.id;
     const modelVersion = `${deployment.model_name}/${deployment.model_version}`;
     const newest = await newestPredictionTime(ctx.tl.store, deploymentId);
