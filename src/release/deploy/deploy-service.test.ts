@@ -178,10 +178,15 @@ describe.each(dialects)('deployments on %s', (dialect) => {
     await service.deploy('reco/1', { environment: 'other', target: 'command', command: 'true' });
     await expect(service.stop('other')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('command target') });
     await expect(service.stop('nowhere')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // A local server started on another machine (recorded on a shared server) is stopped there, not here.
+    const ledger = new DeploymentLedger({ store, runs, models });
+    await ledger.recordDeployment({ environment: 'edge', target: 'local', model: 'reco/1', details: { host: 'some-other-host', pid: process.pid } });
+    await expect(service.stop('edge')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: 'edge#1 runs on host some-other-host: stop it there' });
+    expect((await service.show('edge')).status).toBe('deployed');
     await expect(service.deploy('reco/1', { environment: 'prod', target: 'ssh' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(service.deploy('reco/1', { environment: '../x', target: 'command', command: 'true' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(service.deploy(`registry.local/reco@${digestOf('e')}`, { environment: 'prod', target: 'command', command: 'true' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await service.list()).map((d) => d.id)).toEqual(['other#1']);
+    expect((await service.list()).map((d) => d.id).sort()).toEqual(['edge#1', 'other#1']);
   });
 });
 

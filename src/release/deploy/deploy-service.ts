@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { invalidArgument, ThreadlineError } from '../../errors.js';
+import { failedPrecondition, invalidArgument, ThreadlineError } from '../../errors.js';
 import { deployCommand } from './command-target.js';
 import { parseEnvironment, parseTarget } from './deployment-ledger.js';
 import { deployKubernetes } from './kubernetes-target.js';
@@ -59,6 +59,8 @@ export class DeployService {
     if (current.target !== 'local') {
       throw invalidArgument(`${current.id} runs on the ${current.target} target: stop it there (threadline only stops the local servers it started)`);
     }
+    const host = current.details.host;
+    if (typeof host === 'string' && host !== os.hostname()) throw failedPrecondition(`${current.id} runs on host ${host}: stop it there`);
     await stopLocal(current);
     return this.api.updateDeployment(current.id, { status: 'stopped' });
   }

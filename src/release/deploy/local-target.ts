@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort, stopServer, waitHealthy } from './local-process.js';
 import type { TargetOutcome, TargetRequest } from './target.js';
@@ -26,7 +27,8 @@ export async function deployLocal(request: TargetRequest): Promise<TargetOutcome
   const pid = child.pid!;
   await fs.promises.writeFile(pidPath, `${pid}\n`);
   const url = `http://127.0.0.1:${port}`;
-  const details = { pid, port, url, logPath, pidPath };
+  // The host: pid and paths mean something only there (the record may be a shared server's).
+  const details = { host: os.hostname(), pid, port, url, logPath, pidPath };
   const health = await waitHealthy(`${url}/health`, options.healthTimeoutMs ?? 60_000, () => exited);
   if (health === 'ok') return { ok: true, details };
   await stopServer(pid, request.deploymentId, 1000);
