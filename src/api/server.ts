@@ -14,6 +14,7 @@ import { predictionRoutes } from './routes/predictions.js';
 import { eventRoutes } from './routes/events.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { runRoutes } from './routes/runs.js';
+import { validationRoutes } from './routes/validations.js';
 
 export interface ServerOptions {
   /** Fastify's logger; off by default so that `threadline run` output stays the child's own. */
@@ -41,12 +42,13 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   mlflowRoutes(app, tl);
   openLineageRoutes(app, tl);
   predictionRoutes(app, tl);
+  validationRoutes(app, tl);
   imageRoutes(app, tl);
   deploymentRoutes(app, tl);
   eventRoutes(app, tl);
+  metricsRoutes(app, tl);
   return app;
 }
-  metricsRoutes(app, tl);
 
 /** Listens on loopback unless told otherwise, and says where. */
 export async function startServer(tl: Threadline, host = '127.0.0.1', port = 5000, options: ServerOptions = {}): Promise<{ app: FastifyInstance; url: string }> {

@@ -17,5 +17,5 @@ agents.training = trainingAgent;
 agents.deployment = deploymentAgent;
 agents.data = dataAgent;
 agents.external = externalAgent;
-agents.production = productionAgent;
 agents.features = featuresAgent;
+agents.production = productionAgent;
