@@ -19,8 +19,13 @@ export async function openBackend(config: ThreadlineConfig = loadConfig()): Prom
   try {
     attachAlerts(local, config.projectFile);
   } catch (error) {
-    // A broken alerts section must not stop unrelated commands; `observe` and `server` refuse it.
-    process.stderr.write(`threadline: alerts are off: ${(error as Error).message}\n`);
+    // A broken threadline.yaml must not stop unrelated commands (`observe` and `server` refuse it
+    // up front); it is worth a warning only when an event goes unalerted.
+    let warned = false;
+    local.events.onEvent(() => {
+      if (!warned) process.stderr.write(`threadline: alerts are off: ${(error as Error).message}\n`);
+      warned = true;
+    });
   }
   return { api: embeddedApi(local, config.home), local, config };
 }
