@@ -254,4 +254,16 @@ describe('tracing proxy', () => {
     await waitFor(() => logged.length === 1);
     expect(logged[0]).toMatchObject({ status: 200, error: 'client closed the connection before the response ended' });
   });
+
+  it('answers HEAD with the upstream headers and no body, and logs it', async () => {
+    const up = await upstream();
+    const { url, logged } = await proxy({ upstream: up.url });
+    const res = await request(`${url}/text`, { method: 'HEAD' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-length']).toBe('11');
+    expect(res.headers['x-threadline-prediction-id']).toBeTruthy();
+    expect(await res.body.text()).toBe('');
+    await waitFor(() => logged.length === 1);
+    expect(logged[0]).toMatchObject({ method: 'HEAD', status: 200, responseBody: null, error: null });
+  });
 });
