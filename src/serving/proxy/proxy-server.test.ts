@@ -149,7 +149,7 @@ describe('tracing proxy', () => {
     expect(JSON.parse(await res.body.text())).toMatchObject({ error_code: 'UNAVAILABLE' });
     expect(res.headers['x-threadline-prediction-id']).toBeTruthy();
     await waitFor(() => logged.length === 1);
-    expect(logged[0]).toMatchObject({ status: 502, id: res.headers['x-threadline-prediction-id'] });
+    expect(logged[0]).toMatchObject({ status: 502, id: res.headers['x-threadline-prediction-id'], requestBody: '{}' });
     expect(logged[0]!.error).toMatch(/unavailable.*ECONNREFUSED/);
   });
 

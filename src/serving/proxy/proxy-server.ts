@@ -93,9 +93,27 @@ export class TracingProxy {
     }
     const { forward, hasBody } = requestHead(req.rawHeaders);
     const exchange = new Exchange(this, req, res, hasBody);
-    // The request body streams to the upstream as it arrives; undici reports each chunk sent (onBodySent).
-    if (hasBody) req.on('error', ignore);
-    this.pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: forward, body: hasBody ? req : null }, exchange as unknown as Dispatcher.DispatchHandler);
+    if (!hasBody) {
+      this.dispatch(req, forward, null, exchange);
+      return;
+    }
+    req.on('error', ignore);
+    // node:http emits 'request' before it parses the body bytes that came in the same read; one
+    // tick later a small request is complete and goes out as one buffer (head and body in one
+    // write, no stream plumbing). A body still arriving streams to the upstream as it comes.
+    process.nextTick(() => {
+      if (req.complete && !req.destroyed) {
+        const body = req.read() as Buffer | null;
+        exchange.captureWholeBody(body);
+        this.dispatch(req, forward, body, exchange);
+      } else {
+        this.dispatch(req, forward, req, exchange);
+      }
+    });
+  }
+
+  private dispatch(req: http.IncomingMessage, headers: string[], body: Buffer | http.IncomingMessage | null, exchange: Exchange): void {
+    this.pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body }, exchange as unknown as Dispatcher.DispatchHandler);
   }
 
   injectable(method: string | undefined, head: ResponseHead): boolean {
@@ -175,6 +193,7 @@ class Exchange {
   private readonly requestCapture: BodyCapture | undefined;
   private responseCapture: BodyCapture | undefined;
   private requestSent = false;
+  private bodyRead = false;
   private abortUpstream: ((reason?: Error) => void) | undefined;
   private resumeUpstream: (() => void) | undefined;
   /** Set while a JSON response is being collected for injection. */
@@ -200,8 +219,15 @@ class Exchange {
     this.abortUpstream = abort;
   }
 
+  /** The request body read in one piece (it had all arrived): captured here, whether or not the upstream takes it. */
+  captureWholeBody(body: Buffer | null): void {
+    this.bodyRead = true;
+    if (body) this.requestCapture?.add(body);
+  }
+
+  /** Each chunk of a streamed request body, as undici writes it to the upstream. */
   onBodySent(chunk: Buffer): void {
-    this.requestCapture?.add(chunk);
+    if (!this.bodyRead) this.requestCapture?.add(chunk);
   }
 
   onRequestSent(): void {
@@ -266,7 +292,7 @@ class Exchange {
     this.responseCapture?.add(reply);
     const send = () => void this.res.writeHead(502, ['content-type', 'application/json', 'content-length', String(reply.length), 'x-threadline-prediction-id', this.id, ...this.proxy.stamp]).end(reply);
     // The upstream never took the body: read it here, for the log and to keep the connection usable.
-    if (this.hasBody && !this.requestSent && !this.req.destroyed && !this.req.readableEnded) {
+    if (this.hasBody && !this.bodyRead && !this.requestSent && !this.req.destroyed && !this.req.readableEnded) {
       if (this.requestCapture) this.req.on('data', (chunk: Buffer) => this.requestCapture!.add(chunk));
       else this.req.resume();
       this.req.once('end', send);
