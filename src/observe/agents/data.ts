@@ -118,8 +118,9 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
 
   if (known && digest === known.seen) {
     // Touched but the same bytes; only the DVC pointer may have moved (git pull without dvc pull).
-    await remember({});
+    // Emitted before the state moves on: a crash in between repeats the finding rather than losing it.
     if (JSON.stringify(dvc) !== JSON.stringify(known.dvc)) await emitDvcChanged(ctx, source.uri, label, known, dvc, digest);
+    await remember({});
     return;
   }
   ctx.log(`${label}: read ${read} of ${files.length} file(s); content ${known ? 'changed' : 'first seen'}`);

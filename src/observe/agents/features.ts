@@ -69,13 +69,16 @@ async function pokeCode(ctx: ObserverContext, patterns: string[], state: Feature
   const { files, unchanged } = await featureCodeDigests(patterns, ctx.baseDir, state.code);
   if (unchanged) return;
   const before = state.code;
-  state.code = files;
-  await ctx.state.set(stateKey, state);
+  // Remembered only once the finding is recorded: a crash in between repeats it rather than losing it.
+  const remember = async () => {
+    state.code = files;
+    await ctx.state.set(stateKey, state);
+  };
   // The first look only learns the files: a change is against something seen.
-  if (!before) return;
+  if (!before) return remember();
   const change = diffCode(before, files);
   const paths = [...change.modified.map((m) => m.path), ...change.added, ...change.removed];
-  if (paths.length === 0) return;
+  if (paths.length === 0) return remember();
   const list = paths.length > 4 ? `${paths.slice(0, 4).join(', ')} and ${paths.length - 4} more` : paths.join(', ');
   await ctx.emit({
     stage: 'features',
@@ -86,6 +89,7 @@ async function pokeCode(ctx: ObserverContext, patterns: string[], state: Feature
     details: { patterns, ...change, digest: digestJson(Object.entries(files).map(([p, f]) => [p, f.digest])) },
     fingerprint: `feature_code_changed:${digestJson(Object.entries(files).map(([p, f]) => [p, f.digest]))}`,
   });
+  await remember();
 }
 
 async function pokeTable(ctx: ObserverContext, settings: FeaturesSettings, state: FeaturesState): Promise<void> {
