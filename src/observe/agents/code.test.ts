@@ -100,6 +100,20 @@ describe.each(dialects)('code observer on %s', (dialect) => {
     expect(outcome.events[2]!.details.durationMs as number).toBeLessThan(10_000);
   });
 
+  it('masks the values of secret-named variables in a failing check\'s output before it becomes an event', async () => {
+    process.env.THREADLINE_TEST_DEPLOY_TOKEN = 'tok-9f8e7d6c5b4a';
+    try {
+      fs.writeFileSync(path.join(repo, 'train.py'), 'print("train with secrets around")\n');
+      git(repo, 'commit', '-qam', 'secrets around');
+      const outcome = await poke({ checks: [{ name: 'leaky', command: 'echo "using $THREADLINE_TEST_DEPLOY_TOKEN to deploy"; exit 1' }] });
+      const failed = outcome.events.find((e) => e.kind === 'check_failed')!;
+      expect(failed.details.outputTail).toContain('using *** to deploy');
+      expect(JSON.stringify(await tl.events.get(failed.id))).not.toContain('tok-9f8e7d6c5b4a');
+    } finally {
+      delete process.env.THREADLINE_TEST_DEPLOY_TOKEN;
+    }
+  });
+
   it('fails the poke with a clear message outside a git repository', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-nogit-'));
     const project = readProject({ observe: { code: { repo: empty } } }, path.join(repo, 'threadline.yaml'));

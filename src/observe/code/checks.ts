@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { redactUrlsIn } from '../../capture/redact.js';
+import { maskSecrets, secretValues } from '../../cli/run/secret-mask.js';
 
 export interface CheckResult {
   name: string;
@@ -9,7 +9,7 @@ export interface CheckResult {
   timedOut: boolean;
   ok: boolean;
   durationMs: number;
-  /** The last lines of stdout and stderr together, URLs' credentials redacted. */
+  /** The last lines of stdout and stderr together, masked like `threadline run` logs: secret-named variables' values and URLs' credentials. */
   outputTail: string;
 }
 
@@ -44,8 +44,10 @@ export function runCheck(check: { name: string; command: string }, cwd: string, 
     child.on('close', (code) => {
       clearTimeout(timer);
       const exitCode = spawnError || timedOut ? null : code;
-      const tail = spawnError ? spawnError.message : output.slice(-tailChars) + (timedOut ? `\n[killed after ${timeoutMs} ms]` : '');
-      resolve({ name: check.name, command: check.command, exitCode, timedOut, ok: exitCode === 0, durationMs: Date.now() - started, outputTail: redactUrlsIn(tail) });
+      // Mask before cutting the tail, so that a secret straddling the cut cannot leave a readable half.
+      const secrets = secretValues(process.env);
+      const tail = spawnError ? maskSecrets(spawnError.message, secrets) : maskSecrets(output, secrets).slice(-tailChars) + (timedOut ? `\n[killed after ${timeoutMs} ms]` : '');
+      resolve({ name: check.name, command: maskSecrets(check.command, secrets), exitCode, timedOut, ok: exitCode === 0, durationMs: Date.now() - started, outputTail: tail });
     });
   });
 }
