@@ -250,6 +250,17 @@ describe.each(dialects)('production observer on %s', (dialect) => {
     expect(outcome!.events.map((e) => [e.kind, e.severity])).toEqual([['latency_high', 'warning']]);
   });
 
+  it('judges input drift on unchanged traffic once a missing reference appears', async () => {
+    const entry = { name: 'staging-late', deployment: 'staging', reference: 'late.csv', drift: { test: 'psi', share: 0.25 } };
+    const project = readProject({ observe: { production: entry } }, path.join(dir, 'threadline.yaml'));
+    const [failed] = await runOnce(planObservers(project), { tl, config: {} as never, project, log: () => {} });
+    expect(failed!.error).toMatch(/reference not found: .*late\.csv/);
+    // No new traffic: the window was never judged against a reference, so it is not "unchanged".
+    fs.copyFileSync(path.join(dir, 'train.csv'), path.join(dir, 'late.csv'));
+    expect((await poke(entry)).map((e) => e.kind)).toEqual(['input_drift']);
+    expect(await poke(entry)).toEqual([]);
+  });
+
   it('scores regression (RMSE of a label field) and recommendations (precision@k) from feedback', async () => {
     const deployments = new DeploymentStore(tl.store.db);
     const row = { image_reference: null, model_version: 1, run_id: null, git_sha: null, target: 'local', actor: 'test', created_at: base, status: 'deployed', replaced_id: null, reason: 'deploy', details: '{}' };

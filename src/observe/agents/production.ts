@@ -121,7 +121,8 @@ export const productionAgent: ObserverAgent<ProductionSettings> = {
       } else ctx.log(finding.summary);
       state.verdicts[finding.check] = { bad: finding.bad, signature: finding.signature };
     }
-    state.window = seen;
+    // A window judged without its reference is not done: once the reference reads, drift must still be checked on it.
+    state.window = referenceError ? null : seen;
     await ctx.state.set(stateKey, state);
     if (referenceError) throw referenceError;
   },
