@@ -12,7 +12,7 @@ import { comparableColumns, describeSchemaDiff, diffManifest, diffSchema, driftS
 import { dvcMatchesWorkspace, dvcPointerCandidates, readDvcOuts, stampPointers, type DvcOut } from '../data/dvc.js';
 import { dataVersionOf, digestFiles, movedStamps, sameStamps, tabularFiles, type KnownFiles } from '../data/fingerprint.js';
 import { fetchSnapshot, keepSnapshot, scratch, toParquet } from '../data/snapshot.js';
-import { localSource, s3Source, type DataSource } from '../data/sources.js';
+import { localSource, ownPaths, s3Source, type DataSource } from '../data/sources.js';
 import { validateVersion } from '../data/validate.js';
 import { checkDrift, parseTestName, type DriftCheckResult } from '../drift-check.js';
 
@@ -237,7 +237,7 @@ function sourceOf(ctx: ObserverContext, settings: DataSettings): DataSource {
     const mirror = path.join(home, 'observe', ctx.name.replace(/[^A-Za-z0-9_.-]/g, '_'), 'mirror');
     return s3Source(settings.s3, ctx.config, mirror);
   }
-  return localSource(settings.path!, ctx.baseDir);
+  return localSource(settings.path!, ctx.baseDir, ownPaths(ctx.config, ctx.baseDir));
 }
 
 /** Drift of the new version against the previous one's snapshot, on the columns both can compare. */

@@ -9,7 +9,7 @@ import type { ObserverAgent, ObserverContext } from '../agent.js';
 import { comparableColumns, driftScores, profileDiff } from '../data/compare.js';
 import { dataVersionOf, digestFiles, movedStamps, sameStamps, tabularFiles, type KnownFiles } from '../data/fingerprint.js';
 import { scratch, toParquet } from '../data/snapshot.js';
-import { localSource } from '../data/sources.js';
+import { localSource, ownPaths } from '../data/sources.js';
 import { checkDrift, parseTestName } from '../drift-check.js';
 import { diffCode, featureCodeDigests } from '../features/code-files.js';
 import { resolveReference } from '../features/reference.js';
@@ -66,7 +66,7 @@ export const featuresAgent: ObserverAgent<FeaturesSettings> = {
 };
 
 async function pokeCode(ctx: ObserverContext, patterns: string[], state: FeaturesState): Promise<void> {
-  const { files, unchanged } = await featureCodeDigests(patterns, ctx.baseDir, state.code);
+  const { files, unchanged } = await featureCodeDigests(patterns, ctx.baseDir, state.code, ownPaths(ctx.config, ctx.baseDir));
   if (unchanged) return;
   const before = state.code;
   // Remembered only once the finding is recorded: a crash in between repeats it rather than losing it.
@@ -93,7 +93,7 @@ async function pokeCode(ctx: ObserverContext, patterns: string[], state: Feature
 }
 
 async function pokeTable(ctx: ObserverContext, settings: FeaturesSettings, state: FeaturesState): Promise<void> {
-  const source = localSource(settings.table!, ctx.baseDir);
+  const source = localSource(settings.table!, ctx.baseDir, ownPaths(ctx.config, ctx.baseDir));
   const stamps = await source.list();
   const known = state.table?.uri === source.uri ? state.table : undefined;
   if (known && sameStamps(stamps, known.files)) return;

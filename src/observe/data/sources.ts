@@ -22,14 +22,33 @@ export interface DataSource {
   close(): void;
 }
 
-export function localSource(pathOrGlob: string, baseDir: string): DataSource {
+/**
+ * Threadline's own files (its home, a local store and artifact folder) below a watched folder:
+ * never data. Watching `.` or `**` would otherwise see the observer's own writes (an event
+ * recorded, a snapshot stored) as a change on every poke.
+ */
+export function ownPaths(config: Partial<Pick<ThreadlineConfig, 'home' | 'databaseUrl' | 'artifactsUrl'>> | undefined, baseDir: string): string[] {
+  const local = (p: string | undefined) => (p && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? [path.resolve(baseDir, p)] : []);
+  // SQLite keeps its journal beside the database file.
+  const database = local(config?.databaseUrl).flatMap((db) => [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]);
+  return [path.join(path.resolve(baseDir), '.threadline'), ...local(config?.home), ...database, ...local(config?.artifactsUrl)];
+}
+
+/** Drops the files that are, or are under, any of `own`, unless the watched path is itself inside one. */
+export function withoutOwn<T extends { absPath: string }>(files: T[], own: string[], watched: string): T[] {
+  const inside = (file: string, root: string) => file === root || file.startsWith(root + path.sep);
+  const skip = own.filter((root) => !inside(watched, root));
+  return files.filter((f) => !skip.some((root) => inside(f.absPath, root)));
+}
+
+export function localSource(pathOrGlob: string, baseDir: string, own: string[] = ownPaths(undefined, baseDir)): DataSource {
   const absolute = path.resolve(baseDir, pathOrGlob);
   return {
     uri: absolute,
     localPath: absolute,
     async list() {
       const { files } = await resolveData(pathOrGlob, baseDir);
-      return stampFiles(files);
+      return stampFiles(withoutOwn(files, own, absolute));
     },
     async materialize() {},
     close() {},

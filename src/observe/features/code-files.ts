@@ -2,6 +2,7 @@ import path from 'node:path';
 import { resolveData, type FoundFile } from '../../capture/data-files.js';
 import { isThreadlineError } from '../../errors.js';
 import { digestFiles, sameStamps, stampFiles, type KnownFiles } from '../data/fingerprint.js';
+import { withoutOwn } from '../data/sources.js';
 
 export interface CodeChange {
   added: string[];
@@ -14,11 +15,12 @@ export interface CodeChange {
  * their path relative to baseDir; a file whose size and mtime did not move is not read again.
  * A glob that matches nothing contributes nothing (the files may come later).
  */
-export async function featureCodeDigests(patterns: string[], baseDir: string, known: KnownFiles | undefined): Promise<{ files: KnownFiles; unchanged: boolean }> {
+export async function featureCodeDigests(patterns: string[], baseDir: string, known: KnownFiles | undefined, own: string[] = []): Promise<{ files: KnownFiles; unchanged: boolean }> {
   const found = new Map<string, FoundFile>();
   for (const pattern of patterns) {
     try {
-      for (const f of (await resolveData(pattern, baseDir)).files) {
+      const resolved = await resolveData(pattern, baseDir);
+      for (const f of withoutOwn(resolved.files, own, path.resolve(baseDir, pattern))) {
         const rel = path.relative(baseDir, f.absPath).split(path.sep).join('/');
         found.set(rel, { absPath: f.absPath, path: rel });
       }

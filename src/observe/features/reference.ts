@@ -10,7 +10,7 @@ import { ProvenanceStore } from '../../tracking/provenance-store.js';
 import type { ObserverContext } from '../agent.js';
 import { dataVersionOf, digestFiles, tabularFiles } from '../data/fingerprint.js';
 import { toParquet } from '../data/snapshot.js';
-import { localSource } from '../data/sources.js';
+import { localSource, ownPaths } from '../data/sources.js';
 
 export type ReferenceSetting = string | { model: string; input?: string };
 
@@ -26,7 +26,7 @@ export interface ResolvedReference {
 
 export async function resolveReference(ctx: ObserverContext, setting: ReferenceSetting, dir: string): Promise<ResolvedReference> {
   if (typeof setting === 'string') {
-    const source = localSource(setting, ctx.baseDir);
+    const source = localSource(setting, ctx.baseDir, ownPaths(ctx.config, ctx.baseDir));
     const stamps = await source.list();
     const { files } = await digestFiles(stamps);
     const data = await dataVersionOf(source.uri, stamps, files);
