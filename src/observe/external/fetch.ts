@@ -57,6 +57,12 @@ export interface ConditionalRequest {
  * its user-info or secret query values; the caller's state is untouched.
  */
 export async function conditionalFetch(req: ConditionalRequest): Promise<Fetched> {
+  // fetch would refuse these itself, quoting the value (a secret) in its message.
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+      throw invalidArgument(`header ${name}: its value holds a newline or control character HTTP does not allow (a trailing newline from a file read into the variable?)`, { header: name });
+    }
+  }
   const headers: Record<string, string> = { ...req.headers };
   if (req.validators?.etag) headers['if-none-match'] = req.validators.etag;
   if (req.validators?.lastModified) headers['if-modified-since'] = req.validators.lastModified;
@@ -67,7 +73,9 @@ export async function conditionalFetch(req: ConditionalRequest): Promise<Fetched
     res = await fetch(req.url, { method: req.method, headers, redirect: 'follow', signal: AbortSignal.any(signals) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${req.timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
+    const raw = (error as Error).name === 'TimeoutError' ? `no answer within ${req.timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
+    // Whatever fetch says, it never repeats a header value: those are credentials.
+    const reason = Object.values(req.headers).reduce((text, value) => (value.length >= 4 ? text.replaceAll(value, '[header value]') : text), raw);
     throw unavailable(`${req.method} ${shown} failed: ${reason}`, { url: shown });
   }
   if (res.status === 304) {
