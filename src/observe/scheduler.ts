@@ -77,7 +77,8 @@ export async function pokeOnce(planned: PlannedObserver, options: SchedulerOptio
   try {
     await planned.agent.poke(ctx, planned.settings);
   } catch (e) {
-    error = (e as Error).message;
+    // Anything may be thrown (a string, null): each is a failed poke, never a crash or a success.
+    error = (e instanceof Error ? e.message : String(e)) || 'failed without a message';
     log(`[${name}] failed: ${error}`);
   }
   const now = Date.now();
@@ -106,9 +107,12 @@ export async function runOnce(planned: PlannedObserver[], options: SchedulerOpti
  * one observer at once; resolves when `signal` aborts and the pokes under way have finished.
  */
 export async function runForever(planned: PlannedObserver[], options: SchedulerOptions, signal: AbortSignal): Promise<void> {
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const loops = planned.map(async (p) => {
     while (!signal.aborted) {
-      await pokeOnce(p, options, signal);
+      // pokeOnce catches the agent; the store under its health record can still fail (a database
+      // restart): that poke is lost, the loop and the other observers go on.
+      await pokeOnce(p, options, signal).catch((e: unknown) => log(`[${p.entry.name}] poke not recorded: ${e instanceof Error ? e.message : String(e)}`));
       await sleep(p.intervalMs, signal);
     }
   });
