@@ -14,6 +14,8 @@ import type { ObserverContext } from '../agent.js';
 import type { ObserverEvent } from '../events/types.js';
 import type { ObserverState } from '../state-store.js';
 import { orders, write } from '../data/testing.js';
+import { readProject } from '../project-file.js';
+import { planObservers, runOnce } from '../scheduler.js';
 import { dataAgent } from './data.js';
 import { featuresAgent } from './features.js';
 
@@ -71,6 +73,21 @@ describe.each(dialects)('observers record before they remember, on %s', (dialect
     expect(emitted.map((e) => e.kind)).toEqual(['data_discovered', 'dvc_changed']);
     await dataAgent.poke(ctx, settings);
     expect(emitted).toHaveLength(2);
+  });
+
+  it('data: a suite that cannot be read fails the poke before anything is recorded, and the version is validated once it can', async () => {
+    write(path.join(dir, 'suited/orders.csv'), orders(7));
+    const project = readProject({ observe: { data: [{ name: 'suited', path: 'suited', suite: 'suites/orders.yaml', min_age: 0 }] } }, path.join(dir, 'threadline.yaml'));
+    const poke = async () => (await runOnce(planObservers(project), { tl, config: {} as never, project, log: () => {} }))[0]!;
+    const failed = await poke();
+    expect(failed.error).toMatch(/expectation suite .*suites\/orders\.yaml cannot be read: ENOENT/);
+    expect(failed.events).toEqual([]);
+
+    write(path.join(dir, 'suites/orders.yaml'), 'name: orders\nexpectations:\n  - expect: not_null\n    column: amount\n');
+    const next = await poke();
+    expect(next.error).toBeUndefined();
+    expect(next.events.map((e) => e.kind)).toEqual(['data_discovered', 'validation_passed']);
+    expect((await poke()).events).toEqual([]);
   });
 
   it('features: a code change whose event failed to record is reported on the next poke', async () => {

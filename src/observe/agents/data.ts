@@ -13,7 +13,7 @@ import { dvcMatchesWorkspace, dvcPointerCandidates, readDvcOuts, stampPointers, 
 import { dataVersionOf, digestFiles, movedStamps, sameStamps, tabularFiles, type KnownFiles } from '../data/fingerprint.js';
 import { fetchSnapshot, keepSnapshot, scratch, toParquet } from '../data/snapshot.js';
 import { localSource, ownPaths, s3Source, type DataSource } from '../data/sources.js';
-import { validateVersion } from '../data/validate.js';
+import { checkVersion } from '../data/validate.js';
 import { checkDrift, parseTestName, type DriftCheckResult } from '../drift-check.js';
 
 const duration = z.union([z.string(), z.number()]);
@@ -158,6 +158,9 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
     const self: EntityRef = { type: 'data', id: version.digest };
     const good: GoodVersion = { digest: version.digest, rowCount: version.rowCount, schema: version.schema, format: version.format, snapshot };
 
+    // Before any event: a suite that cannot be read fails this poke and the next one tries again.
+    const validation = settings.suite && tabular && tabular !== 'mixed' && tabular.files.length > 0 ? await checkVersion(ctx, settings.suite, version, tabular) : null;
+
     const previous = known?.version;
     if (!previous) {
       await ctx.emit({
@@ -221,11 +224,8 @@ async function pokeSource(ctx: ObserverContext, settings: DataSettings, source: 
         });
       }
     }
+    await validation?.record();
     await remember({ version: good });
-
-    if (settings.suite && tabular && tabular !== 'mixed' && tabular.files.length > 0) {
-      await validateVersion(ctx, settings.suite, version, tabular);
-    }
   } finally {
     await work.done();
   }

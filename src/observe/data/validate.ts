@@ -10,17 +10,19 @@ import type { ObserverContext } from '../agent.js';
 import { ValidationService } from '../validation-service.js';
 
 /**
- * Runs the expectation suite attached to a watched source on its new version and records it
- * through the ValidationService (the validation row, its edge to the data, and the
- * `validation_passed` / `validation_failed` event, emitted as this observer).
+ * Runs the expectation suite attached to a watched source on its new version; `record` then
+ * stores it through the ValidationService (the validation row, its edge to the data, and the
+ * `validation_passed` / `validation_failed` event, emitted as this observer). Split in two so
+ * that a suite that cannot be read fails the poke before anything is recorded, and the caller
+ * records the verdict before it remembers the version (a crash in between repeats it).
  */
-export async function validateVersion(ctx: ObserverContext, suitePath: string, data: DataVersion, tabular: { format: TabularFormat; files: string[] }): Promise<Validation> {
+export async function checkVersion(ctx: ObserverContext, suitePath: string, data: DataVersion, tabular: { format: TabularFormat; files: string[] }): Promise<{ record: () => Promise<Validation> }> {
   const file = path.resolve(ctx.baseDir, suitePath);
-  const text = await fs.readFile(file, 'utf8').catch(() => {
-    throw invalidArgument(`expectation suite ${file} cannot be read`, { path: file });
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw invalidArgument(`expectation suite ${file} cannot be read: ${error.code ?? error.message}`, { path: file });
   });
   const suite = parseSuiteText(text, file);
   const result = await runSuite(suite, duckdbFactSource({ label: data.uri, files: tabular.files, format: tabular.format }));
   const service = new ValidationService(ctx.tl.store, { record: ({ source: _source, ...event }) => ctx.emit(event) });
-  return service.record({ data, suiteName: suite.name, suiteDigest: digestJson(suite), result });
+  return { record: () => service.record({ data, suiteName: suite.name, suiteDigest: digestJson(suite), result }) };
 }
