@@ -27,6 +27,18 @@ describe('conditionalFetch and credentials', () => {
     }
   });
 
+  it('credentials in the URL are refused with a way out, and never repeated', async () => {
+    const withUser = url.replace('http://', 'http://reader:s3cr3t-pw@');
+    const error = await conditionalFetch({ url: withUser, method: 'GET', headers: {}, timeoutMs: 5000 }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error!.message).toMatch(/credentials in the URL are never sent.*\{env: VAR_NAME\}/);
+    expect(error!.message).not.toContain('s3cr3t');
+    expect(JSON.stringify(error)).not.toContain('s3cr3t');
+  });
+
   it('a well-formed token still goes out and the body is digested', async () => {
     const headers = resolveHeaders({ Authorization: { env: 'TL_TEST_TOKEN' } }, { TL_TEST_TOKEN: 'Bearer fine' });
     const res = await conditionalFetch({ url, method: 'GET', headers, timeoutMs: 5000 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { redactUrl } from '../../capture/redact.js';
+import { redactUrl, redactUrlsIn } from '../../capture/redact.js';
 import { failedPrecondition, invalidArgument, unavailable } from '../../errors.js';
 
 /** A header value as written in threadline.yaml: text, or the name of an env var holding it. */
@@ -63,6 +63,9 @@ export async function conditionalFetch(req: ConditionalRequest): Promise<Fetched
       throw invalidArgument(`header ${name}: its value holds a newline or control character HTTP does not allow (a trailing newline from a file read into the variable?)`, { header: name });
     }
   }
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(req.url)) {
+    throw invalidArgument(`${redactUrl(req.url)}: credentials in the URL are never sent; give them as a header read from the environment (headers: {Authorization: {env: VAR_NAME}})`);
+  }
   const headers: Record<string, string> = { ...req.headers };
   if (req.validators?.etag) headers['if-none-match'] = req.validators.etag;
   if (req.validators?.lastModified) headers['if-modified-since'] = req.validators.lastModified;
@@ -74,8 +77,9 @@ export async function conditionalFetch(req: ConditionalRequest): Promise<Fetched
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const raw = (error as Error).name === 'TimeoutError' ? `no answer within ${req.timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
-    // Whatever fetch says, it never repeats a header value: those are credentials.
-    const reason = Object.values(req.headers).reduce((text, value) => (value.length >= 4 ? text.replaceAll(value, '[header value]') : text), raw);
+    // Whatever fetch says, it never repeats a header value or a URL's credentials (fetch quotes
+    // the whole URL when it refuses user-info in it).
+    const reason = Object.values(req.headers).reduce((text, value) => (value.length >= 4 ? text.replaceAll(value, '[header value]') : text), redactUrlsIn(raw));
     throw unavailable(`${req.method} ${shown} failed: ${reason}`, { url: shown });
   }
   if (res.status === 304) {
