@@ -7,7 +7,7 @@ import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
 import { openThreadline, type Threadline } from '../../context.js';
 import { ProvenanceStore } from '../../tracking/provenance-store.js';
 import { readProject } from '../project-file.js';
-import { planObservers, runOnce } from '../scheduler.js';
+import { planObservers, pokeOnce, runOnce } from '../scheduler.js';
 
 function packageLock(deps: Record<string, string>): string {
   const packages: Record<string, unknown> = { '': { name: 'app', version: '1.0.0' } };
@@ -112,6 +112,20 @@ describe.each(dialects)('code observer on %s', (dialect) => {
     } finally {
       delete process.env.THREADLINE_TEST_DEPLOY_TOKEN;
     }
+  });
+
+  it('kills a running check when the observer stops, reports nothing, and looks at the commit again on the next poke', async () => {
+    fs.writeFileSync(path.join(repo, 'train.py'), 'print("train, then stop")\n');
+    git(repo, 'commit', '-qm', 'stop mid-check', '-a');
+    const project = readProject({ observe: { code: { checks: [{ name: 'long', command: 'sleep 30' }] } } }, path.join(repo, 'threadline.yaml'));
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const started = Date.now();
+    const stopped = await pokeOnce(planObservers(project)[0]!, { tl, config: {} as never, project, log: () => {} }, stop.signal);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stopped).toMatchObject({ ok: false, error: expect.stringMatching(/stopped while the checks/), events: [] });
+    const again = await poke({ checks: [{ name: 'quick', command: 'true' }] });
+    expect(again.events.map((e) => [e.kind, e.details.message])).toEqual([['commit', 'stop mid-check']]);
   });
 
   it('fails the poke with a clear message outside a git repository', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { inspectCode } from '../../capture/git.js';
 import { runGit } from '../../capture/git-command.js';
 import { parseDuration } from '../../duration.js';
-import { failedPrecondition } from '../../errors.js';
+import { failedPrecondition, unavailable } from '../../errors.js';
 import { ProvenanceStore } from '../../tracking/provenance-store.js';
 import type { ObserverAgent } from '../agent.js';
 import { runCheck, type CheckResult } from '../code/checks.js';
@@ -64,9 +64,12 @@ export const codeAgent: ObserverAgent<CodeSettings> = {
     const byCategory = classifyChanges(changes, makeClassifier(s.paths), (p) => yaml.get(p) ?? null);
     const checks: CheckResult[] = [];
     for (const check of s.checks) {
+      if (ctx.signal.aborted) break;
       ctx.log(`check ${check.name}: ${check.command}`);
-      checks.push(await runCheck(check, root, parseDuration(check.timeout, `check ${check.name} timeout`)));
+      checks.push(await runCheck(check, root, parseDuration(check.timeout, `check ${check.name} timeout`), ctx.signal));
     }
+    // Stopped mid-checks: a killed check is no verdict, so nothing is reported and HEAD stays unseen for the next start.
+    if (ctx.signal.aborted) throw unavailable(`stopped while the checks of ${code.commitSha.slice(0, 12)} ran: it is looked at again on the next start`);
 
     const subjects = [{ type: 'code' as const, id: code.id }];
     const short = code.commitSha.slice(0, 12);

@@ -18,8 +18,9 @@ const tailChars = 2000;
 /**
  * Runs one configured check through the shell in `cwd`, in its own process group so that a
  * timeout kills what it started too. Never rejects: a check that cannot start is a failed check.
+ * `signal` (the observer stopping) kills it as well; the caller must not judge such a result.
  */
-export function runCheck(check: { name: string; command: string }, cwd: string, timeoutMs: number): Promise<CheckResult> {
+export function runCheck(check: { name: string; command: string }, cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     let output = '';
@@ -31,18 +32,24 @@ export function runCheck(check: { name: string; command: string }, cwd: string, 
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const killGroup = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
     }, timeoutMs);
+    // Without this, stopping `threadline observe` would wait out a check's whole timeout (10m by default).
+    signal?.addEventListener('abort', killGroup, { once: true });
     let spawnError: Error | undefined;
     child.on('error', (error) => (spawnError = error));
     child.on('close', (code) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', killGroup);
       const exitCode = spawnError || timedOut ? null : code;
       // Mask before cutting the tail, so that a secret straddling the cut cannot leave a readable half.
       const secrets = secretValues(process.env);
