@@ -44,4 +44,37 @@ describe('conditionalFetch and credentials', () => {
     const res = await conditionalFetch({ url, method: 'GET', headers, timeoutMs: 5000 });
     expect(res).toMatchObject({ status: 200, body: { size: 4 } });
   });
+
+  it('a redirect to another origin drops every credential header (not only Authorization); one on the same origin keeps them', async () => {
+    const got: http.IncomingHttpHeaders[] = [];
+    const mirror = http.createServer((req, res) => {
+      got.push(req.headers);
+      res.end('mirrored');
+    });
+    await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+    const mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/blob`;
+    const origin = http.createServer((req, res) => {
+      if (req.url === '/hop') return void res.writeHead(302, { location: '/moved' }).end();
+      if (req.url === '/moved') {
+        got.push(req.headers);
+        return void res.writeHead(307, { location: mirrorUrl }).end();
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    try {
+      const start = `http://127.0.0.1:${(origin.address() as AddressInfo).port}/hop`;
+      const headers = resolveHeaders({ Authorization: { env: 'A' }, 'X-Api-Key': { env: 'K' }, Accept: 'application/octet-stream' }, { A: 'Bearer s3cr3t-a', K: 's3cr3t-k' });
+      const res = await conditionalFetch({ url: start, method: 'GET', headers, timeoutMs: 5000 });
+      expect(res).toMatchObject({ status: 200, body: { size: 'mirrored'.length } });
+      const [sameOrigin, otherOrigin] = got;
+      expect(sameOrigin).toMatchObject({ authorization: 'Bearer s3cr3t-a', 'x-api-key': 's3cr3t-k' });
+      expect(otherOrigin!.accept).toBe('application/octet-stream');
+      expect(otherOrigin!.authorization).toBeUndefined();
+      expect(otherOrigin!['x-api-key']).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => origin.close(() => resolve()));
+      await new Promise<void>((resolve) => mirror.close(() => resolve()));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { redactUrl, redactUrlsIn } from '../../capture/redact.js';
-import { failedPrecondition, invalidArgument, unavailable } from '../../errors.js';
+import { failedPrecondition, invalidArgument, isThreadlineError, unavailable } from '../../errors.js';
 
 /** A header value as written in threadline.yaml: text, or the name of an env var holding it. */
 export type HeaderValue = string | { env: string };
@@ -29,6 +29,9 @@ export function resolveHeaders(headers: Record<string, HeaderValue> | undefined,
   }
   return out;
 }
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+const maxRedirects = 10;
 
 export interface Validators {
   etag?: string | null;
@@ -71,10 +74,25 @@ export async function conditionalFetch(req: ConditionalRequest): Promise<Fetched
   if (req.validators?.lastModified) headers['if-modified-since'] = req.validators.lastModified;
   const shown = redactUrl(req.url);
   const signals = [AbortSignal.timeout(req.timeoutMs), ...(req.signal ? [req.signal] : [])];
+  const signal = AbortSignal.any(signals);
   let res: Response;
   try {
-    res = await fetch(req.url, { method: req.method, headers, redirect: 'follow', signal: AbortSignal.any(signals) });
+    // Redirects followed here, not by fetch: fetch drops only Authorization when the origin
+    // changes and would hand an X-Api-Key or Cookie header to whatever host it is sent on to.
+    let url = req.url;
+    let sent = headers;
+    for (let hop = 0; ; hop++) {
+      res = await fetch(url, { method: req.method, headers: sent, redirect: 'manual', signal });
+      const location = redirectStatuses.has(res.status) ? res.headers.get('location') : null;
+      if (!location) break;
+      await res.body?.cancel();
+      if (hop >= maxRedirects) throw unavailable(`${req.method} ${shown}: more than ${maxRedirects} redirects`, { url: shown });
+      const next = new URL(location, url);
+      if (next.origin !== new URL(url).origin) sent = Object.fromEntries(Object.entries(sent).filter(([name]) => !secretHeaderName.test(name)));
+      url = next.href;
+    }
   } catch (error) {
+    if (isThreadlineError(error)) throw error;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const raw = (error as Error).name === 'TimeoutError' ? `no answer within ${req.timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
     // Whatever fetch says, it never repeats a header value or a URL's credentials (fetch quotes
