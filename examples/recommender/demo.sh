@@ -18,7 +18,7 @@ step "a user's project in a git repo: $work"
 cp "$repo/examples/recommender/"{train.mjs,features.mjs,send-traffic.mjs} .
 mkdir -p data expectations && cp "$repo/examples/recommender/data/orders.csv" data/
 cp "$repo/examples/recommender/expectations/orders.yaml" expectations/
-printf 'node_modules/\n.threadline/\nmodel/\nfeatures/baskets.csv\nservices/\n*.html\nserved.csv\n' > .gitignore
+printf 'node_modules/\n.threadline/\nmodel/\nfeatures/\nservices/\n*.html\nserved.csv\n' > .gitignore
 # Stand-ins for the outside world on loopback: a supplier's catalog (external observer) and an alert webhook.
 mkdir -p services && echo '{"version": 1, "products": 28}' > services/catalog.json
 node "$repo/examples/recommender/demo-services.mjs" services > services/port &
