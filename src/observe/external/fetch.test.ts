@@ -77,4 +77,30 @@ describe('conditionalFetch and credentials', () => {
       await new Promise<void>((resolve) => mirror.close(() => resolve()));
     }
   });
+
+  it('an API answer is not read past 1 MiB: a base_url pointing at a big file is refused, not buffered', async () => {
+    let sent = 0;
+    const big = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const piece = Buffer.alloc(64 * 1024, 0x20);
+      // 64 MiB offered; the reader should stop after about 1 MiB.
+      const push = () => {
+        while (sent < 64 * 1024 * 1024) {
+          sent += piece.length;
+          if (!res.write(piece)) return void res.once('drain', push);
+        }
+        res.end();
+      };
+      push();
+    });
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `http://127.0.0.1:${(big.address() as AddressInfo).port}/api/models/a/b/revision/main`;
+      await expect(conditionalFetch({ url: at, method: 'GET', headers: {}, json: true, timeoutMs: 20_000 })).rejects.toThrow(/larger than 1048576 bytes, not an API answer \(check base_url\)/);
+      expect(sent).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      big.closeAllConnections();
+      await new Promise<void>((resolve) => big.close(() => resolve()));
+    }
+  });
 });

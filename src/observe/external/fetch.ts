@@ -32,6 +32,7 @@ export function resolveHeaders(headers: Record<string, HeaderValue> | undefined,
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const maxRedirects = 10;
+const maxJsonBytes = 1 << 20;
 
 export interface Validators {
   etag?: string | null;
@@ -113,8 +114,19 @@ export async function conditionalFetch(req: ConditionalRequest): Promise<Fetched
   const lastModified = res.headers.get('last-modified');
   if (req.method === 'HEAD' || !res.body) return { status: 200, etag, lastModified, body: null };
   if (req.json) {
+    // A revision answer is a few KB; a base_url pointing at a file must not be read whole.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      if (size > maxJsonBytes) {
+        await res.body.cancel().catch(() => {});
+        throw unavailable(`${req.method} ${shown}: the answer is larger than ${maxJsonBytes} bytes, not an API answer (check base_url)`, { url: shown });
+      }
+      chunks.push(Buffer.from(chunk));
+    }
     try {
-      return { status: 200, etag, lastModified, body: null, json: await res.json() };
+      return { status: 200, etag, lastModified, body: null, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
     } catch (error) {
       throw unavailable(`${req.method} ${shown}: the answer is not JSON: ${(error as Error).message}`, { url: shown });
     }
