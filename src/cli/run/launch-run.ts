@@ -11,7 +11,7 @@ import { openLineageEmitter } from '../../openlineage/emit.js';
 import type { ThreadlineApi } from '../../sdk/types.js';
 import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';
-import { maskSecrets, secretValues } from './secret-mask.js';
+import { maskSecrets, secretValues } from '../../capture/secret-mask.js';
 import { supervise } from './supervise.js';
 
 export interface LaunchOptions {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { SecretMaskingStream } from './secret-mask.js';
+import { SecretMaskingStream } from '../../capture/secret-mask.js';
 
 export interface ChildOutcome {
   exitCode: number | null;

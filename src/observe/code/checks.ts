@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { maskSecrets, secretValues } from '../../cli/run/secret-mask.js';
+import { maskSecrets, secretValues } from '../../capture/secret-mask.js';
 
 export interface CheckResult {
   name: string;

@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { isSecretName, redactUrlsIn } from '../../capture/redact.js';
+import { isSecretName, redactUrlsIn } from './redact.js';
 
 /** Values of secret-named variables (API_TOKEN, DB_PASSWORD…), longest first; short ones would mask noise. */
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
