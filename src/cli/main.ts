@@ -3,7 +3,7 @@ import { reportError } from './errors.js';
 import { buildProgram } from './program.js';
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (error) {
   process.exitCode = reportError(error);
 }
