@@ -4,7 +4,10 @@
 // Prints closed-loop throughput (ratio proxied/direct, rounds interleaved so that a noisy
 // neighbour hits both alike), latency percentiles at a fixed open-loop rate (added p50/p99), the
 // CPU each process spends per request, and, as a floor, a raw TCP relay in place of the proxy
-// (no HTTP at all: the least any Node process in the middle costs on this machine).
+// (no HTTP at all: the least any Node process in the middle costs on this machine), for
+// throughput and for latency. Knobs for chasing the tail: BENCH_LATENCY_ONLY=1 (skip the
+// throughput rounds), BENCH_SINK=none|array|log-no-store (proxy without the SQLite log),
+// BENCH_PROXY_NODE_ARGS="--trace-gc" (node flags for the proxy process only).
 // Usage: npx tsx bench/proxy.ts [rate=2000] [seconds=10]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +40,18 @@ if (role === 'upstream') {
     upstream.pipe(client).on('error', () => upstream.destroy());
   });
   server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as { port: number }).port}`));
+} else if (role === 'proxy' && ['none', 'array', 'log-no-store'].includes(process.env.BENCH_SINK ?? '')) {
+  // Isolation runs: BENCH_SINK=none drops every prediction (no log at all); log-no-store runs the
+  // prediction log (queue, flush timer, batches) with an inserter that stores nothing.
+  const { TracingProxy } = await import('../src/serving/proxy/proxy-server.js');
+  const { PredictionLog } = await import('../src/serving/prediction-log/writer.js');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-proxy-'));
+  let held: unknown[] = [];
+  if (process.env.BENCH_SINK === 'array') setInterval(() => (held = []), Number(process.env.BENCH_FLUSH_MS ?? 50));
+  const sink = process.env.BENCH_SINK === 'none' ? { log() {} } : process.env.BENCH_SINK === 'array' ? { log: (p: unknown) => void held.push(p) } : new PredictionLog({ insertBatch: async () => {} }, { journalDir: path.join(home, 'journal'), flushIntervalMs: Number(process.env.BENCH_FLUSH_MS ?? 50) });
+  const proxy = new TracingProxy({ upstream: process.argv[3]!, identity: { deploymentId: 'bench#1', modelName: 'reco', modelVersion: 1, runId: 'a'.repeat(32), gitSha: 'f'.repeat(40) }, sink });
+  console.log(await proxy.listen(0));
+  process.on('SIGTERM', () => process.exit(0));
 } else if (role === 'proxy') {
   const { openStore } = await import('../src/store/database.js');
   const { startTracing } = await import('../src/serving/tracing.js');
@@ -55,11 +70,26 @@ if (role === 'upstream') {
   const rate = Number(process.argv[2] ?? 2000);
   const seconds = Number(process.argv[3] ?? 10);
   const children: ChildProcess[] = [];
+  // A bench that dies (a bad URL, a throw) must not leave its upstream, proxy and relay running.
+  process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
   const start = (...args: string[]) =>
     new Promise<{ url: string; pid: number }>((resolve) => {
-      const child = spawn(process.execPath, [...process.execArgv, self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // BENCH_PROXY_NODE_ARGS (e.g. "--trace-gc" or "--cpu-prof") goes to the proxy process only.
+      const extra = args[0] === 'proxy' ? (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+      const child = spawn(process.execPath, [...extra, ...process.execArgv, self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
-      child.stdout!.once('data', (d: Buffer) => resolve({ url: String(d).trim(), pid: child.pid! }));
+      // The URL is the first line starting with http:// (--trace-gc also writes to stdout; that goes to stderr).
+      let seen = '';
+      let found = false;
+      child.stdout!.on('data', (d: Buffer) => {
+        if (found) return void process.stderr.write(d);
+        seen += String(d);
+        const url = /^http:\/\/\S+/m.exec(seen)?.[0];
+        if (url) {
+          found = true;
+          resolve({ url, pid: child.pid! });
+        }
+      });
     });
   // CPU ms (user + system) a process has used so far; Linux /proc, else unknown.
   const cpuMs = (pid: number, part: 'all' | 'kernel' = 'all'): number => {
@@ -151,24 +181,29 @@ if (role === 'upstream') {
   const cpuLine = (s: Sample) => `client ${us(s.cpu.client)}, upstream ${us(s.cpu.upstream)}${s.cpu.middle ? `, middle ${us(s.cpu.middle)} (${us(s.cpu.middleKernel)} in the kernel)` : ''} CPU µs/req`;
 
   for (const url of [upstream.url, proxy.url, relay.url]) await throughput(url, undefined, 1000);
-  // Interleaved rounds: direct, proxied, relay, three times; each figure is the median round.
-  const rounds: Record<'direct' | 'proxied' | 'relay', Sample[]> = { direct: [], proxied: [], relay: [] };
-  for (let i = 0; i < 3; i++) {
-    rounds.direct.push(await throughput(upstream.url, undefined, 2000));
-    rounds.proxied.push(await throughput(proxy.url, proxy.pid, 2000));
-    rounds.relay.push(await throughput(relay.url, relay.pid, 2000));
+  // BENCH_LATENCY_ONLY=1 skips the throughput rounds (quicker runs when chasing the tail).
+  if (!process.env.BENCH_LATENCY_ONLY) {
+    // Interleaved rounds: direct, proxied, relay, three times; each figure is the median round.
+    const rounds: Record<'direct' | 'proxied' | 'relay', Sample[]> = { direct: [], proxied: [], relay: [] };
+    for (let i = 0; i < 3; i++) {
+      rounds.direct.push(await throughput(upstream.url, undefined, 2000));
+      rounds.proxied.push(await throughput(proxy.url, proxy.pid, 2000));
+      rounds.relay.push(await throughput(relay.url, relay.pid, 2000));
+    }
+    const pick = (samples: Sample[]) => samples.find((s) => s.rate === median(samples.map((x) => x.rate)))!;
+    const direct = pick(rounds.direct);
+    const proxied = pick(rounds.proxied);
+    const relayed = pick(rounds.relay);
+    console.log(`throughput (${connections} connections, closed loop, median of 3 interleaved 2 s rounds):`);
+    console.log(`  direct  ${direct.rate.toFixed(0)} req/s (${cpuLine(direct)})`);
+    console.log(`  proxied ${proxied.rate.toFixed(0)} req/s (${cpuLine(proxied)}), ratio ${(proxied.rate / direct.rate).toFixed(2)} (target ≥ 0.80)`);
+    console.log(`  raw TCP relay (floor) ${relayed.rate.toFixed(0)} req/s (${cpuLine(relayed)}), ratio ${(relayed.rate / direct.rate).toFixed(2)}`);
   }
-  const pick = (samples: Sample[]) => samples.find((s) => s.rate === median(samples.map((x) => x.rate)))!;
-  const direct = pick(rounds.direct);
-  const proxied = pick(rounds.proxied);
-  const relayed = pick(rounds.relay);
-  console.log(`throughput (${connections} connections, closed loop, median of 3 interleaved 2 s rounds):`);
-  console.log(`  direct  ${direct.rate.toFixed(0)} req/s (${cpuLine(direct)})`);
-  console.log(`  proxied ${proxied.rate.toFixed(0)} req/s (${cpuLine(proxied)}), ratio ${(proxied.rate / direct.rate).toFixed(2)} (target ≥ 0.80)`);
-  console.log(`  raw TCP relay (floor) ${relayed.rate.toFixed(0)} req/s (${cpuLine(relayed)}), ratio ${(relayed.rate / direct.rate).toFixed(2)}`);
   const d = await fixedRate(upstream.url, undefined);
   const p = await fixedRate(proxy.url, proxy.pid);
+  const r = await fixedRate(relay.url, relay.pid);
   console.log(`latency at ${rate} req/s for ${seconds}s: direct p50 ${d.p50.toFixed(3)} ms p99 ${d.p99.toFixed(3)} ms; proxied p50 ${p.p50.toFixed(3)} ms p99 ${p.p99.toFixed(3)} ms (achieved ${p.achieved.toFixed(0)} req/s; proxy CPU ${us(p.cpu.middle)} µs/req = ${((p.cpu.middle * rate) / 1e4).toFixed(0)}% of a core)`);
+  console.log(`  raw TCP relay (floor) p50 ${r.p50.toFixed(3)} ms p99 ${r.p99.toFixed(3)} ms: added p50 +${(r.p50 - d.p50).toFixed(3)} ms, p99 +${(r.p99 - d.p99).toFixed(3)} ms`);
   console.log(`added by the proxy: p50 +${(p.p50 - d.p50).toFixed(3)} ms (target < 0.5), p99 +${(p.p99 - d.p99).toFixed(3)} ms (target < 2); p50 ratio ${(p.p50 / d.p50).toFixed(2)}`);
   console.log(`load average at end (1/5/15 min): ${load()}`);
   for (const child of children) child.kill('SIGTERM');
