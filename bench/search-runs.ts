@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { compileSearchRuns } from '../src/registry/search-filter/compile-runs.js';
 import { searchRuns, type SearchRunsOptions } from '../src/registry/search-filter/index.js';
 import { openStore, type Store } from '../src/store/database.js';
+import { seededRandom } from '../test/random.js';
 
 const PARAMS = 20;
 const METRICS = 20;
@@ -27,18 +28,6 @@ const option = (name: string) => args.flatMap((a, i) => (a === name && args[i + 
 const indexes = option('--index');
 const FILTER = option('--filter')[0] ?? "metrics.m3 > 0.5 and params.p7 = 'v3'";
 
-/** A small deterministic generator, so that every run of the bench sees the same data. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 function fill(store: Store, n: number): void {
   const db = store.sqlite!;
   const run = db.prepare(
@@ -48,7 +37,7 @@ function fill(store: Store, n: number): void {
   const param = db.prepare('insert into params (run_id, key, value) values (?, ?, ?)');
   const metric = db.prepare('insert into metrics (run_id, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, 0, 0)');
   const latest = db.prepare('insert into latest_metrics (run_id, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, 0, 0)');
-  const next = random(42);
+  const next = seededRandom(42);
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i += 1) {
       const id = i.toString(16).padStart(32, '0');

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
+import { csvToParquet } from './parquet.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-cli-drift-'));
 const cwd = dir;
@@ -19,17 +19,6 @@ function writeCsv(name: string, rows: number, seed: number, shift: number): stri
   const file = path.join(dir, name);
   fs.writeFileSync(file, lines.join('\n') + '\n');
   return file;
-}
-
-/** Parquet written by DuckDB itself (COPY … TO … (FORMAT parquet)). */
-async function toParquet(csv: string): Promise<string> {
-  const out = csv.replace(/\.csv$/, '.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  await connection.run(`COPY (SELECT * FROM read_csv_auto('${csv}')) TO '${out}' (FORMAT parquet)`);
-  connection.closeSync();
-  instance.closeSync();
-  return out;
 }
 
 let reference: string;
@@ -74,8 +63,8 @@ describe('threadline drift', () => {
   });
 
   it('reads Parquet and exits 1 on dataset drift only with --fail-on-drift', async () => {
-    const ref = await toParquet(reference);
-    const cur = await toParquet(current);
+    const ref = await csvToParquet(reference);
+    const cur = await csvToParquet(current);
     const failing = await runCli(['drift', ref, cur, '--fail-on-drift', '--drift-share', '0.3'], { cwd, env });
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain('dataset drift: yes (1 of 3 columns, 33%; threshold 30%)');

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { csvToParquet } from '../../test/parquet.js';
+import { seededRandom } from '../../test/random.js';
 import { ThreadlineError } from '../errors.js';
 import { chooseDriftTest, numericDrift, type DriftTestName } from '../stats/index.js';
 import { checkDrift, numericDriftSorted, parseTestName, unionDistinct } from './drift-check.js';
@@ -10,22 +11,11 @@ import { checkDrift, numericDriftSorted, parseTestName, unionDistinct } from './
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-drift-check-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** mulberry32: the same numbers on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const normal = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 
 /** `shifted` moves by one standard deviation in current; `steady`, `city` and `flag` keep their distribution. */
 function writeCsv(name: string, rows: number, seed: number, shift: number): string {
-  const u = rng(seed);
+  const u = seededRandom(seed);
   const lines = ['shifted,steady,city,flag'];
   for (let i = 0; i < rows; i++) {
     lines.push([(normal(u) + shift).toFixed(6), (10 + 2 * normal(u)).toFixed(6), ['paris', 'lyon', 'nice'][Math.floor(u() * 3)], u() < 0.3].join(','));
@@ -33,16 +23,6 @@ function writeCsv(name: string, rows: number, seed: number, shift: number): stri
   const file = path.join(dir, name);
   fs.writeFileSync(file, lines.join('\n') + '\n');
   return file;
-}
-
-async function toParquet(csv: string): Promise<string> {
-  const out = csv.replace(/\.csv$/, '.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  await connection.run(`COPY (SELECT * FROM read_csv_auto('${csv}')) TO '${out}' (FORMAT parquet)`);
-  connection.closeSync();
-  instance.closeSync();
-  return out;
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ThreadlineError> {
@@ -86,7 +66,7 @@ describe.each([
     const reference = writeCsv(`pref-${rows}.csv`, rows, 3, 0);
     const current = writeCsv(`pcur-${rows}.csv`, rows, 4, 1);
     const fromCsv = await checkDrift(reference, current);
-    const fromParquet = await checkDrift(await toParquet(reference), await toParquet(current));
+    const fromParquet = await checkDrift(await csvToParquet(reference), await csvToParquet(current));
     expect(fromParquet.reference.format).toBe('parquet');
     expect(fromParquet.columns.map((c) => [c.column, c.test, c.score, c.drifted])).toEqual(fromCsv.columns.map((c) => [c.column, c.test, c.score, c.drifted]));
   });
@@ -157,7 +137,7 @@ describe('garbage in, one clear refusal out', () => {
 });
 
 describe('numericDriftSorted agrees with src/stats numericDrift', () => {
-  const u = rng(11);
+  const u = seededRandom(11);
   const samples = {
     continuous: [Array.from({ length: 1500 }, () => normal(u)), Array.from({ length: 1200 }, () => normal(u) + 0.1)],
     small: [Array.from({ length: 300 }, () => normal(u)), Array.from({ length: 250 }, () => normal(u) * 1.3)],

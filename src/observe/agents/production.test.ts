@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
+import { seededRandom } from '../../../test/random.js';
 import { captureData } from '../../capture/data.js';
 import { openThreadline, type Threadline } from '../../context.js';
 import { DeploymentStore } from '../../release/deploy/deployment-store.js';
@@ -14,18 +15,6 @@ import type { ObserverEvent } from '../events/types.js';
 import { readProject } from '../project-file.js';
 import { planObservers, runOnce } from '../scheduler.js';
 
-/** Deterministic uniform [0, 1) (mulberry32), so the drift verdicts are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Row {
   age: number;
   income: number;
@@ -34,7 +23,7 @@ interface Row {
 }
 
 function rows(n: number, seed: number, shift = { age: 0, income: 1 }): Row[] {
-  const u = random(seed);
+  const u = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   return Array.from({ length: n }, () => {
     const c = u();
@@ -61,7 +50,7 @@ describe.each(dialects)('production observer on %s', (dialect) => {
     tl = await openThreadline({ databaseUrl: await freshDatabaseUrl(dialect), artifactsUrl: path.join(dir, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
     log = new PredictionStore(tl.store);
     reference = rows(500, 1);
-    const u = random(99);
+    const u = seededRandom(99);
     const csv = ['age,income,city,gender,target', ...reference.map((r) => `${r.age},${r.income},${r.city},${r.gender},${u() < 0.5 ? 1 : 0}`)].join('\n');
     fs.writeFileSync(path.join(dir, 'train.csv'), csv + '\n');
     const deployments = new DeploymentStore(tl.store.db);

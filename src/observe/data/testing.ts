@@ -1,18 +1,7 @@
 /** Test helpers for the data and features observers: seeded tables and files written "a while ago". */
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** A seeded generator (mulberry32), so each version is the same sample on every run. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from '../../../test/random.js';
 
 export function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
@@ -20,7 +9,7 @@ export function normal(rand: () => number): number {
 
 /** Orders: `amount` ~ N(50 + shift, 10), `category` a/b/c; `drop` leaves a column out. */
 export function orders(seed: number, { shift = 0, rows = 400, drop }: { shift?: number; rows?: number; drop?: string } = {}): string {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const columns = ['id', 'amount', 'category'].filter((c) => c !== drop);
   const lines = [columns.join(',')];
   for (let i = 0; i < rows; i++) {
