@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalidArgument, notFound } from '../errors.js';
-import { newUuid } from '../ids.js';
+import { newUuid, uuidPattern } from '../ids.js';
 import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
 import { addEdges } from '../lineage/edge-store.js';
 import { registerResolver, type Resolver } from '../lineage/resolve.js';
@@ -172,13 +172,12 @@ function fromRow(row: ValidationsTable): Validation {
   };
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const chunk = 1000;
 
 /** `trace <validation id>`: the validation, then the data it checked and what made that data. */
 export const validationResolver: Resolver = {
   kind: 'validation id (UUID)',
-  accepts: (id) => uuid.test(id),
+  accepts: (id) => uuidPattern.test(id),
   async find(id, ctx) {
     const row = await ctx.db.selectFrom('validations').select(['id', 'suite_name']).where('id', '=', id.toLowerCase()).executeTakeFirst();
     return row ? [{ ref: { type: 'validation' as const, id: row.id }, note: `validation ${row.id} (suite ${row.suite_name})` }] : [];

@@ -1,3 +1,4 @@
+import { uuidPattern } from '../ids.js';
 import type { Kysely } from 'kysely';
 import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
 import { registerLeafSource, type LeafSource } from '../lineage/leaves.js';
@@ -5,7 +6,6 @@ import { registerResolver, type Resolver } from '../lineage/resolve.js';
 import type { Database } from '../store/schema.js';
 import type { ServingTables } from './prediction-store.js';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** IN lists stay well under both dialects' parameter limits. */
 const chunk = 1000;
 
@@ -14,7 +14,7 @@ const predictions = (db: Kysely<Database>) => db.withTables<ServingTables>() as 
 /** `trace 0193c1f2-…`: a prediction by its id. */
 export const predictionResolver: Resolver = {
   kind: 'prediction id (UUID)',
-  accepts: (id) => uuid.test(id),
+  accepts: (id) => uuidPattern.test(id),
   async find(id, ctx) {
     const row = await predictions(ctx.db).selectFrom('predictions').select('id').where('id', '=', id.toLowerCase()).executeTakeFirst();
     return row ? [{ ref: { type: 'prediction' as const, id: row.id }, note: `prediction ${row.id}` }] : [];

@@ -1,14 +1,14 @@
+import { uuidPattern } from '../../ids.js';
 import { registerDescriber, type Describer, type Description } from '../../lineage/describe.js';
 import { registerResolver, type Resolver } from '../../lineage/resolve.js';
 import { observeDb } from './event-store.js';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const chunk = 1000;
 
 /** `trace <event id>`: what an event is about, and upstream from there. */
 export const eventResolver: Resolver = {
   kind: 'event id (UUID)',
-  accepts: (id) => uuid.test(id),
+  accepts: (id) => uuidPattern.test(id),
   async find(id, ctx) {
     const db = observeDb(ctx.db);
     const row = await db.selectFrom('events').select(['id', 'kind']).where('id', '=', id.toLowerCase()).executeTakeFirst();
