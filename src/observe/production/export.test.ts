@@ -56,4 +56,18 @@ describe.each(dialects)('exporting served requests as CSV on %s', (dialect) => {
     const result = await checkDrift(path.join(dir, 'train.csv'), path.join(dir, 'served.csv'));
     expect(result.columns.map((c) => c.column).sort()).toEqual(['basket_size', 'segment']);
   });
+
+  it('reads across pages without losing or repeating rows that share a time stamp', async () => {
+    const base = t0 - 10_000;
+    // 4,500 rows over 1,500 distinct times: pages of 2,000 end in the middle of a run of equal times.
+    await new PredictionStore(store).insertBatch(Array.from({ length: 4500 }, (_, i) => prediction({ deploymentId: 'paged#1', time: base + Math.floor(i / 3), requestBody: JSON.stringify({ n: i }) })));
+    let csv = '';
+    const counts = await exportRequestRows(store, { deploymentId: 'paged#1', from: base, to: base + 1500, columns: ['n'], withIds: true }, (c) => {
+      csv += c;
+    });
+    const rows = csv.trim().split('\n').slice(1);
+    expect(counts).toEqual({ requests: 4500, rows: 4500, skipped: 0 });
+    expect(new Set(rows.map((r) => r.split(',')[0])).size).toBe(4500);
+    expect(rows.map((r) => Number(r.split(',')[2])).sort((a, b) => a - b)).toEqual(Array.from({ length: 4500 }, (_, i) => i));
+  });
 });

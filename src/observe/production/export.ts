@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { ServingTables } from '../../serving/prediction-store.js';
 import { requestRows, type JsonPath } from './rows.js';
-
-const PAGE = 2000;
+import { predictionPages } from './window.js';
 
 export interface ExportRequest {
   deploymentId: string;
@@ -32,19 +31,7 @@ export async function exportRequestRows(store: Store, request: ExportRequest, wr
   const counts: ExportCounts = { requests: 0, rows: 0, skipped: 0 };
   const header = [...(request.withIds ? ['prediction_id', 'time'] : []), ...request.columns];
   await write(header.map(csvField).join(',') + '\n');
-  let after: { time: number; id: string } | null = null;
-  for (;;) {
-    const from: number = after ? after.time : request.from;
-    let query = db
-      .selectFrom('predictions')
-      .select(['id', 'time', 'status', 'request_body', 'truncated'])
-      .where('deployment_id', '=', request.deploymentId)
-      .where('time', '>=', from)
-      .where('time', '<=', request.to);
-    const edge = after;
-    if (edge) query = query.where((eb) => eb.or([eb('time', '>', edge.time), eb('id', '>', edge.id)]));
-    const page = await query.orderBy('time').orderBy('id').limit(PAGE).execute();
-    if (page.length === 0) break;
+  for await (const page of predictionPages(db, request, ['status', 'request_body', 'truncated'])) {
     let chunk = '';
     for (const p of page) {
       counts.requests++;
@@ -64,8 +51,6 @@ export async function exportRequestRows(store: Store, request: ExportRequest, wr
       }
     }
     await write(chunk);
-    const tail = page[page.length - 1]!;
-    after = { time: Number(tail.time), id: tail.id };
   }
   return counts;
 }

@@ -139,19 +139,7 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
     out.skippedReasons[reason] = (out.skippedReasons[reason] ?? 0) + 1;
   };
   const ranked = request.task === 'ranking';
-  for (;;) {
-    const after = out.last;
-    let query = db
-      .selectFrom('predictions')
-      .select(['id', 'time', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'error'])
-      .where('deployment_id', '=', request.deploymentId)
-      .where('time', '>=', after ? after.time : request.from)
-      .where('time', '<=', request.to);
-    // The range bound above lets the (deployment_id, time) index start at the page's edge; the OR
-    // alone would make every page scan the window from its beginning.
-    if (after) query = query.where((eb) => eb.or([eb('time', '>', after.time), eb('id', '>', after.id)]));
-    const page = await query.orderBy('time').orderBy('id').limit(PAGE).execute();
-    if (page.length === 0) break;
+  for await (const page of predictionPages(db, request, ['status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'error'])) {
     const feedback = request.labels && !request.predictionsOnly ? await latestLabels(db, page.map((p) => p.id)) : new Map<string, unknown>();
     for (const p of page) {
       out.requests++;
@@ -198,10 +186,41 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
     }
     const tail = page[page.length - 1]!;
     out.last = { time: Number(tail.time), id: tail.id };
-    if (page.length < PAGE) break;
   }
   out.latencies = latencies.values();
   return out;
+}
+
+type PredictionRow = ServingTables['predictions'];
+
+/**
+ * A deployment's predictions with time in [from, to], page by page in (time, id) order: what the
+ * production observer and `predictions export` read, without holding more than a page.
+ */
+export async function* predictionPages<C extends keyof PredictionRow>(
+  db: Kysely<ServingTables>,
+  range: { deploymentId: string; from: number; to: number },
+  columns: readonly C[],
+): AsyncGenerator<Pick<PredictionRow, C | 'id' | 'time'>[]> {
+  let after: { time: number; id: string } | null = null;
+  for (;;) {
+    const edge = after;
+    let query = db
+      .selectFrom('predictions')
+      .select([...new Set<keyof PredictionRow>(['id', 'time', ...columns])])
+      .where('deployment_id', '=', range.deploymentId)
+      .where('time', '>=', edge ? edge.time : range.from)
+      .where('time', '<=', range.to);
+    // The range bound above lets the (deployment_id, time) index start at the page's edge; the OR
+    // alone would make every page scan the window from its beginning.
+    if (edge) query = query.where((eb) => eb.or([eb('time', '>', edge.time), eb('id', '>', edge.id)]));
+    const page = (await query.orderBy('time').orderBy('id').limit(PAGE).execute()) as Pick<PredictionRow, C | 'id' | 'time'>[];
+    if (page.length === 0) return;
+    yield page;
+    const tail = page[page.length - 1]!;
+    after = { time: Number(tail.time), id: tail.id };
+    if (page.length < PAGE) return;
+  }
 }
 
 /** A label per row: a list as long as the rows, or one value for a one-row request. */
