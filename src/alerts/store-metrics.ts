@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { observeDb } from '../observe/events/event-store.js';
-import { healthKey } from '../observe/state-store.js';
+import { listObserverHealth, type ObserverHealth } from '../observe/state-store.js';
 
 /** Latency buckets in seconds: sub-millisecond models up to slow ones. */
 export const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -32,7 +32,7 @@ export interface PredictionRow {
 export interface MetricsSnapshot {
   predictions: PredictionRow[];
   events: { stage: string; severity: string; count: number }[];
-  observers: { observer: string; lastPoke: number | null; lastSuccess: number | null; pokes: number; failures: number; events: number; up: boolean }[];
+  observers: (ObserverHealth & { up: boolean })[];
   alerts: { rule: string; outcome: string; count: number }[];
   deployments: { environment: string; id: string; model: string; version: number; runId: string; gitSha: string; image: string; status: string; createdAt: number }[];
   drift: { observer: string; check: string; column: string; test: string; score: number; drifted: boolean }[];
@@ -63,10 +63,7 @@ export async function readMetrics(base: Kysely<Database>): Promise<MetricsSnapsh
 
   const events = (await db.selectFrom('events').select(['stage', 'severity', sql<number>`count(*)`.as('n')]).groupBy(['stage', 'severity']).execute()).map((r: any) => ({ stage: r.stage, severity: r.severity, count: Number(r.n) }));
   const alerts = (await db.selectFrom('alert_deliveries').select(['rule', 'outcome', sql<number>`count(*)`.as('n')]).groupBy(['rule', 'outcome']).execute()).map((r: any) => ({ rule: r.rule, outcome: r.outcome, count: Number(r.n) }));
-  const observers = (await db.selectFrom('observer_state').select(['observer', 'value']).where('key', '=', healthKey).execute()).map((r: any) => {
-    const h = JSON.parse(r.value);
-    return { observer: r.observer, lastPoke: h.lastPoke, lastSuccess: h.lastSuccess, pokes: h.pokes, failures: h.failures, events: h.events, up: h.lastPoke !== null && h.lastPoke === h.lastSuccess };
-  });
+  const observers = (await listObserverHealth(base)).map((h) => ({ ...h, up: h.lastPoke !== null && h.lastPoke === h.lastSuccess }));
 
   // The latest deployment of each environment: what is running.
   const latest = db.selectFrom('deployments').select(['environment', sql<number>`max(sequence)`.as('sequence')]).groupBy('environment');

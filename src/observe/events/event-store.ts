@@ -117,16 +117,6 @@ export class EventStore {
     return this.withSubjects(rows);
   }
 
-  /** Counts by stage and severity, for /metrics. */
-  async countByStageAndSeverity(): Promise<{ stage: string; severity: string; count: number }[]> {
-    const rows = await this.db
-      .selectFrom('events')
-      .select((eb) => ['stage', 'severity', eb.fn.countAll<number>().as('n')])
-      .groupBy(['stage', 'severity'])
-      .execute();
-    return rows.map((r) => ({ stage: r.stage, severity: r.severity, count: Number(r.n) }));
-  }
-
   private async withSubjects(rows: EventsTable[]): Promise<ObserverEvent[]> {
     if (rows.length === 0) return [];
     const edges = await this.db

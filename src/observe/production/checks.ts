@@ -206,11 +206,11 @@ export function performance(window: WindowData, settings: ProductionSettings, de
  * the one that matters for the metric (`max` where higher is worse).
  */
 function judge(value: number, min: number | undefined, max: number | undefined, higherIsWorse: boolean): { bad: boolean; threshold: number; op: string } {
-  if (Number.isNaN(value)) return { bad: false, threshold: (higherIsWorse ? (max ?? min) : (min ?? max))!, op: 'vs' };
+  const reported = (higherIsWorse ? (max ?? min) : (min ?? max))!;
+  if (Number.isNaN(value)) return { bad: false, threshold: reported, op: 'vs' };
   if (min !== undefined && value < min) return { bad: true, threshold: min, op: '<' };
   if (max !== undefined && value > max) return { bad: true, threshold: max, op: '>' };
-  const threshold = (higherIsWorse ? (max ?? min) : (min ?? max))!;
-  return { bad: false, threshold, op: threshold === max ? '<=' : '>=' };
+  return { bad: false, threshold: reported, op: reported === max ? '<=' : '>=' };
 }
 
 const clean = (x: number) => (Number.isFinite(x) ? x : null);
