@@ -31,3 +31,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     projectFile: path.resolve(cwd, env.THREADLINE_CONFIG || 'threadline.yaml'),
   };
 }
+
+/**
+ * Threadline's own files, which are never part of a run's code version: the home, and the
+ * SQLite database (with its -wal/-shm/-journal) and local artifacts folder wherever they are.
+ */
+export function ownPaths(config: Pick<ThreadlineConfig, 'home' | 'databaseUrl' | 'artifactsUrl'>): string[] {
+  const paths = [config.home];
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.databaseUrl)) {
+    const db = path.resolve(config.databaseUrl);
+    paths.push(db, `${db}-wal`, `${db}-shm`, `${db}-journal`);
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.artifactsUrl)) paths.push(path.resolve(config.artifactsUrl));
+  return paths;
+}

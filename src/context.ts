@@ -1,6 +1,7 @@
 import { openArtifactStore } from './artifacts/open.js';
 import type { ArtifactStore } from './artifacts/types.js';
 import type { ThreadlineConfig } from './config.js';
+import { ensureHome } from './home.js';
 import { EventService } from './observe/events/event-service.js';
 import { registerEventLineage } from './observe/events/lineage.js';
 import { registerValidationLineage } from './observe/validation-service.js';
@@ -24,7 +25,9 @@ export interface Threadline {
   close(): Promise<void>;
 }
 
-export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
+/** With `home` (the CLI and server do), a home that the store lives in is created with a `.gitignore`. */
+export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'> & { home?: string }): Promise<Threadline> {
+  if (config.home) ensureHome({ ...config, home: config.home });
   registerImageLineage();
   registerDeploymentLineage();
   registerPredictionLineage();

@@ -20,8 +20,8 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-export function runGit(cwd: string, args: string[], extraEnv?: Record<string, string>): Promise<CommandResult> {
-  return runCommand('git', args, { cwd, env: gitEnv(extraEnv) });
+export function runGit(cwd: string, args: string[], extraEnv?: Record<string, string>, stdoutFd?: number): Promise<CommandResult> {
+  return runCommand('git', args, { cwd, env: gitEnv(extraEnv), stdoutFd });
 }
 
 /** Runs git and returns trimmed stdout; any failure is unexpected here and says which command. */

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,15 +17,34 @@ const plainDiff = [
   '--dst-prefix=b/',
 ];
 
+export interface PatchScope {
+  /** Pathspecs of what is never code (Threadline's files, declared data). */
+  excludes: readonly string[];
+  /** Untracked files to leave out (repository-relative): too large, or credentials. */
+  skipUntracked: readonly string[];
+  /** Tracked files whose changes stay out (credentials). */
+  skipTracked: readonly string[];
+}
+
+export interface DirtyPatch {
+  size: number;
+  /** Reads the patch; call before `dispose`. */
+  open(): NodeJS.ReadableStream;
+  dispose(): Promise<void>;
+}
+
 /**
  * The uncommitted state of the work tree as one patch against HEAD: staged and unstaged changes,
  * deletions, and untracked (not ignored) files as additions. `git apply` of it on a clean
- * checkout of HEAD recreates the tree. Works on a copy of the index in a temp folder, so the
- * user's index (what they staged) is never modified. Side effect: `git add` writes the blobs
- * of changed files into the object store as loose objects (unreferenced; gc removes them).
+ * checkout of HEAD recreates the tree, except what `scope` leaves out. Works on a copy of the
+ * index in a temp folder, so the user's index (what they staged) is never modified. git writes
+ * the patch straight to a temp file, so its size never reaches our memory. Side effect: `git add`
+ * writes the blobs of changed files into the object store as loose objects (unreferenced; gc
+ * removes them).
  */
-export async function buildDirtyPatch(repoRoot: string): Promise<Buffer> {
+export async function buildDirtyPatch(repoRoot: string, scope: PatchScope = { excludes: [], skipUntracked: [], skipTracked: [] }): Promise<DirtyPatch> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-index-'));
+  const dispose = () => fs.rm(tmp, { recursive: true, force: true });
   try {
     const tempIndex = path.join(tmp, 'index');
     const indexEnv = { GIT_INDEX_FILE: tempIndex };
@@ -41,12 +61,25 @@ export async function buildDirtyPatch(repoRoot: string): Promise<Buffer> {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await gitOutput(repoRoot, ['read-tree', 'HEAD'], indexEnv);
     }
-    await gitOutput(repoRoot, ['add', '--all', '--', '.'], indexEnv);
-    const args = ['diff-index', '--cached', ...plainDiff, 'HEAD'];
-    const diff = await runGit(repoRoot, args, indexEnv);
-    if (diff.code !== 0) throw gitFailure(args, diff);
-    return diff.stdout;
-  } finally {
-    await fs.rm(tmp, { recursive: true, force: true });
+    // The pathspecs go through a file: a repository can have thousands of skipped files.
+    const skipped = [...scope.skipUntracked, ...scope.skipTracked].map((p) => `:(top,exclude,literal)${p}`);
+    const specFile = path.join(tmp, 'pathspecs');
+    await fs.writeFile(specFile, ['.', ...scope.excludes, ...skipped].map((p) => `${p}\0`).join(''));
+    await gitOutput(repoRoot, ['add', '--all', `--pathspec-from-file=${specFile}`, '--pathspec-file-nul'], indexEnv);
+    // Untracked files left out were never added; tracked ones are left out of the diff.
+    const args = ['diff-index', '--cached', ...plainDiff, 'HEAD', '--', '.', ...scope.excludes, ...scope.skipTracked.map((p) => `:(top,exclude,literal)${p}`)];
+    const patchFile = path.join(tmp, 'dirty.patch');
+    const out = await fs.open(patchFile, 'w');
+    try {
+      const diff = await runGit(repoRoot, args, indexEnv, out.fd);
+      if (diff.code !== 0) throw gitFailure(args, diff);
+    } finally {
+      await out.close();
+    }
+    const { size } = await fs.stat(patchFile);
+    return { size, open: () => createReadStream(patchFile), dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
   }
 }

@@ -44,7 +44,10 @@ function makeRepo(): string {
 }
 
 const stored = new Map<string, Buffer>();
-const storePatch = async (bytes: Buffer) => {
+const storePatch = async (patch: NodeJS.ReadableStream) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of patch) chunks.push(chunk as Buffer);
+  const bytes = Buffer.concat(chunks);
   const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   stored.set(digest, bytes);
   return digest;

@@ -3,13 +3,22 @@ import path from 'node:path';
 import { notFound } from '../errors.js';
 import { digestJson } from './canonical.js';
 import { gitOutput, runGit } from './git-command.js';
+import { excludePathspecs } from './git-exclude.js';
 import { buildDirtyPatch } from './git-patch.js';
+import { inspectTree } from './git-status.js';
+import { defaultPatchLimits, type PatchLimits } from './patch-limits.js';
 import { redactUrl } from './redact.js';
 import type { CodeVersion } from './types.js';
 
 export interface CaptureCodeOptions {
-  /** Stores the dirty patch as a blob and returns its `sha256:` digest (the artifacts module). */
-  storePatch: (bytes: Buffer) => Promise<string>;
+  /** Stores the dirty patch (streamed) as a blob and returns its `sha256:` digest. */
+  storePatch: (patch: NodeJS.ReadableStream) => Promise<string>;
+  /** Threadline's own files (home, database, artifacts): never code, whatever git says. */
+  own?: readonly string[];
+  /** Declared `--input`/`--output` paths or globs (relative to `dir`): data, never in the patch. */
+  data?: readonly string[];
+  /** Caps on untracked files stored in the patch (default 1 MiB each, 10 MiB in all). */
+  limits?: PatchLimits;
 }
 
 /** Why no CodeVersion could be recorded; a run outside git is legal, so these are not errors. */
@@ -44,20 +53,24 @@ export async function inspectCode(dir: string, options: CaptureCodeOptions): Pro
   if (head.code !== 0) return { code: null, reason: 'no-commits' };
   const commitSha = head.stdout.toString('utf8').trim();
 
-  const [branch, remoteUrl, status] = await Promise.all([
-    currentBranch(repoRoot),
-    remoteUrlOf(repoRoot),
-    gitOutput(repoRoot, ['status', '--porcelain', '--untracked-files=normal']),
-  ]);
-  const dirty = status.length > 0;
+  const excludes = excludePathspecs(repoRoot, cwd, options.own ?? [], options.data ?? []);
+  const [branch, remoteUrl, tree] = await Promise.all([currentBranch(repoRoot), remoteUrlOf(repoRoot), inspectTree(repoRoot, excludes, options.limits ?? defaultPatchLimits)]);
+  const { dirty, omitted } = tree;
   let patchDigest: string | null = null;
   if (dirty) {
-    const patch = await buildDirtyPatch(repoRoot);
-    // Empty only when the difference is invisible to diff (e.g. a dirty submodule's own tree).
-    if (patch.length > 0) patchDigest = await options.storePatch(patch);
+    const skipUntracked = omitted.map((f) => f.path).filter((p) => !tree.trackedOmitted.includes(p));
+    const patch = await buildDirtyPatch(repoRoot, { excludes, skipUntracked, skipTracked: tree.trackedOmitted });
+    try {
+      // Empty when the difference is invisible to diff (a dirty submodule's own tree) or all left out.
+      if (patch.size > 0) patchDigest = await options.storePatch(patch.open());
+    } finally {
+      await patch.dispose();
+    }
   }
-  const id = digestJson({ repo: remoteUrl ?? repoRoot, commit: commitSha, patchDigest });
-  return { code: { id, repoRoot, remoteUrl, commitSha, branch, dirty, patchDigest }, reason: null };
+  // What was left out is part of the identity only when there is some: clean checkouts keep their id.
+  const id = digestJson({ repo: remoteUrl ?? repoRoot, commit: commitSha, patchDigest, ...(omitted.length > 0 && { omitted }) });
+  const code: CodeVersion = { id, repoRoot, remoteUrl, commitSha, branch, dirty, patchDigest, ...(omitted.length > 0 && { omitted }) };
+  return { code, reason: null };
 }
 
 /** Null when HEAD is detached (symbolic-ref exits 1). */

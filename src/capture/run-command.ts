@@ -14,6 +14,8 @@ export interface CommandOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** An open file descriptor that receives stdout instead of memory (`stdout` is then empty). */
+  stdoutFd?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export function runCommand(file: string, args: string[], options: CommandOptions
     let timedOut = false;
     let child;
     try {
-      child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'] });
     } catch (error) {
       resolve({ code: null, stdout: Buffer.alloc(0), stderr: '', spawnError: error as NodeJS.ErrnoException, timedOut });
       return;
@@ -40,8 +42,8 @@ export function runCommand(file: string, args: string[], options: CommandOptions
             timedOut = true;
             child.kill('SIGKILL');
           }, options.timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
     });
     let spawnError: NodeJS.ErrnoException | undefined;

@@ -11,6 +11,20 @@ export interface CodeVersion {
   dirty: boolean;
   /** Digest of the uncommitted changes (`git diff HEAD` plus untracked files), stored as a blob. */
   patchDigest: string | null;
+  /**
+   * Changed files left out of the patch: credentials (`.env`, keys: path only) and untracked
+   * files over the size caps (path, size, sha256). Absent when none were.
+   */
+  omitted?: OmittedFile[];
+}
+
+export interface OmittedFile {
+  /** Relative to the repository root, `/`-separated. */
+  path: string;
+  reason: 'secret' | 'too-large';
+  size?: number;
+  /** `sha256:` of the content, for files left out for their size. */
+  digest?: string;
 }
 
 export interface LockfileDigest {
@@ -38,6 +52,8 @@ export interface DataFile {
   path: string;
   size: number;
   digest: string;
+  /** The md5 a DVC pointer (`.dvc`, `dvc.lock`) records for this file, when it matches the content. */
+  dvcMd5?: string;
 }
 
 export interface ColumnSchema {

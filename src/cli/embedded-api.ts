@@ -28,7 +28,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     recordCode: (runId, code) => tl.runs.recordCode(runId, code),
     recordEnvironment: (runId, environment) => tl.runs.recordEnvironment(runId, environment),
     recordData: (runId, direction, name, data) => tl.runs.recordData(runId, direction, name, data),
-    putBlob: (bytes) => tl.artifacts.putBytes(bytes),
+    putBlob: (bytes) => (typeof bytes === 'string' || bytes instanceof Uint8Array ? tl.artifacts.putBytes(bytes) : tl.artifacts.put(bytes)),
     readBlob: (digest) => tl.artifacts.readBytes(digest),
     openBlob: (digest) => tl.artifacts.open(digest),
     getDataVersion: (digest) => tl.runs.dataVersion(digest),

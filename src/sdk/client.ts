@@ -90,7 +90,7 @@ export class ThreadlineClient implements ThreadlineApi {
     await this.call('POST', `/api/runs/${runId}/data`, { direction, name, data });
   }
 
-  putBlob(bytes: Uint8Array | string): Promise<BlobInfo> {
+  putBlob(bytes: Uint8Array | string | NodeJS.ReadableStream): Promise<BlobInfo> {
     return this.call('PUT', '/api/blobs', undefined, { body: bytes });
   }
 

@@ -28,7 +28,8 @@ export interface ThreadlineApi extends ImageApi, DeploymentApi {
   recordCode(runId: string, code: CodeVersion): Promise<void>;
   recordEnvironment(runId: string, environment: Environment): Promise<void>;
   recordData(runId: string, direction: 'input' | 'output', name: string, data: DataVersion): Promise<void>;
-  putBlob(bytes: Uint8Array | string): Promise<BlobInfo>;
+  /** Stores bytes, or a stream of any size (sent as it is read), as a blob. */
+  putBlob(bytes: Uint8Array | string | NodeJS.ReadableStream): Promise<BlobInfo>;
   /** A stored blob's bytes (small blobs: patches, manifests). NOT_FOUND when absent. */
   readBlob(digest: string): Promise<Buffer>;
   /** A stored blob's bytes as a stream (model files of any size). NOT_FOUND when absent. */

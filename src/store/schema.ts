@@ -94,6 +94,8 @@ export interface CodeVersionsTable {
   branch: string | null;
   dirty: number;
   patch_digest: string | null;
+  /** JSON array of OmittedFile (0013), null when nothing was left out of the patch. */
+  omitted: string | null;
   created_at: number;
 }
 
@@ -114,6 +116,8 @@ export interface DataFilesTable {
   path: string;
   size: number;
   digest: string;
+  /** The md5 a DVC pointer recorded for this file, when it matched the content (0013). */
+  dvc_md5: string | null;
 }
 
 export interface EnvironmentsTable {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import type { CodeVersion, DataVersion, Environment, OmittedFile } from '../capture/types.js';
 import type { Database } from '../store/schema.js';
 import type { RunArtifact, RunInput } from './types.js';
 
@@ -21,6 +21,7 @@ export class ProvenanceStore {
         branch: code.branch,
         dirty: code.dirty ? 1 : 0,
         patch_digest: code.patchDigest,
+        omitted: code.omitted && code.omitted.length > 0 ? JSON.stringify(code.omitted) : null,
         created_at: now,
       })
       .onConflict((oc) => oc.doNothing())
@@ -38,6 +39,7 @@ export class ProvenanceStore {
         branch: row.branch,
         dirty: row.dirty === 1,
         patchDigest: row.patch_digest,
+        ...(row.omitted && { omitted: JSON.parse(row.omitted) as OmittedFile[] }),
       }
     );
   }
@@ -73,7 +75,7 @@ export class ProvenanceStore {
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return;
       for (let i = 0; i < data.files.length; i += 500) {
-        const files = data.files.slice(i, i + 500).map((f) => ({ data_digest: data.digest, path: f.path, size: f.size, digest: f.digest }));
+        const files = data.files.slice(i, i + 500).map((f) => ({ data_digest: data.digest, path: f.path, size: f.size, digest: f.digest, dvc_md5: f.dvcMd5 ?? null }));
         await trx.insertInto('data_files').values(files).onConflict((oc) => oc.doNothing()).execute();
       }
     });
@@ -82,7 +84,8 @@ export class ProvenanceStore {
   async data(digest: string): Promise<DataVersion | undefined> {
     const row = await this.db.selectFrom('data_versions').selectAll().where('digest', '=', digest).executeTakeFirst();
     if (!row) return undefined;
-    const files = await this.db.selectFrom('data_files').select(['path', 'size', 'digest']).where('data_digest', '=', digest).orderBy('path').execute();
+    const rows = await this.db.selectFrom('data_files').select(['path', 'size', 'digest', 'dvc_md5']).where('data_digest', '=', digest).orderBy('path').execute();
+    const files = rows.map((f) => ({ path: f.path, size: f.size, digest: f.digest, ...(f.dvc_md5 && { dvcMd5: f.dvc_md5 }) }));
     return {
       digest: row.digest,
       uri: row.uri,

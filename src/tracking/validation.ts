@@ -93,6 +93,10 @@ export const codeVersionSchema = z.object({
   branch: z.string().nullable(),
   dirty: z.boolean(),
   patchDigest: digestSchema.nullable(),
+  omitted: z
+    .array(z.object({ path: z.string().min(1), reason: z.enum(['secret', 'too-large']), size: z.number().int().nonnegative().optional(), digest: digestSchema.optional() }))
+    .max(100_000)
+    .optional(),
 });
 
 export const environmentSchema = z.object({
@@ -112,7 +116,7 @@ export const dataVersionSchema = z.object({
   digest: digestSchema,
   uri: z.string().min(1),
   format: z.enum(['csv', 'jsonl', 'parquet', 'mixed', 'other']),
-  files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), digest: digestSchema })),
+  files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), digest: digestSchema, dvcMd5: z.string().regex(/^[0-9a-f]{32}$/).optional() })),
   totalSize: z.number().int().nonnegative(),
   rowCount: z.number().int().nonnegative().nullable(),
   schema: z.array(z.object({ name: z.string(), type: z.string() })).nullable(),

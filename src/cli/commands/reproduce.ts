@@ -5,6 +5,8 @@ import { formatReport } from '../../reproduce/format-report.js';
 import { reproduceRun } from '../../reproduce/reproduce-run.js';
 import { withBackend } from '../backend.js';
 import { printJson, printLine, progress } from '../output.js';
+import { patchLimitsFrom } from '../../capture/patch-limits.js';
+import { ownPaths } from '../../config.js';
 import { launchRun } from '../run/launch-run.js';
 
 interface ReproduceFlags {
@@ -39,7 +41,7 @@ export function registerReproduce(program: Command): void {
               keep: opts.keep === true,
               env: process.env,
               progress,
-              launch: (request) => launchRun(backend.api, { ...request, env: process.env, childApiUrl: server?.url ?? backend.config.serverUrl, progress }),
+              launch: (request) => launchRun(backend.api, { ...request, env: process.env, childApiUrl: server?.url ?? backend.config.serverUrl, progress, own: ownPaths(backend.config), patchLimits: patchLimitsFrom(process.env) }),
             });
           } finally {
             await server?.app.close();

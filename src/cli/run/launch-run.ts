@@ -12,6 +12,10 @@ import type { ThreadlineApi } from '../../sdk/types.js';
 import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';
 import { maskSecrets, secretValues } from '../../capture/secret-mask.js';
+import type { PatchLimits } from '../../capture/patch-limits.js';
+import type { OmittedFile } from '../../capture/types.js';
+import { formatBytes } from '../../lineage/short.js';
+import { refuseOutsideLink, refuseOutsideLinks } from './declared-paths.js';
 import { supervise } from './supervise.js';
 
 export interface LaunchOptions {
@@ -28,6 +32,10 @@ export interface LaunchOptions {
   /** The API the child should log to (THREADLINE_URL / MLFLOW_TRACKING_URI), when there is one. */
   childApiUrl?: string;
   progress: (message: string) => void;
+  /** Threadline's own files (home, database, artifacts): never part of the code version. */
+  own?: readonly string[];
+  /** Caps on untracked files stored in the dirty patch. */
+  patchLimits?: PatchLimits;
 }
 
 export interface LaunchResult {
@@ -49,20 +57,31 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   const secrets = secretValues(env);
   const command = options.command.map((arg) => maskSecrets(arg, secrets));
 
+  // Capturing is part of the run: its start time is taken before, not after.
+  const started = Date.now();
   // Everything that can fail on bad input is checked before the run exists.
   progress('capturing code, environment and inputs');
+  const boundary = await refuseOutsideLinks(cwd, options.inputs, options.outputs);
   const [codeCapture, environment, inputs] = await Promise.all([
-    inspectCode(cwd, { storePatch: async (bytes) => (await api.putBlob(bytes)).digest }),
+    inspectCode(cwd, {
+      storePatch: async (patch) => (await api.putBlob(patch)).digest,
+      own: options.own,
+      data: [...options.inputs, ...options.outputs],
+      limits: options.patchLimits,
+    }),
     captureEnvironment({ cwd, env }),
     Promise.all(options.inputs.map((input) => captureData(input, { cwd }))),
   ]);
   const code = codeCapture.code;
   if (!code) progress(`no code version recorded: ${codeCapture.reason}`);
+  const leftOut = describeOmitted(code?.omitted ?? []);
+  if (leftOut) progress(leftOut);
   const externalIds = captureExternalIds(env, options.command);
 
   const run = await api.createRun({
     experimentName: options.experiment ?? 'Default',
     name: options.name,
+    startTime: started,
     command,
     workingDir: cwd,
     tags: {
@@ -91,7 +110,6 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   await lineage.started(runId, options.experiment ?? 'Default', code, options.inputs, inputs);
 
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-run-'));
-  const started = Date.now();
   let status: RunStatus = 'FAILED';
   let exitCode = 1;
   try {
@@ -110,7 +128,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
     for (const stream of ['stdout', 'stderr']) {
       await api.uploadArtifact(runId, `logs/${stream}.log`, path.join(logDir, `${stream}.log`), 'text/plain');
     }
-    for (const output of options.outputs) await uploadOutput(api, runId, cwd, output, progress);
+    for (const output of options.outputs) await uploadOutput(api, runId, cwd, output, boundary, progress);
   } finally {
     const endTime = Date.now();
     await api.updateRun(runId, { status, endTime, exitCode });
@@ -143,8 +161,15 @@ function mlflowSourceTags(code: CodeVersion): Record<string, string> {
 }
 
 /** Uploads a declared output file, or every file of a declared folder, under its relative path. */
-async function uploadOutput(api: ThreadlineApi, runId: string, cwd: string, output: string, progress: (m: string) => void): Promise<void> {
+async function uploadOutput(api: ThreadlineApi, runId: string, cwd: string, output: string, boundary: string, progress: (m: string) => void): Promise<void> {
   const absolute = path.resolve(cwd, output);
+  try {
+    // The command may have made the output a link since the check at the start.
+    refuseOutsideLink(boundary, cwd, output, '--output');
+  } catch (error) {
+    progress(`not uploaded: ${(error as Error).message}`);
+    return;
+  }
   const stat = fs.statSync(absolute, { throwIfNoEntry: false });
   if (!stat) {
     progress(`declared output ${output} was not written by the command`);
@@ -162,4 +187,16 @@ async function uploadOutput(api: ThreadlineApi, runId: string, cwd: string, outp
     const artifact = await api.uploadArtifact(runId, artifactPath, file);
     progress(`output ${artifactPath}: ${artifact.digest.slice(0, 19)}… ${artifact.size} bytes`);
   }
+}
+
+/** The one warning about changed files left out of the patch, or null when there are none. */
+function describeOmitted(omitted: readonly OmittedFile[]): string | null {
+  if (omitted.length === 0) return null;
+  const large = omitted.filter((f) => f.reason === 'too-large').map((f) => `${f.path} (${formatBytes(f.size ?? 0)})`);
+  const secret = omitted.filter((f) => f.reason === 'secret').map((f) => f.path);
+  const parts = [
+    ...(large.length > 0 ? [`over the size cap (listed with size and sha256 only): ${large.join(', ')}`] : []),
+    ...(secret.length > 0 ? [`credential files (listed by path only): ${secret.join(', ')}`] : []),
+  ];
+  return `warning: not stored in the code patch: ${parts.join('; ')} (declare data with --input/--output, add it to .gitignore, or raise the cap: see docs/capture.md)`;
 }

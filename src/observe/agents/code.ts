@@ -48,7 +48,7 @@ export const codeAgent: ObserverAgent<CodeSettings> = {
   settings,
   async poke(ctx, s) {
     const repo = path.resolve(ctx.baseDir, s.repo ?? '.');
-    const capture = await inspectCode(repo, { storePatch: async (bytes) => (await ctx.tl.artifacts.putBytes(bytes)).digest });
+    const capture = await inspectCode(repo, { storePatch: async (patch) => (await ctx.tl.artifacts.put(patch)).digest });
     if (!capture.code) throw failedPrecondition(`${repo}: no code version to record (${capture.reason})`);
     const code = capture.code;
     await new ProvenanceStore(ctx.tl.store.db).saveCode(code, Date.now());

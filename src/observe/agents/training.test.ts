@@ -31,7 +31,7 @@ describe.each(dialects)('training observer on %s', (dialect) => {
     await tl.runs.logBatch(run.runId, { params: Object.entries(params).map(([key, value]) => ({ key, value })), metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: Date.now(), step: 0 })) });
     await tl.runs.recordData(run.runId, 'input', 'orders.csv', await captureData('orders.csv', { cwd: repo }));
     await tl.runs.recordEnvironment(run.runId, await captureEnvironment({ cwd: repo, repoRoot: repo, env: { PATH: '' } }));
-    await tl.runs.recordCode(run.runId, (await captureCode(repo, { storePatch: async (b) => (await tl.artifacts.putBytes(b)).digest }))!);
+    await tl.runs.recordCode(run.runId, (await captureCode(repo, { storePatch: async (patch) => (await tl.artifacts.put(patch)).digest }))!);
     if (status === 'FINISHED') await tl.runs.update(run.runId, { status: 'FINISHED', endTime: Date.now() });
     return run.runId;
   }
