@@ -2,6 +2,7 @@ import path from 'node:path';
 import { sha256File } from '../artifacts/digest.js';
 import { digestJson } from './canonical.js';
 import { resolveData, type FoundFile } from './data-files.js';
+import { dvcMd5s } from './dvc-md5.js';
 import { summarizeTabular, tabularFormatOf, type TabularFormat } from './tabular.js';
 import type { DataFile, DataVersion } from './types.js';
 
@@ -29,8 +30,14 @@ const hashConcurrency = 8;
 export async function captureData(pathOrGlob: string, options: CaptureDataOptions = {}): Promise<DataVersion> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const { uri, files: found } = await resolveData(pathOrGlob, cwd);
-  const files = await hashAll(found);
-  const digest = digestJson(files);
+  const hashed = await hashAll(found);
+  // The manifest digest is over path, size and sha256 only; DVC's md5 rides along.
+  const digest = digestJson(hashed);
+  const md5s = await dvcMd5s(uri, found, cwd);
+  const files = hashed.map((file, i) => {
+    const dvcMd5 = md5s.get(found[i]!.absPath);
+    return dvcMd5 ? { ...file, dvcMd5 } : file;
+  });
   const totalSize = files.reduce((sum, file) => sum + file.size, 0);
 
   const byFormat = new Map<TabularFormat, string[]>();

@@ -64,6 +64,18 @@ export class LookupStore {
     return refs;
   }
 
+  /**
+   * Data versions whose manifest holds a file with this content: by its sha256 (or a prefix) or
+   * by the md5 DVC recorded (`md5:<hex>`). Served by the data_files indexes (0013).
+   */
+  async dataByFileDigest(id: string, limit: number): Promise<{ dataDigest: string; path: string; digest: string }[]> {
+    let query = this.db.selectFrom('data_files').select(['data_digest', 'path', 'digest']);
+    if (id.startsWith('md5:')) query = query.where('dvc_md5', '=', id.slice('md5:'.length));
+    else query = query.where('digest', '>=', id).where('digest', '<', `${id}g`);
+    const rows = await query.orderBy('data_digest').orderBy('path').limit(limit).execute();
+    return rows.map((r) => ({ dataDigest: r.data_digest, path: r.path, digest: r.digest }));
+  }
+
   /** The run paths at which each digest was stored, and the blob sizes. */
   async artifactUses(digests: readonly string[]): Promise<ArtifactUse[]> {
     if (digests.length === 0) return [];

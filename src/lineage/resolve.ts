@@ -68,6 +68,21 @@ const digestResolver: Resolver = {
   },
 };
 
+/**
+ * A data file's own content digest (`sha256sum orders.csv`, or the md5 of its `.dvc` pointer as
+ * `md5:<hex>`): the data versions whose manifest holds that file.
+ */
+const dataFileResolver: Resolver = {
+  kind: "a data file's own sha256: (or a prefix of 6+ hex), or md5:<DVC md5>",
+  accepts: (id) => /^sha256:[0-9a-f]{6,64}$/.test(id) || /^md5:[0-9a-f]{32}$/.test(id),
+  async find(id, ctx) {
+    const files = await new LookupStore(ctx.db).dataByFileDigest(id, maxCandidates * 2);
+    const byVersion = new Map<string, string[]>();
+    for (const f of files) byVersion.set(f.dataDigest, [...(byVersion.get(f.dataDigest) ?? []), f.path]);
+    return [...byVersion].map(([digest, paths]) => ({ ref: { type: 'data' as const, id: digest }, note: `data ${digest} (holds ${paths.join(', ')})` }));
+  },
+};
+
 const modelResolver: Resolver = {
   kind: 'model version (NAME@ALIAS or NAME/VERSION)',
   accepts: (id) => /^[^@/]+(@[^@/]+|\/[^/]+)$/.test(id),
@@ -88,7 +103,7 @@ const modelResolver: Resolver = {
  * `registerResolver`): predictions (UUIDv7), deployments (`prod#14`), images
  * (`registry/name@sha256:…`, `registry/name:tag`).
  */
-const resolvers: Resolver[] = [runResolver, commitResolver, digestResolver, modelResolver];
+const resolvers: Resolver[] = [runResolver, commitResolver, digestResolver, dataFileResolver, modelResolver];
 
 export function registerResolver(resolver: Resolver): void {
   if (!resolvers.includes(resolver)) resolvers.push(resolver);

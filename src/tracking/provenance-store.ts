@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CodeVersion, DataVersion, Environment, OmittedFile } from '../capture/types.js';
+import type { CodeVersion, DataFile, DataVersion, Environment, OmittedFile } from '../capture/types.js';
 import type { Database } from '../store/schema.js';
 import type { RunArtifact, RunInput } from './types.js';
 
@@ -84,8 +84,7 @@ export class ProvenanceStore {
   async data(digest: string): Promise<DataVersion | undefined> {
     const row = await this.db.selectFrom('data_versions').selectAll().where('digest', '=', digest).executeTakeFirst();
     if (!row) return undefined;
-    const rows = await this.db.selectFrom('data_files').select(['path', 'size', 'digest', 'dvc_md5']).where('data_digest', '=', digest).orderBy('path').execute();
-    const files = rows.map((f) => ({ path: f.path, size: f.size, digest: f.digest, ...(f.dvc_md5 && { dvcMd5: f.dvc_md5 }) }));
+    const { files } = (await this.manifests([digest], Number.MAX_SAFE_INTEGER - 1)).get(digest)!;
     return {
       digest: row.digest,
       uri: row.uri,
@@ -95,6 +94,18 @@ export class ProvenanceStore {
       rowCount: row.row_count,
       schema: row.schema ? JSON.parse(row.schema) : null,
     };
+  }
+
+  /** The first `limit` files of each data version, by path; one query per version, run in parallel. */
+  async manifests(digests: readonly string[], limit: number): Promise<Map<string, { files: DataFile[]; truncated: boolean }>> {
+    const entries = await Promise.all(
+      [...new Set(digests)].map(async (digest) => {
+        const rows = await this.db.selectFrom('data_files').select(['path', 'size', 'digest', 'dvc_md5']).where('data_digest', '=', digest).orderBy('path').limit(limit + 1).execute();
+        const files = rows.slice(0, limit).map((f) => ({ path: f.path, size: f.size, digest: f.digest, ...(f.dvc_md5 && { dvcMd5: f.dvc_md5 }) }));
+        return [digest, { files, truncated: rows.length > limit }] as const;
+      }),
+    );
+    return new Map(entries);
   }
 
   async saveBlob(digest: string, size: number, mediaType: string | null, now: number): Promise<void> {

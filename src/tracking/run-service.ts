@@ -14,6 +14,9 @@ import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metr
 import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
 
 /** Runs: their lifecycle, what they logged, and what they ran on. */
+/** Files of each data input shown with a run; the whole manifest is at `GET /api/data/:digest`. */
+export const manifestLimit = 1000;
+
 export class RunService {
   private readonly runs: RunStore;
   private readonly data: RunDataStore;
@@ -89,7 +92,12 @@ export class RunService {
       info.codeVersionId ? this.provenance.code(info.codeVersionId) : undefined,
       info.environmentDigest ? this.provenance.environment(info.environmentDigest) : undefined,
     ]);
-    return { info, params, metrics, tags, io, artifacts, code: code ?? null, environment: environment ?? null };
+    const manifests = await this.provenance.manifests(io.filter((i) => i.kind === 'data').map((i) => i.ref), manifestLimit);
+    const ioWithFiles = io.map((i) => {
+      const manifest = i.kind === 'data' ? manifests.get(i.ref) : undefined;
+      return manifest ? { ...i, manifest: manifest.files, ...(manifest.truncated && { manifestTruncated: true }) } : i;
+    });
+    return { info, params, metrics, tags, io: ioWithFiles, artifacts, code: code ?? null, environment: environment ?? null };
   }
 
   /** Info, params, latest metrics and tags of many runs in a few queries, in the order given; unknown ids are left out. */

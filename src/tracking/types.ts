@@ -1,4 +1,4 @@
-import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import type { CodeVersion, DataFile, DataVersion, Environment } from '../capture/types.js';
 
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
 export const runStatuses: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
@@ -39,6 +39,12 @@ export interface RunInput {
   name: string;
   /** DataVersion digest or blob digest. */
   ref: string;
+  /**
+   * For data, as a run is read: the data version's files (path, size, sha256, DVC md5), the
+   * first `manifestLimit` of them; `manifestTruncated` when there are more.
+   */
+  manifest?: DataFile[];
+  manifestTruncated?: boolean;
 }
 
 export interface RunArtifact {

@@ -9,7 +9,7 @@ import type { EntityRef } from '../../lineage/types.js';
 import { ProvenanceStore } from '../../tracking/provenance-store.js';
 import type { ObserverAgent, ObserverContext } from '../agent.js';
 import { comparableColumns, describeSchemaDiff, diffManifest, diffSchema, driftScores, profileDiff, schemaChanged } from '../data/compare.js';
-import { dvcMatchesWorkspace, dvcPointerCandidates, readDvcOuts, stampPointers, type DvcOut } from '../data/dvc.js';
+import { dvcMatchesWorkspace, dvcPointerCandidates, readDvcOuts, stampPointers, type DvcOut } from '../../capture/dvc.js';
 import { dataVersionOf, digestFiles, movedStamps, sameStamps, tabularFiles, type KnownFiles } from '../data/fingerprint.js';
 import { fetchSnapshot, keepSnapshot, scratch, toParquet } from '../data/snapshot.js';
 import { localSource, ownPaths, s3Source, type DataSource } from '../data/sources.js';
