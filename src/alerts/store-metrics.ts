@@ -65,8 +65,8 @@ export async function readMetrics(base: Kysely<Database>): Promise<MetricsSnapsh
   const alerts = (await db.selectFrom('alert_deliveries').select(['rule', 'outcome', sql<number>`count(*)`.as('n')]).groupBy(['rule', 'outcome']).execute()).map((r: any) => ({ rule: r.rule, outcome: r.outcome, count: Number(r.n) }));
   const observers = (await listObserverHealth(base)).map((h) => ({ ...h, up: h.lastPoke !== null && h.lastPoke === h.lastSuccess }));
 
-  // The latest deployment of each environment: what is running.
-  const latest = db.selectFrom('deployments').select(['environment', sql<number>`max(sequence)`.as('sequence')]).groupBy('environment');
+  // The latest deployment of each environment: what is running. A dry run ran nothing.
+  const latest = db.selectFrom('deployments').select(['environment', sql<number>`max(sequence)`.as('sequence')]).where('status', '!=', 'dry_run').groupBy('environment');
   const deployments = (
     await db
       .selectFrom('deployments as d')

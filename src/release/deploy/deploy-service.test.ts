@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { dialects, freshStore } from '../../../test/dialects.js';
+import { readMetrics } from '../../alerts/store-metrics.js';
 import { edgesFrom } from '../../lineage/edge-store.js';
 import { ModelService } from '../../registry/model-service.js';
 import type { Store } from '../../store/database.js';
@@ -153,24 +154,31 @@ describe.each(dialects)('deployments on %s', (dialect) => {
     expect((await service.list('prod')).map((d) => d.id)).toEqual(['prod#2', 'prod#1']);
   });
 
-  it('kubernetes target: --dry-run writes the manifests under the home; without an image it refuses', async () => {
+  it('kubernetes target: --dry-run writes the manifests under the home and changes no current deployment; without an image it refuses', async () => {
     const v = await version('aaa111', 'a');
+    const real = await service.deploy('reco/1', { environment: 'prod', target: 'command', command: 'true' });
     const { deployment } = await service.deploy('reco/1', { environment: 'prod', target: 'kubernetes', dryRun: true, namespace: 'ml' });
-    const file = path.join(home, 'deployments', 'prod', '1', 'manifests.yaml');
-    expect(deployment.details).toMatchObject({ manifestsPath: file, dryRun: true, namespace: 'ml' });
+    const file = path.join(home, 'deployments', 'prod', '2', 'manifests.yaml');
+    expect(deployment).toMatchObject({ id: 'prod#2', status: 'dry_run', current: false, replacedId: null, details: { manifestsPath: file, dryRun: true, namespace: 'ml' } });
     const [dep] = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
     expect(dep.spec.template.spec.containers[0].image).toBe(v.image);
     expect(dep.metadata.namespace).toBe('ml');
+    // What prod runs is still prod#1: for `show`, the list, lineage and /metrics.
+    expect(await service.show('prod')).toMatchObject({ id: real.deployment.id, status: 'deployed', current: true });
+    expect((await service.list('prod')).map((d) => [d.id, d.status, d.current])).toEqual([['prod#2', 'dry_run', false], ['prod#1', 'deployed', true]]);
+    expect(await edgesFrom(store.db, { type: 'deployment', id: 'prod#2' })).toEqual([]);
+    expect((await readMetrics(store.db)).deployments.map((d) => [d.id, d.status])).toEqual([['prod#1', 'deployed']]);
+    await expect(service.rollback({ environment: 'prod', to: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('dry run') });
 
-    // A rollback keeps the target, its namespace and dry-run.
-    await service.deploy('reco/1', { environment: 'prod', target: 'kubernetes', dryRun: true, namespace: 'ml' });
-    const back = await service.rollback({ environment: 'prod' });
-    expect(back.deployment).toMatchObject({ id: 'prod#3', target: 'kubernetes', details: { dryRun: true, namespace: 'ml' } });
+    // Rollback's "previous" skips dry runs: a first real deploy after a dry run has none.
+    await service.deploy('reco/1', { environment: 'staging', target: 'kubernetes', dryRun: true });
+    await service.deploy('reco/1', { environment: 'staging', target: 'command', command: 'true' });
+    await expect(service.rollback({ environment: 'staging' })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
 
     await version('ddd444');
     await expect(service.deploy('reco/2', { environment: 'prod', target: 'kubernetes', dryRun: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(service.deploy('reco/1', { environment: 'prod', target: 'kubernetes', env: {} })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('--kubeconfig') });
-    expect((await service.list('prod')).length).toBe(3);
+    expect((await service.list('prod')).length).toBe(2);
   });
 
   it('refuses unknown targets, bad environment names, unknown images, and stopping what it did not start', async () => {

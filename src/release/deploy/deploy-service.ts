@@ -104,7 +104,8 @@ export class DeployService {
       throw error instanceof ThreadlineError ? error : new ThreadlineError('INTERNAL', `${pending.id} failed: ${message}`);
     }
     // The new server is healthy: the one it replaces stops (after, so the environment never has none).
-    if (outcome.ok && pending.replacedId) {
+    // A dry run replaces nothing.
+    if (outcome.ok && pending.replacedId && outcome.details.dryRun !== true) {
       const replaced = await this.api.getDeployment(pending.replacedId);
       if (replaced.target === 'local') await stopLocal(replaced);
     }

@@ -47,6 +47,7 @@ export class DeploymentLedger implements DeploymentApi {
     else {
       const previous = by.to !== undefined ? await this.deployments.get(environment, by.to) : await this.previousOf(current);
       if (by.to !== undefined && !previous) throw notFound(`Deployment ${environment}#${by.to} not found`);
+      if (previous?.status === 'dry_run') throw invalidArgument(`${previous.id} was a dry run: it never ran, so there is nothing to roll back to`);
       if (!previous) throw nothingToRollBack(`${current.id} is the only deployment of ${environment}: nothing to roll back to`);
       subject = subjectOf(previous);
     }
@@ -54,7 +55,6 @@ export class DeploymentLedger implements DeploymentApi {
     const inherited: RollbackPlan['inherited'] = {};
     if (typeof details.namespace === 'string') inherited.namespace = details.namespace;
     if (typeof details.command === 'string') inherited.command = details.command;
-    if (details.dryRun === true) inherited.dryRun = true;
     return { subject, current: toDeployment(current, true), target: current.target as DeploymentTarget, inherited };
   }
 
@@ -140,8 +140,15 @@ export class DeploymentLedger implements DeploymentApi {
     return subjectOfVersion(this.tl, await this.tl.models.resolve(input.model));
   }
 
-  /** Final status, the replaced one marked, and the lineage edges. A failed deploy replaces nothing. */
+  /**
+   * Final status, the replaced one marked, and the lineage edges. A failed deploy replaces
+   * nothing; nor does a dry run, which serves nothing either (no edges).
+   */
   private async finish(row: DeploymentsTable, ok: boolean, details: DeploymentDetails): Promise<Deployment> {
+    if (ok && details.dryRun === true) {
+      await this.deployments.finish(row.id, { status: 'dry_run', details: JSON.stringify(details), replaced_id: null });
+      return this.getDeployment(row.id);
+    }
     const replacedId = ok ? row.replaced_id : null;
     await this.deployments.finish(row.id, { status: ok ? 'deployed' : 'failed', details: JSON.stringify(details), replaced_id: replacedId });
     const self = { type: 'deployment' as const, id: row.id };
@@ -160,7 +167,7 @@ export class DeploymentLedger implements DeploymentApi {
       if (replaced) return replaced;
     }
     const history = await this.deployments.list(current.environment);
-    return history.find((d) => d.sequence < current.sequence && d.status !== 'failed' && d.status !== 'pending');
+    return history.find((d) => d.sequence < current.sequence && d.status !== 'failed' && d.status !== 'pending' && d.status !== 'dry_run');
   }
 }
 

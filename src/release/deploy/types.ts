@@ -1,7 +1,11 @@
 export const deploymentTargets = ['local', 'kubernetes', 'command'] as const;
 export type DeploymentTarget = (typeof deploymentTargets)[number];
-/** `pending`: recorded, its target still running (on the client that deploys); never current. */
-export const deploymentStatuses = ['pending', 'deployed', 'failed', 'stopped', 'replaced'] as const;
+/**
+ * `pending`: recorded, its target still running (on the client that deploys); never current.
+ * `dry_run`: a `--dry-run` that wrote manifests and applied nothing: never current, replaces
+ * nothing, and is not what the environment runs.
+ */
+export const deploymentStatuses = ['pending', 'deployed', 'failed', 'stopped', 'replaced', 'dry_run'] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
 export const deploymentReasons = ['deploy', 'rollback'] as const;
 export type DeploymentReason = (typeof deploymentReasons)[number];
