@@ -12,7 +12,8 @@ import {
   datasetDrift,
   DEFAULT_DRIFT_SHARE,
   DEFAULT_THRESHOLDS,
-  isDrifted,
+  distance,
+  judged,
   jensenShannonNumeric,
   ks2samp,
   psiNumeric,
@@ -20,6 +21,7 @@ import {
   sharedEdges,
   type ColumnDrift,
   type DriftTestName,
+  type TestOutcome,
 } from '../stats/index.js';
 // Not in the stats index: the sorted-input forms, so each million-row column is sorted once.
 import { radixSortFloat64 } from '../stats/radix-sort.js';
@@ -230,14 +232,14 @@ export function numericDriftSorted(column: string, ref: Float64Array, cur: Float
   const chosen = test === 'auto' ? chooseDriftTest('numeric', ref.length, unionDistinct(ref, cur, 6)).test : test;
   const limit = threshold ?? DEFAULT_THRESHOLDS[chosen];
   const byValue = distinctUpTo(ref, 21) <= 20;
-  let score: number;
-  if (chosen === 'ks') score = ks2samp(ref, cur, { presorted: true }).pvalue;
-  else if (chosen === 'wasserstein') score = wassersteinNormedSorted(ref, cur);
-  else if (chosen === 'jensenshannon' && !byValue) score = jensenShannonNumeric(ref, cur);
-  else if (chosen === 'psi' && !byValue) score = psiNumeric(ref, cur);
+  let outcome: TestOutcome;
+  if (chosen === 'ks') outcome = ks2samp(ref, cur, { presorted: true });
+  else if (chosen === 'wasserstein') outcome = distance(wassersteinNormedSorted(ref, cur));
+  else if (chosen === 'jensenshannon' && !byValue) outcome = distance(jensenShannonNumeric(ref, cur));
+  else if (chosen === 'psi' && !byValue) outcome = distance(psiNumeric(ref, cur));
   // chisquare, z, and the binned tests on few values: values as labels, as Evidently.
   else return categoricalDrift(column, 'categorical', valueCounts(ref), valueCounts(cur), { test: chosen, threshold: limit });
-  return { column, test: chosen, score, threshold: limit, drifted: isDrifted(chosen, score, limit) };
+  return judged(column, chosen, outcome, limit);
 }
 
 /**

@@ -27,7 +27,7 @@ describe("Evidently's automatic drift test choice", () => {
   });
 
   it('the dataset drifts when the share of drifted columns is >= 0.5 (or the given share)', () => {
-    const col = (drifted: boolean): ColumnDrift => ({ column: 'c', test: 'ks', score: 0, threshold: 0.05, drifted });
+    const col = (drifted: boolean): ColumnDrift => ({ column: 'c', test: 'ks', score: 0, statistic: 1, pvalue: 0, threshold: 0.05, drifted });
     expect(datasetDrift([col(true), col(false)])).toMatchObject({ driftedCount: 1, share: 0.5, drifted: true });
     expect(datasetDrift([col(true), col(false), col(false)]).drifted).toBe(false);
     expect(datasetDrift([col(true), col(false), col(false)], 0.3).drifted).toBe(true);

@@ -26,21 +26,25 @@ function distinctSorted(xs: Float64Array): number {
 }
 
 /** z-test on categorical counts: the first category in sorted order counts as 0, the rest as 1 (Evidently). */
-function zOnCounts(ref: Map<string, number>, cur: Map<string, number>): number {
+function zOnCounts(ref: Map<string, number>, cur: Map<string, number>): TestOutcome {
   const keys = [...new Set([...ref.keys(), ...cur.keys()])].sort();
   const total = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + v, 0);
   const first = keys[0]!;
   const nr = total(ref);
   const nc = total(cur);
-  return zTestProportions(nr - (ref.get(first) ?? 0), nr, nc - (cur.get(first) ?? 0), nc).pvalue;
+  return zTestProportions(nr - (ref.get(first) ?? 0), nr, nc - (cur.get(first) ?? 0), nc);
 }
 
-function categoricalScore(test: DriftTestName, ref: Map<string, number>, cur: Map<string, number>): number {
+/** A statistical test's statistic and p-value, or a distance (its own statistic, no p-value). */
+export type TestOutcome = { statistic: number; pvalue: number | null };
+export const distance = (statistic: number): TestOutcome => ({ statistic, pvalue: null });
+
+function categoricalScore(test: DriftTestName, ref: Map<string, number>, cur: Map<string, number>): TestOutcome {
   switch (test) {
-    case 'chisquare': return chiSquareCounts(ref, cur).pvalue;
+    case 'chisquare': return chiSquareCounts(ref, cur);
     case 'z': return zOnCounts(ref, cur);
-    case 'jensenshannon': return jensenShannonCategorical(ref, cur);
-    case 'psi': return psiCategorical(ref, cur);
+    case 'jensenshannon': return distance(jensenShannonCategorical(ref, cur));
+    case 'psi': return distance(psiCategorical(ref, cur));
     default: throw new RangeError(`test ${test} does not apply to categorical columns`);
   }
 }
@@ -54,15 +58,21 @@ export function numericDrift(column: string, reference: Numbers, current: Number
   const chosen = !options.test || options.test === 'auto' ? chooseDriftTest('numeric', ref.length, unique) : choice(options.test);
   const threshold = options.threshold ?? chosen.threshold;
   const byValue = distinctSorted(ref) <= 20;
-  let score: number;
+  let outcome: TestOutcome;
   switch (chosen.test) {
-    case 'ks': score = ks2samp(ref, cur, { presorted: true }).pvalue; break;
-    case 'wasserstein': score = wassersteinNormedSorted(ref, cur); break;
-    case 'jensenshannon': score = byValue ? jensenShannonCategorical(asLabels(ref), asLabels(cur)) : jensenShannonNumeric(ref, cur); break;
-    case 'psi': score = byValue ? psiCategorical(asLabels(ref), asLabels(cur)) : psiNumeric(ref, cur); break;
-    default: score = categoricalScore(chosen.test, asLabels(ref), asLabels(cur));
+    case 'ks': outcome = ks2samp(ref, cur, { presorted: true }); break;
+    case 'wasserstein': outcome = distance(wassersteinNormedSorted(ref, cur)); break;
+    case 'jensenshannon': outcome = distance(byValue ? jensenShannonCategorical(asLabels(ref), asLabels(cur)) : jensenShannonNumeric(ref, cur)); break;
+    case 'psi': outcome = distance(byValue ? psiCategorical(asLabels(ref), asLabels(cur)) : psiNumeric(ref, cur)); break;
+    default: outcome = categoricalScore(chosen.test, asLabels(ref), asLabels(cur));
   }
-  return { column, test: chosen.test, score, threshold, drifted: isDrifted(chosen.test, score, threshold) };
+  return judged(column, chosen.test, outcome, threshold);
+}
+
+/** A column's outcome judged against its threshold: the p-value when there is one, else the distance. */
+export function judged(column: string, test: DriftTestName, outcome: TestOutcome, threshold: number): ColumnDrift {
+  const score = outcome.pvalue ?? outcome.statistic;
+  return { column, test, score, statistic: outcome.statistic, pvalue: outcome.pvalue, threshold, drifted: isDrifted(test, score, threshold) };
 }
 
 /** Distinct values across two sorted arrays, by merging them (no Set of a million numbers). */
@@ -86,6 +96,5 @@ export function categoricalDrift(column: string, kind: Exclude<ColumnKind, 'nume
   const unique = new Set([...reference.keys(), ...current.keys()]).size;
   const chosen = !options.test || options.test === 'auto' ? chooseDriftTest(kind, rows, unique) : choice(options.test);
   const threshold = options.threshold ?? chosen.threshold;
-  const score = categoricalScore(chosen.test, reference, current);
-  return { column, test: chosen.test, score, threshold, drifted: isDrifted(chosen.test, score, threshold) };
+  return judged(column, chosen.test, categoricalScore(chosen.test, reference, current), threshold);
 }

@@ -13,4 +13,4 @@ export { demographicParity, equalizedOdds, disparateImpact, groupRates, type Lab
 export { profileNumeric, profileCategorical, RunningMoments, DEFAULT_QUANTILES } from './profile.js';
 export { histogram, sharedEdges, equalWidthEdges } from './histogram.js';
 export { quantileSorted } from './quantile.js';
-export { numericDrift, categoricalDrift, type DriftOptions } from './drift.js';
+export { numericDrift, categoricalDrift, distance, judged, type DriftOptions, type TestOutcome } from './drift.js';

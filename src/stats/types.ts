@@ -46,7 +46,12 @@ export interface DriftTestChoice {
 export interface ColumnDrift {
   column: string;
   test: DriftTestName;
+  /** What the threshold judges: the p-value of a test, or the distance itself. */
   score: number;
+  /** The test's statistic, as scipy names it: KS D, chi-square, z; for a distance, the distance. */
+  statistic: number;
+  /** The p-value of a statistical test (ks, chisquare, z); null for a distance (psi, wasserstein, jensenshannon). */
+  pvalue: number | null;
   threshold: number;
   drifted: boolean;
 }
