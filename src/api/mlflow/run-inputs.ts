@@ -38,8 +38,11 @@ export function runInputEndpoints(app: FastifyInstance, tl: Threadline): void {
       const datasetInput = datasetInputOf(input);
       return { key: datasetTagKey(datasetInput.dataset), value: JSON.stringify(datasetInput) };
     });
+    // MLflow 3's model inputs: logged models the run read (an evaluation, a fine-tune).
+    const models = objectList(f, 'models').map((m) => ({ modelId: requiredString(m, 'model_id'), direction: 'input' as const, step: 0 }));
     // Tag values are limited to 8,000 characters: a dataset with a larger schema or profile is refused.
     await tl.runs.logBatch(runId, { tags });
+    if (models.length > 0) await tl.loggedModels.linkRun(runId, models);
     return {};
   });
 }
