@@ -1,6 +1,6 @@
 import { ProvenanceStore } from '../tracking/provenance-store.js';
 import type { RunStatus } from '../tracking/types.js';
-import type { DescribeContext, Description, Describer } from './describe.js';
+import type { Description, Describer } from './describe-types.js';
 import { LookupStore } from './lookup-store.js';
 import { formatBytes, formatCount, shortDigest, shortId } from './short.js';
 import type { EntityType } from './types.js';
@@ -132,4 +132,3 @@ export const builtinDescribers: Partial<Record<EntityType, Describer>> = {
   artifact: describeArtifacts,
 };
 
-export type { DescribeContext };
