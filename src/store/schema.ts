@@ -308,6 +308,19 @@ export interface RunModelsTable {
   step: number;
 }
 
+/** An MLflow dataset input's own digest and source, by the data version it became (migration 0009). */
+export interface MlflowDatasetsTable {
+  data_digest: string;
+  mlflow_digest: string;
+  name: string;
+  source_type: string;
+  source: string;
+  source_uri: string;
+  source_name: string;
+  profile: string | null;
+  created_at: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -341,4 +354,5 @@ export interface Database {
   logged_model_files: LoggedModelFilesTable;
   logged_model_metrics: LoggedModelMetricsTable;
   run_models: RunModelsTable;
+  mlflow_datasets: MlflowDatasetsTable;
 }
