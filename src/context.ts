@@ -39,7 +39,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
   const readBlob = (digest: string) => artifacts.readBytes(digest);
-  const loggedModels = new LoggedModelService(store, runs, readBlob);
+  const loggedModels = new LoggedModelService(store, runs);
   return {
     store,
     artifacts,

@@ -88,9 +88,13 @@ describe.each(dialects)('MLflow 3 logged models on %s', (dialect) => {
     expect(await search({})).toEqual([modelId]);
     expect((await c.call('GET', `logged-models/${second.modelId}`)).status).toBe(404);
 
-    // The native API and the lineage graph: version → logged model → run.
-    const trace = await h.tl.loggedModels.get(modelId);
-    expect(trace.artifactDigest).toBe(native.artifactDigest);
+    // The native entity: its file manifest is the version's artifact; its files declare the environment of it and of its run.
+    const entity = await h.tl.loggedModels.get(modelId);
+    expect(entity.artifactDigest).toBe(native.artifactDigest);
+    expect(entity.environmentDigest).toMatch(/^sha256:/);
+    const trained = await h.tl.runs.get(runId);
+    expect(trained.info.environmentDigest).toBe(entity.environmentDigest);
+    expect(trained.environment?.runtimes).toEqual({ python: '3.11.7', mlflow: '3.6.0' });
   });
 
   it("refuses what MLflow refuses, with MLflow's error codes, and never answers 5xx to a malformed body", async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Threadline } from '../../context.js';
+import { recordLoggedModelEnvironment } from '../../ingest-mlflow/logged-model-environment.js';
 import { statusOf } from '../../tracking/logged-models/status.js';
 import { cleanArtifactPath, listLevel } from './artifact-listing.js';
 import { keyValueList } from './convert.js';
@@ -52,7 +53,9 @@ export function loggedModelEndpoints(app: FastifyInstance, tl: Threadline): void
     if (raw === undefined || raw === null || raw === '') throw missingParameter('status');
     const status = statusOf(raw);
     if (!status) throw invalidParameter(`Invalid value ${JSON.stringify(raw)} for parameter 'status' supplied: expected one of LOGGED_MODEL_PENDING, LOGGED_MODEL_READY, LOGGED_MODEL_UPLOAD_FAILED.`);
-    return { model: toMlflowLoggedModel(await models.finalize(request.params.model_id, status)) };
+    const model = await models.finalize(request.params.model_id, status);
+    if (status !== 'LOGGED_MODEL_READY' || !(await recordLoggedModelEnvironment(tl, model))) return { model: toMlflowLoggedModel(model) };
+    return answer(model.modelId);
   });
 
   app.delete<ModelParams>('/logged-models/:model_id', async (request) => {

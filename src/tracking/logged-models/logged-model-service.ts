@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Environment } from '../../capture/types.js';
 import { invalidArgument, notFound } from '../../errors.js';
 import { addEdges } from '../../lineage/edge-store.js';
 import type { Edge } from '../../lineage/types.js';
@@ -7,7 +8,8 @@ import type { Store } from '../../store/database.js';
 import type { LoggedModelsTable } from '../../store/schema.js';
 import { ExperimentStore } from '../experiment-store.js';
 import type { RunService } from '../run-service.js';
-import { parseWith } from '../validation.js';
+import { ProvenanceStore } from '../provenance-store.js';
+import { environmentSchema, parseWith } from '../validation.js';
 import { LoggedModelStore } from './logged-model-store.js';
 import { toLoggedModels } from './rows.js';
 import { searchLoggedModelIds } from './search-store.js';
@@ -17,32 +19,25 @@ import { z } from 'zod';
 
 const modelVersionsTag = 'mlflow.modelVersions';
 
-/** Called when a model is finalized READY, with its files: records what they say of the environment. */
-export type OnModelReady = (model: LoggedModel, read: (digest: string) => Promise<Buffer>) => Promise<void>;
-
 /**
  * MLflow 3's LoggedModels: created (PENDING) by a run or alone, filled with files through the
  * artifact proxy, finalized READY (its file manifest then gets a digest and lineage edges),
  * registered as model versions. Lineage: logged_model → run (`logged_by`), run → logged_model
- * (`used_model`, model inputs), logged_model → artifact (`packages`, the files' manifest).
+ * (`used_model`, model inputs), logged_model → artifact (`packages`, the files' manifest),
+ * logged_model → environment (`ran_in`, what its requirement files declare).
  */
 export class LoggedModelService {
   private readonly models: LoggedModelStore;
   private readonly experiments: ExperimentStore;
-  private readonly readyHooks: OnModelReady[] = [];
+  private readonly provenance: ProvenanceStore;
 
   constructor(
     private readonly store: Store,
     private readonly runs: RunService,
-    private readonly readBlob?: (digest: string) => Promise<Buffer>,
   ) {
     this.models = new LoggedModelStore(store.db);
     this.experiments = new ExperimentStore(store.db);
-  }
-
-  /** Adds work to do when a model becomes READY (e.g. recording its environment). */
-  onReady(hook: OnModelReady): void {
-    this.readyHooks.push(hook);
+    this.provenance = new ProvenanceStore(store.db);
   }
 
   async create(raw: CreateLoggedModelInput): Promise<LoggedModel> {
@@ -97,16 +92,17 @@ export class LoggedModelService {
       await addEdges(this.store.db, edges, now);
     }
     await this.models.update(modelId, { status, artifact_digest: digest, last_updated_time: now });
-    const model = await this.get(modelId);
-    if (status === 'LOGGED_MODEL_READY' && this.readBlob) for (const hook of this.readyHooks) await hook(model, this.readBlob);
-    return status === 'LOGGED_MODEL_READY' && this.readyHooks.length > 0 ? this.get(modelId) : model;
+    return this.get(modelId);
   }
 
-  /** Records the model's environment (from its requirements, conda or python_env files). */
-  async setEnvironment(modelId: string, environmentDigest: string): Promise<void> {
+  /** The environment the model declares (its requirements, conda and python_env files). */
+  async recordEnvironment(modelId: string, raw: Environment): Promise<void> {
+    const environment = parseWith(environmentSchema, raw, 'environment');
     await this.row(modelId);
-    await this.models.update(modelId, { environment_digest: environmentDigest });
-    await addEdges(this.store.db, [{ from: { type: 'logged_model', id: modelId }, relation: 'ran_in', to: { type: 'environment', id: environmentDigest } }]);
+    const now = Date.now();
+    await this.provenance.saveEnvironment(environment, now);
+    await this.models.update(modelId, { environment_digest: environment.digest });
+    await addEdges(this.store.db, [{ from: { type: 'logged_model', id: modelId }, relation: 'ran_in', to: { type: 'environment', id: environment.digest } }], now);
   }
 
   /** The `mlflow.modelVersions` tag MLflow's server keeps on a logged model: the versions made from it. */
