@@ -11,7 +11,7 @@ import { registerImageLineage } from './release/image/lineage.js';
 import { registerPredictionLineage } from './serving/lineage.js';
 import { openStore, type Store } from './store/database.js';
 import { ExperimentService } from './tracking/experiment-service.js';
-import { LoggedModelService } from './tracking/logged-models/logged-model-service.js';
+import { LoggedModelService } from './registry/logged-models/logged-model-service.js';
 import { RunService } from './tracking/run-service.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */

@@ -7,9 +7,12 @@ import { expect } from 'vitest';
  * mlflow/store/artifact/http_artifact_repo.py). The 3.x client itself needs pydantic 2 and
  * cannot be installed here.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body: each test asserts the fields it reads
+type Json = Record<string, any>;
+
 export interface Mlflow3Client {
   url: string;
-  call(method: string, endpoint: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  call(method: string, endpoint: string, body?: unknown): Promise<{ status: number; body: Json }>;
 }
 
 export function mlflow3Client(url: string, base = '/api/2.0/mlflow'): Mlflow3Client {
@@ -29,7 +32,7 @@ export function mlflow3Client(url: string, base = '/api/2.0/mlflow'): Mlflow3Cli
   };
 }
 
-async function ok(promise: ReturnType<Mlflow3Client['call']>): Promise<Record<string, any>> {
+async function ok(promise: ReturnType<Mlflow3Client['call']>): Promise<Json> {
   const { status, body } = await promise;
   expect(status, JSON.stringify(body)).toBe(200);
   return body;
@@ -123,7 +126,7 @@ export async function logPyfuncModel(c: Mlflow3Client, experimentId: string, run
  * one answers RESOURCE_ALREADY_EXISTS, which the client ignores), create the version with the
  * model id, then append the version to the logged model's `mlflow.modelVersions` tag.
  */
-export async function registerLoggedModel(c: Mlflow3Client, modelId: string, name: string): Promise<Record<string, any>> {
+export async function registerLoggedModel(c: Mlflow3Client, modelId: string, name: string): Promise<Json> {
   const registered = await c.call('POST', 'registered-models/create', { name });
   expect([200, 400]).toContain(registered.status);
   if (registered.status === 400) expect(registered.body.error_code).toBe('RESOURCE_ALREADY_EXISTS');

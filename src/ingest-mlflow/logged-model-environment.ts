@@ -1,13 +1,20 @@
 import type { ArtifactStore } from '../artifacts/types.js';
-import type { LoggedModelService } from '../tracking/logged-models/logged-model-service.js';
-import type { LoggedModel } from '../tracking/logged-models/types.js';
+import type { Environment } from '../capture/types.js';
 import type { RunService } from '../tracking/run-service.js';
 import { environmentFromModelFiles, isDeclaredEnvironment, modelEnvironmentFileNames, type ModelEnvironmentFiles } from './model-environment.js';
+
+/** What is read of a logged model (the registry's LoggedModel; ingest sits below the registry). */
+export interface LoggedModelFiles {
+  modelId: string;
+  sourceRunId: string | null;
+  environmentDigest: string | null;
+  files: readonly { path: string; digest: string }[];
+}
 
 export interface LoggedModelEnvironmentContext {
   artifacts: ArtifactStore;
   runs: RunService;
-  loggedModels: LoggedModelService;
+  loggedModels: { recordEnvironment(modelId: string, environment: Environment): Promise<void> };
 }
 
 /**
@@ -16,7 +23,7 @@ export interface LoggedModelEnvironmentContext {
  * too when that run has none captured on a machine (as a 2.x model folder gives its run one).
  * Returns the environment's digest, or null when the model has no environment files.
  */
-export async function recordLoggedModelEnvironment(ctx: LoggedModelEnvironmentContext, model: LoggedModel): Promise<string | null> {
+export async function recordLoggedModelEnvironment(ctx: LoggedModelEnvironmentContext, model: LoggedModelFiles): Promise<string | null> {
   const files: ModelEnvironmentFiles = {};
   for (const [key, name] of Object.entries(modelEnvironmentFileNames) as [keyof ModelEnvironmentFiles, string][]) {
     const file = model.files.find((f) => f.path === name);

@@ -3,7 +3,7 @@ import { addEdges } from '../lineage/edge-store.js';
 import type { Edge } from '../lineage/types.js';
 import type { Store } from '../store/database.js';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../store/schema.js';
-import type { LoggedModel } from '../tracking/logged-models/types.js';
+import type { LoggedModel } from './logged-models/types.js';
 import type { RunService } from '../tracking/run-service.js';
 import { AliasStore } from './alias-store.js';
 import { modelDigest, parseRunsUri } from './artifact-digest.js';

@@ -1,5 +1,5 @@
 import type { Threadline } from '../../context.js';
-import type { LoggedModel, ModelMetricInput } from '../../tracking/logged-models/types.js';
+import type { LoggedModel, ModelMetricInput } from '../../registry/logged-models/types.js';
 import { keyValues } from './convert.js';
 import { compact } from './registry-convert.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Threadline } from '../../context.js';
 import { recordLoggedModelEnvironment } from '../../ingest-mlflow/logged-model-environment.js';
-import { statusOf } from '../../tracking/logged-models/status.js';
+import { statusOf } from '../../registry/logged-models/status.js';
 import { cleanArtifactPath, listLevel } from './artifact-listing.js';
 import { keyValueList } from './convert.js';
 import { invalidParameter, missingParameter } from './errors.js';

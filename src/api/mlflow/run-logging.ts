@@ -4,7 +4,7 @@ import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
 import { withoutCredentials } from '../../ingest-mlflow/tag-names.js';
 import { decodePageToken, encodePageToken } from '../../registry/search-filter/index.js';
 import type { Metric, Tag } from '../../tracking/types.js';
-import type { ModelMetricInput } from '../../tracking/logged-models/types.js';
+import type { ModelMetricInput } from '../../registry/logged-models/types.js';
 import { keyValueList } from './convert.js';
 import { toMlflowModelMetric } from './logged-model-convert.js';
 import { invalidParameter } from './errors.js';

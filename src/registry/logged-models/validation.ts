@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { limits } from '../limits.js';
-import { keySchema } from '../validation.js';
+import { limits } from '../../tracking/limits.js';
+import { keySchema } from '../../tracking/validation.js';
 
 const badNameCharacters = ['/', ':', '.', '%', '"', "'"];
 

@@ -1,5 +1,5 @@
-import type { AttributeSpec, FilterGrammar } from '../../registry/search-filter/index.js';
-import type { Comparator } from '../../registry/search-filter/types.js';
+import type { AttributeSpec, FilterGrammar } from '../search-filter/index.js';
+import type { Comparator } from '../search-filter/types.js';
 
 const numeric: readonly Comparator[] = ['=', '!=', '<', '<=', '>', '>='];
 const text: readonly Comparator[] = ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'];

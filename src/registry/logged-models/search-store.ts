@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { invalidArgument } from '../../errors.js';
-import { parseFilter } from '../../registry/search-filter/index.js';
-import { compare } from '../../registry/search-filter/conditions.js';
-import { searchDialects, type SearchDialect } from '../../registry/search-filter/dialect-sql.js';
-import type { Comparison } from '../../registry/search-filter/types.js';
+import { parseFilter } from '../search-filter/index.js';
+import { compare } from '../search-filter/conditions.js';
+import { searchDialects, type SearchDialect } from '../search-filter/dialect-sql.js';
+import type { Comparison } from '../search-filter/types.js';
 import type { Store } from '../../store/database.js';
 import { attributeColumns, loggedModelsGrammar } from './search-grammar.js';
 import { statusOf } from './status.js';
