@@ -23,6 +23,8 @@ const layers = [
   ['store', 'artifacts'],
   ['stats', 'capture', 'lineage'],
   ['validate', 'tracking'],
+  // What MLflow clients send, as tracking's entities; below registry so MLflow 3 logged models can use it.
+  ['ingest-mlflow'],
   ['registry', 'openlineage'],
   ['serving', 'release'],
   ['observe'],
