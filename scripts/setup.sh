@@ -15,6 +15,7 @@ if [ "${1:-}" = "--with-test-services" ]; then
   command -v docker-registry >/dev/null || need+=(docker-registry)   # a real OCI registry
   command -v skopeo >/dev/null || need+=(skopeo)                     # inspects what we push
   command -v promtool >/dev/null || need+=(prometheus)               # promtool checks /metrics
+  /usr/bin/python3 -c 'import scipy' 2>/dev/null || need+=(python3-scipy) # drift statistics checked against scipy
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

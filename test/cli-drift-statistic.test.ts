@@ -53,7 +53,8 @@ describe('threadline drift --json', () => {
     const env = { THREADLINE_HOME: path.join(dir, '.threadline') };
     const result = await runCli(['drift', reference, current, '--json'], { cwd: dir, env });
     expect(result.code, result.stderr).toBe(0);
-    const columns = Object.fromEntries((JSON.parse(result.stdout).columns as { column: string }[]).map((c) => [c.column, c])) as Record<string, { test: string; statistic: number; pvalue: number | null; score: number }>;
+    type Column = { column: string; test: string; statistic: number; pvalue: number | null; score: number };
+    const columns: Record<string, Column> = Object.fromEntries((JSON.parse(result.stdout).columns as Column[]).map((c) => [c.column, c]));
     expect([columns.amount!.test, columns.city!.test, columns.member!.test]).toEqual(['ks', 'chisquare', 'z']);
     for (const name of ['amount', 'city', 'member']) {
       const [statistic, pvalue] = expected[name]!;

@@ -86,7 +86,7 @@ describe.each(dialects)('MLflow ingest on %s', (dialect) => {
   });
   afterAll(async () => tl.close());
 
-  const storePatch = async (bytes: Buffer) => (await tl.artifacts.putBytes(bytes)).digest;
+  const storePatch = async (patch: NodeJS.ReadableStream) => (await tl.artifacts.put(patch)).digest;
   const mlflowRun = async (tags: Record<string, string>) => {
     const info = await tl.runs.create({ tags });
     await ingest.tagsSet(info.runId, Object.keys(tags));
