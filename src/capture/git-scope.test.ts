@@ -169,5 +169,5 @@ describe('what a dirty patch holds', () => {
     // from chunks (58 MiB more at 24 MiB on main); streamed, what remains is read buffers that
     // await the next GC (seen: 9–26 MiB).
     expect((big.maxRssKiB - baseline.maxRssKiB) / 1024).toBeLessThan((0.75 * patchBytes) / 1024 / 1024);
-  });
+  }, 240_000);
 });

@@ -142,7 +142,7 @@ describe.each(dialects)('runs on %s', (dialect) => {
     const got = await runs.get(run.runId);
     expect(got.code).toEqual(code);
     expect(got.environment).toEqual(environment);
-    expect(got.io).toEqual([{ direction: 'input', kind: 'data', name: 'data/orders.csv', ref: data.digest }]);
+    expect(got.io).toEqual([{ direction: 'input', kind: 'data', name: 'data/orders.csv', ref: data.digest, manifest: data.files }]);
     expect(got.artifacts.map((a) => a.path)).toEqual(['model/model.json']);
     expect(await runs.dataVersion(data.digest)).toEqual(data);
 
