@@ -18,10 +18,10 @@ const plainDiff = [
 ];
 
 export interface PatchScope {
+  /** Changed paths to carry (repository-relative, as `git status` lists them). */
+  paths: readonly string[];
   /** Pathspecs of what is never code (Threadline's files, declared data). */
   excludes: readonly string[];
-  /** Untracked files to leave out (repository-relative): too large, or credentials. */
-  skipUntracked: readonly string[];
   /** Tracked files whose changes stay out (credentials). */
   skipTracked: readonly string[];
 }
@@ -42,7 +42,7 @@ export interface DirtyPatch {
  * writes the blobs of changed files into the object store as loose objects (unreferenced; gc
  * removes them).
  */
-export async function buildDirtyPatch(repoRoot: string, scope: PatchScope = { excludes: [], skipUntracked: [], skipTracked: [] }): Promise<DirtyPatch> {
+export async function buildDirtyPatch(repoRoot: string, scope: PatchScope): Promise<DirtyPatch> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-index-'));
   const dispose = () => fs.rm(tmp, { recursive: true, force: true });
   try {
@@ -61,11 +61,13 @@ export async function buildDirtyPatch(repoRoot: string, scope: PatchScope = { ex
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await gitOutput(repoRoot, ['read-tree', 'HEAD'], indexEnv);
     }
-    // The pathspecs go through a file: a repository can have thousands of skipped files.
-    const skipped = [...scope.skipUntracked, ...scope.skipTracked].map((p) => `:(top,exclude,literal)${p}`);
-    const specFile = path.join(tmp, 'pathspecs');
-    await fs.writeFile(specFile, ['.', ...scope.excludes, ...skipped].map((p) => `${p}\0`).join(''));
-    await gitOutput(repoRoot, ['add', '--all', `--pathspec-from-file=${specFile}`, '--pathspec-file-nul'], indexEnv);
+    // Exactly the listed paths (never an exclude pathspec: git add refuses one that names an
+    // ignored folder), through a file: there can be thousands.
+    if (scope.paths.length > 0) {
+      const specFile = path.join(tmp, 'pathspecs');
+      await fs.writeFile(specFile, scope.paths.map((p) => `:(top,literal)${p}\0`).join(''));
+      await gitOutput(repoRoot, ['add', '--all', `--pathspec-from-file=${specFile}`, '--pathspec-file-nul'], indexEnv);
+    }
     // Untracked files left out were never added; tracked ones are left out of the diff.
     const args = ['diff-index', '--cached', ...plainDiff, 'HEAD', '--', '.', ...scope.excludes, ...scope.skipTracked.map((p) => `:(top,exclude,literal)${p}`)];
     const patchFile = path.join(tmp, 'dirty.patch');

@@ -50,6 +50,8 @@ describe('what a dirty patch holds', () => {
   it("leaves Threadline's own files out of status and patch: a run in a fresh repo with its home inside is clean", async () => {
     const dir = makeRepo();
     const home = path.join(dir, '.threadline');
+    // Ignored or not, the home is left out (git add refuses pathspecs naming ignored folders).
+    fs.writeFileSync(path.join(dir, '.git/info/exclude'), 'tl.db-shm\n');
     fs.mkdirSync(path.join(home, 'artifacts'), { recursive: true });
     fs.writeFileSync(path.join(home, 'threadline.db'), 'SQLite format 3\0');
     fs.writeFileSync(path.join(home, 'threadline.db-wal'), 'wal');
@@ -64,9 +66,11 @@ describe('what a dirty patch holds', () => {
     expect(patch).toBeNull();
 
     fs.appendFileSync(path.join(dir, 'train.py'), 'print("more")\n');
+    git(dir, 'rm', '-q', 'config.yaml'); // a staged deletion
     const dirty = await capture(dir, { own });
     expect(dirty.code.dirty).toBe(true);
     expect(dirty.patch).toContain('+print("more")');
+    expect(dirty.patch).toContain('deleted file mode 100644');
     expect(dirty.patch).not.toContain('threadline.db');
     expect(dirty.patch).not.toContain('tl.db');
   });

@@ -12,6 +12,8 @@ export interface TreeState {
   omitted: OmittedFile[];
   /** Tracked files among `omitted`: they must be kept out of the diff by pathspec. */
   trackedOmitted: string[];
+  /** Changed paths the patch carries: what status listed, less `omitted`. */
+  included: string[];
 }
 
 /**
@@ -28,6 +30,7 @@ export async function inspectTree(repoRoot: string, excludes: readonly string[],
   const entries = result.stdout.toString('utf8').split('\0').filter(Boolean).map((e) => ({ code: e.slice(0, 2), path: e.slice(3) }));
   const omitted: OmittedFile[] = [];
   const trackedOmitted: string[] = [];
+  const included: string[] = [];
   let total = 0;
   for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const untracked = entry.code === '??';
@@ -36,16 +39,17 @@ export async function inspectTree(repoRoot: string, excludes: readonly string[],
       if (!untracked) trackedOmitted.push(entry.path);
       continue;
     }
-    if (!untracked) continue;
+    // Deleted in the index already (`git rm`): the index copy has it so; nothing to add.
+    if (entry.code === 'D ') continue;
     const abs = path.join(repoRoot, entry.path);
-    const stat = await fs.lstat(abs).catch(() => null);
-    if (!stat) continue;
-    if (stat.size <= limits.maxFileBytes && total + stat.size <= limits.maxTotalBytes) {
-      total += stat.size;
+    const stat = untracked ? await fs.lstat(abs).catch(() => null) : null;
+    if (!stat || (stat.size <= limits.maxFileBytes && total + stat.size <= limits.maxTotalBytes)) {
+      total += stat?.size ?? 0;
+      included.push(entry.path);
       continue;
     }
     const { digest } = await sha256File(abs);
     omitted.push({ path: entry.path, reason: 'too-large', size: stat.size, digest });
   }
-  return { dirty: entries.length > 0, omitted, trackedOmitted };
+  return { dirty: entries.length > 0, omitted, trackedOmitted, included };
 }

@@ -58,8 +58,7 @@ export async function inspectCode(dir: string, options: CaptureCodeOptions): Pro
   const { dirty, omitted } = tree;
   let patchDigest: string | null = null;
   if (dirty) {
-    const skipUntracked = omitted.map((f) => f.path).filter((p) => !tree.trackedOmitted.includes(p));
-    const patch = await buildDirtyPatch(repoRoot, { excludes, skipUntracked, skipTracked: tree.trackedOmitted });
+    const patch = await buildDirtyPatch(repoRoot, { paths: tree.included, excludes, skipTracked: tree.trackedOmitted });
     try {
       // Empty when the difference is invisible to diff (a dirty submodule's own tree) or all left out.
       if (patch.size > 0) patchDigest = await options.storePatch(patch.open());
