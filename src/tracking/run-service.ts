@@ -10,6 +10,7 @@ import { ProvenanceStore } from './provenance-store.js';
 import { RunDataStore } from './run-data-store.js';
 import { RunStore } from './run-store.js';
 import { reproducesTag } from './run-tags.js';
+import { SecretEntries } from './secret-entries.js';
 import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, RunSummary, UpdateRunInput } from './types.js';
 import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
 
@@ -19,6 +20,7 @@ export class RunService {
   private readonly data: RunDataStore;
   private readonly provenance: ProvenanceStore;
   private readonly experiments: ExperimentStore;
+  private readonly secrets = new SecretEntries();
 
   constructor(private readonly store: Store) {
     this.runs = new RunStore(store.db);
@@ -54,14 +56,14 @@ export class RunService {
           lifecycle_stage: 'active',
           deleted_time: null,
           artifact_uri: `${experiment.artifactLocation.replace(/\/$/, '')}/${runId}/artifacts`,
-          command: input.command ? JSON.stringify(input.command) : null,
+          command: input.command ? JSON.stringify(this.secrets.command(input.command)) : null,
           working_dir: input.workingDir ?? null,
           exit_code: null,
           code_version_id: null,
           environment_digest: null,
         })
         .execute();
-      await this.data.upsertTags(trx, runId, Object.entries(tags).map(([key, value]) => ({ key, value })));
+      await this.data.upsertTags(trx, runId, this.secrets.redact(Object.entries(tags).map(([key, value]) => ({ key, value }))));
     });
     // The edge follows the tag so that a reproduction started against a server links up too.
     const original = tags[reproducesTag];
@@ -137,7 +139,10 @@ export class RunService {
 
   /** Params, metrics and tags in one transaction: all of a batch lands, or none of it. */
   async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
-    const { metrics, params, tags } = parseWith(logBatchSchema, batch, 'batch');
+    const parsed = parseWith(logBatchSchema, batch, 'batch');
+    const { metrics } = parsed;
+    const params = this.secrets.redact(parsed.params);
+    const tags = this.secrets.redact(parsed.tags);
     await this.requireActive(runId);
     await this.data.transaction(async (trx) => {
       if (params.length > 0) {

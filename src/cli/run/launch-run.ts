@@ -11,7 +11,8 @@ import { openLineageEmitter } from '../../openlineage/emit.js';
 import type { ThreadlineApi } from '../../sdk/types.js';
 import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';
-import { maskSecrets, secretValues } from '../../capture/secret-mask.js';
+import { maskCommand } from '../../capture/mask-command.js';
+import { SecretMasker } from '../../capture/secret-mask.js';
 import { supervise } from './supervise.js';
 
 export interface LaunchOptions {
@@ -46,8 +47,8 @@ export interface LaunchResult {
 export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Promise<LaunchResult> {
   if (options.command.length === 0) throw invalidArgument('give the command to run after --, e.g. threadline run -- python train.py');
   const { progress, cwd, env } = options;
-  const secrets = secretValues(env);
-  const command = options.command.map((arg) => maskSecrets(arg, secrets));
+  const masker = SecretMasker.fromEnv(env);
+  const command = maskCommand(options.command, masker);
 
   // Everything that can fail on bad input is checked before the run exists.
   progress('capturing code, environment and inputs');
@@ -101,7 +102,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
       env: childEnv(env, runId, code, options.childApiUrl),
       stdoutFile: path.join(logDir, 'stdout.log'),
       stderrFile: path.join(logDir, 'stderr.log'),
-      secrets,
+      masker,
     });
     if (outcome.error) progress(`could not start ${options.command[0]}: ${outcome.error.message}`);
     exitCode = outcome.exitCode ?? (outcome.signal ? 128 + (os.constants.signals[outcome.signal] ?? 0) : 127);

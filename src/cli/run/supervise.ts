@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { SecretMaskingStream } from '../../capture/secret-mask.js';
+import type { SecretMasker } from '../../capture/secret-mask.js';
 
 export interface ChildOutcome {
   exitCode: number | null;
@@ -17,7 +17,8 @@ export interface SuperviseOptions {
   env: NodeJS.ProcessEnv;
   stdoutFile: string;
   stderrFile: string;
-  secrets: readonly string[];
+  /** Masks the copy of the output that is stored. */
+  masker: SecretMasker;
 }
 
 /**
@@ -39,8 +40,8 @@ export async function supervise(options: SuperviseOptions): Promise<ChildOutcome
   process.on('SIGTERM', onTerm);
 
   const logs = [
-    tee(child.stdout!, process.stderr, options.stdoutFile, options.secrets),
-    tee(child.stderr!, process.stderr, options.stderrFile, options.secrets),
+    tee(child.stdout!, process.stderr, options.stdoutFile, options.masker),
+    tee(child.stderr!, process.stderr, options.stderrFile, options.masker),
   ];
   try {
     const outcome = await new Promise<ChildOutcome>((resolve) => {
@@ -55,13 +56,17 @@ export async function supervise(options: SuperviseOptions): Promise<ChildOutcome
   }
 }
 
-async function tee(source: NodeJS.ReadableStream, terminal: NodeJS.WritableStream, file: string, secrets: readonly string[]): Promise<void> {
-  const masked = new SecretMaskingStream(secrets);
+async function tee(source: NodeJS.ReadableStream, terminal: NodeJS.WritableStream, file: string, masker: SecretMasker): Promise<void> {
+  const masked = masker.stream();
   const out = fs.createWriteStream(file);
   masked.pipe(out);
   source.on('data', (chunk: Buffer) => {
     terminal.write(chunk);
-    masked.write(chunk);
+    // Back-pressure: a child writing faster than we mask and store waits rather than filling memory.
+    if (!masked.write(chunk)) {
+      source.pause();
+      masked.once('drain', () => source.resume());
+    }
   });
   await new Promise<void>((resolve) => source.once('end', resolve));
   masked.end();
