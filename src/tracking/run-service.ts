@@ -9,9 +9,9 @@ import { ExperimentStore } from './experiment-store.js';
 import { ProvenanceStore } from './provenance-store.js';
 import { RunDataStore } from './run-data-store.js';
 import { RunStore } from './run-store.js';
-import { reproducesTag } from './run-tags.js';
+import { endReasonTag, reproducesTag } from './run-tags.js';
 import { SecretEntries } from './secret-entries.js';
-import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, RunSummary, UpdateRunInput } from './types.js';
+import type { CreateRunInput, EndStaleRunsInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, RunSummary, UpdateRunInput } from './types.js';
 import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
 
 /** Runs: their lifecycle, what they logged, and what they ran on. */
@@ -61,6 +61,7 @@ export class RunService {
           exit_code: null,
           code_version_id: null,
           environment_digest: null,
+          last_heartbeat: input.heartbeat ? Date.now() : null,
         })
         .execute();
       await this.data.upsertTags(trx, runId, this.secrets.redact(Object.entries(tags).map(([key, value]) => ({ key, value }))));
@@ -130,6 +131,34 @@ export class RunService {
     });
     if (changes.name) await this.data.upsertTags(this.store.db, runId, [{ key: 'mlflow.runName', value: changes.name }]);
     return this.info(runId);
+  }
+
+  /** The writer is alive. Answers whether the run is still RUNNING (a reaped run stays ended). */
+  async heartbeat(runId: string): Promise<{ running: boolean }> {
+    await this.info(runId);
+    return { running: await this.runs.heartbeat(runId, Date.now()) };
+  }
+
+  /**
+   * Ends RUNNING runs whose writer stopped heartbeating `olderThanMs` ago as KILLED, with the
+   * reason in a tag. Runs that never beat (MLflow clients) are left alone unless asked for.
+   * Safe to run on several replicas at once: each run is ended by one of them.
+   */
+  async endStale(input: EndStaleRunsInput): Promise<string[]> {
+    const olderThanMs = input.olderThanMs;
+    if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) throw invalidArgument('olderThanMs must be a non-negative number of milliseconds');
+    const now = Date.now();
+    const ended: string[] = [];
+    for (const stale of await this.runs.stale(now - olderThanMs, input.includeUnmonitored === true, 1000)) {
+      if (!(await this.runs.endIfStale(stale.runId, stale.lastHeartbeat, 'KILLED', now))) continue;
+      const reason =
+        stale.lastHeartbeat === null
+          ? `ended by threadline: RUNNING with no heartbeat, started over ${Math.round(olderThanMs / 1000)} s before`
+          : `ended by threadline: no heartbeat since ${new Date(stale.lastHeartbeat).toISOString()} (timeout ${Math.round(olderThanMs / 1000)} s); its writer stopped`;
+      await this.data.upsertTags(this.store.db, stale.runId, [{ key: endReasonTag, value: reason }]);
+      ended.push(stale.runId);
+    }
+    return ended;
   }
 
   async setLifecycle(runId: string, stage: LifecycleStage): Promise<void> {

@@ -4,6 +4,7 @@ import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
 import { invalidArgument } from '../../errors.js';
+import { heartbeatTimeoutMs, startRunReaper } from '../../tracking/run-reaper.js';
 import { progress } from '../output.js';
 
 export function registerServer(program: Command): void {
@@ -24,10 +25,17 @@ export function registerServer(program: Command): void {
         await tl.close();
         throw error;
       }
+      const timeoutMs = heartbeatTimeoutMs();
       const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
+      const stopReaper = startRunReaper(tl.runs, {
+        timeoutMs,
+        onEnded: (ids) => progress(`ended ${ids.length} run(s) whose writer stopped heartbeating: ${ids.join(', ')}`),
+        onError: (error) => progress(`run reaper: ${error instanceof Error ? error.message : String(error)}`),
+      });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
       const stop = async () => {
+        stopReaper();
         await app.close();
         await tl.close();
         process.exit(0);

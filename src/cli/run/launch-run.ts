@@ -9,6 +9,7 @@ import type { CodeVersion, DataVersion } from '../../capture/types.js';
 import { invalidArgument } from '../../errors.js';
 import { openLineageEmitter } from '../../openlineage/emit.js';
 import type { ThreadlineApi } from '../../sdk/types.js';
+import { heartbeatIntervalMs } from '../../tracking/run-reaper.js';
 import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';
 import { maskCommand } from '../../capture/mask-command.js';
@@ -48,6 +49,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   if (options.command.length === 0) throw invalidArgument('give the command to run after --, e.g. threadline run -- python train.py');
   const { progress, cwd, env } = options;
   const masker = SecretMasker.fromEnv(env);
+  const beatEveryMs = heartbeatIntervalMs(env);
   const command = maskCommand(options.command, masker);
 
   // Everything that can fail on bad input is checked before the run exists.
@@ -66,6 +68,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
     name: options.name,
     command,
     workingDir: cwd,
+    heartbeat: true,
     tags: {
       ...externalIdTags(externalIds),
       ...(code && mlflowSourceTags(code)),
@@ -91,6 +94,9 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   const lineage = openLineageEmitter(env, progress);
   await lineage.started(runId, options.experiment ?? 'Default', code, options.inputs, inputs);
 
+  // Heartbeats: if this process dies (kill -9, the machine), the server's reaper ends the run.
+  const beat = setInterval(() => void api.heartbeatRun(runId).catch(() => undefined), beatEveryMs);
+  beat.unref();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-run-'));
   const started = Date.now();
   let status: RunStatus = 'FAILED';
@@ -113,6 +119,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
     }
     for (const output of options.outputs) await uploadOutput(api, runId, cwd, output, progress);
   } finally {
+    clearInterval(beat);
     const endTime = Date.now();
     await api.updateRun(runId, { status, endTime, exitCode });
     await lineage.ended(api, status, exitCode);

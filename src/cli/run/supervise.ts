@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { SecretMasker } from '../../capture/secret-mask.js';
+import { watchChildGroup } from './watchdog.js';
 
 export interface ChildOutcome {
   exitCode: number | null;
@@ -28,11 +29,18 @@ export interface SuperviseOptions {
  */
 export async function supervise(options: SuperviseOptions): Promise<ChildOutcome> {
   const [file, ...args] = options.command;
-  const child = spawn(file!, args, { cwd: options.cwd, env: options.env, stdio: ['inherit', 'pipe', 'pipe'] });
+  // In a process group (and session) of its own, so that all it starts can be signalled at once,
+  // and watched: if we die, even by kill -9, the watchdog ends the group.
+  const child = spawn(file!, args, { cwd: options.cwd, env: options.env, stdio: ['inherit', 'pipe', 'pipe'], detached: true });
+  const watchdog = child.pid !== undefined ? watchChildGroup(child.pid) : undefined;
   let interrupted = false;
   const forward = (signal: NodeJS.Signals) => {
     interrupted = true;
-    child.kill(signal);
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      child.kill(signal);
+    }
   };
   const onInt = () => forward('SIGINT');
   const onTerm = () => forward('SIGTERM');
@@ -51,6 +59,7 @@ export async function supervise(options: SuperviseOptions): Promise<ChildOutcome
     await Promise.all(logs);
     return outcome;
   } finally {
+    watchdog?.release();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }
