@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 // Reads its stdin, a pipe from us: a line `done` means we finished normally; end of file without
 // it means we died (even by kill -9, which no handler of ours sees), so it ends the child's group:
 // SIGTERM, and SIGKILL 5 s later for what is still there.
-const script = 'read line; [ "$line" = done ] && exit 0; kill -TERM -- "-$1" 2>/dev/null; sleep 5; kill -KILL -- "-$1" 2>/dev/null; exit 0';
+const script = 'read line; [ "$line" = done ] && exit 0; kill -s TERM -- "-$1" 2>/dev/null; sleep 5; kill -s KILL -- "-$1" 2>/dev/null; exit 0';
 
 export interface Watchdog {
   /** We are done with the child: the watchdog exits without killing anything. */
