@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { answer } from '../src/api/mlflow/testing.js';
 import { captureCode } from '../src/capture/git.js';
 import type { TraceResult } from '../src/lineage/trace-types.js';
 import { git, makeGitRepo, repoRoot, runCli } from './cli.js';
@@ -88,8 +89,7 @@ describe.each(dialects)('an MLflow client run traced from a prediction on %s', (
       const api = `${server.url}/api/2.0/mlflow`;
       const call = async (method: 'GET' | 'POST', endpoint: string, body?: Record<string, unknown>) => {
         const url = method === 'GET' ? `${api}/${endpoint}?${new URLSearchParams(body as Record<string, string>)}` : `${api}/${endpoint}`;
-        const res = await fetch(url, method === 'GET' ? {} : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        return { status: res.status, body: (await res.json()) as Record<string, any> };
+        return answer(fetch(url, method === 'GET' ? {} : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
       };
       const ok = async (method: 'GET' | 'POST', endpoint: string, body?: Record<string, unknown>) => {
         const answer = await call(method, endpoint, body);
