@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Threadline } from '../context.js';
 import { HttpMetrics } from '../alerts/http-metrics.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
@@ -44,7 +44,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
       ? // Requests are logged by method, URL and address only: never bodies or headers (tokens).
         { level: options.logLevel ?? 'info', stream: options.logStream ?? process.stderr, redact: ['req.headers.authorization', 'req.headers.cookie'] }
       : false,
-    disableRequestLogging: !options.logger,
+    logController: new LogController({ disableRequestLogging: !options.logger }),
     bodyLimit: 64 * 1024 * 1024,
   });
   const http = new HttpMetrics();

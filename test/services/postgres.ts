@@ -11,6 +11,11 @@ import net from 'node:net';
  */
 export interface PostgresServer {
   url: string;
+  /**
+   * `pg_ctl restart -m fast`, as an operator or a failover does: every connection is ended with
+   * 57P01. With `downMs`, the server stays stopped that long before it starts again.
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,9 +55,31 @@ export async function startPostgres(): Promise<PostgresServer> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  const pgCtl = (...rest: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', ...rest]);
+  // After a restart the postmaster is pg_ctl's child, no longer `child`: stop goes through pg_ctl.
+  let restarted = false;
   return {
     url: `postgres://threadline@127.0.0.1:${port}/postgres`,
+    async restart(downMs = 0) {
+      restarted = true;
+      if (downMs === 0) {
+        pgCtl('-m', 'fast', '-l', path.join(dir, 'restart.log'), 'restart');
+        return;
+      }
+      pgCtl('-m', 'fast', 'stop');
+      await new Promise((r) => setTimeout(r, downMs));
+      pgCtl('-l', path.join(dir, 'restart.log'), '-o', args.map((a) => `'${a}'`).join(' '), 'start');
+    },
     async stop() {
+      if (restarted) {
+        try {
+          pgCtl('-m', 'fast', 'stop');
+        } catch {
+          // already stopped
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        return;
+      }
       const exited = new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
