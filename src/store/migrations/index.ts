@@ -7,6 +7,7 @@ import * as deployments from './0005-deployments.js';
 import * as predictions from './0006-predictions.js';
 import * as events from './0007-events.js';
 import * as validations from './0008-validations.js';
+import * as mlflowDatasets from './0009-mlflow-datasets.js';
 import * as leases from './0012-leases.js';
 
 /**
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006-predictions': predictions,
   '0007-events': events,
   '0008-validations': validations,
+  '0009-mlflow-datasets': mlflowDatasets,
   '0012-leases': leases,
 };
 
