@@ -22,7 +22,8 @@ describe('threadline run across a server restart', () => {
     let restarted: Promise<LongRunning> | undefined;
     const run = await runCli(['run', '--', process.execPath, '-e', 'setTimeout(() => {}, 3000)'], {
       cwd: home,
-      env: { THREADLINE_URL: server.url, THREADLINE_HOME: home },
+      // The new replica takes seconds to start (more on a loaded CI machine): a long enough budget.
+      env: { THREADLINE_URL: server.url, THREADLINE_HOME: home, THREADLINE_RETRY_TIMEOUT: '120s' },
       onStderr: (soFar) => {
         if (restarted || !/run [0-9a-f]{32} started/.test(soFar)) return;
         // kill -9 while the command runs; a new replica on the same address a moment later.
