@@ -38,6 +38,9 @@ describe('a database restart under a running server', () => {
     await pg?.stop();
   });
 
+  const until = async (check: () => Promise<boolean>) => {
+    while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+  };
   const get = async (p: string, headers: Record<string, string> = {}) => {
     const response = await fetch(url + p, { headers });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -54,7 +57,8 @@ describe('a database restart under a running server', () => {
 
   it('answers UNAVAILABLE, readiness names the store, liveness stays up, the 5xx are logged without secrets', { timeout: 60_000 }, async () => {
     const down = pg.restart(4000);
-    // pg.restart runs pg_ctl synchronously up to the sleep: by now the server is stopped.
+    // Once the connections are gone, the server is stopped for 4 s.
+    await until(async () => (await get('/api/experiments')).status === 503);
     const native = await get('/api/experiments', { authorization: 'Bearer very-secret-token' });
     expect(native).toEqual({ status: 503, body: { error_code: 'UNAVAILABLE', message: expect.stringMatching(/^database unavailable: /) } });
     const mlflow = await get('/api/2.0/mlflow/experiments/get-by-name?experiment_name=Default');

@@ -1,9 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/release/deploy/local-process.js';
 import net from 'node:net';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * A throwaway PostgreSQL cluster for the tests: initdb in a temp dir, listening on 127.0.0.1
@@ -55,7 +58,11 @@ export async function startPostgres(): Promise<PostgresServer> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const pgCtl = (...rest: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', ...rest]);
+  // Asynchronous, so that clients in this process keep running while the server restarts.
+  const pgCtl = (...rest: string[]) => {
+    const args = [path.join(bin, 'pg_ctl'), '-D', data, '-w', '-t', '30', ...rest];
+    return asRoot ? execFileAsync('runuser', ['-u', 'postgres', '--', ...args]) : execFileAsync(args[0]!, args.slice(1));
+  };
   // After a restart the postmaster is pg_ctl's child, no longer `child`: stop goes through pg_ctl.
   let restarted = false;
   return {
@@ -63,20 +70,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     async restart(downMs = 0) {
       restarted = true;
       if (downMs === 0) {
-        pgCtl('-m', 'fast', '-l', path.join(dir, 'restart.log'), 'restart');
+        await pgCtl('-m', 'fast', '-l', path.join(dir, 'restart.log'), 'restart');
         return;
       }
-      pgCtl('-m', 'fast', 'stop');
+      await pgCtl('-m', 'fast', 'stop');
       await new Promise((r) => setTimeout(r, downMs));
-      pgCtl('-l', path.join(dir, 'restart.log'), '-o', args.map((a) => `'${a}'`).join(' '), 'start');
+      await pgCtl('-l', path.join(dir, 'restart.log'), '-o', args.map((a) => `'${a}'`).join(' '), 'start');
     },
     async stop() {
       if (restarted) {
-        try {
-          pgCtl('-m', 'fast', 'stop');
-        } catch {
-          // already stopped
-        }
+        await pgCtl('-m', 'fast', 'stop').catch(() => undefined); // already stopped
         fs.rmSync(dir, { recursive: true, force: true });
         return;
       }
