@@ -34,7 +34,7 @@ export interface FaultReport {
 /**
  * The check of issue 16: PostgreSQL, s3rver and two `threadline server` replicas on 127.0.0.1;
  * writers split across them (each logs metric points, and a blob every fifth write); during the
- * load PostgreSQL restarts and one replica is killed with -9. A writer whose replica is gone
+ * load one replica is killed with -9 and PostgreSQL restarts. A writer whose replica is gone
  * moves to the other one, as a balancer would send it.
  */
 export async function runFaultScenario(options: FaultScenarioOptions = {}): Promise<FaultReport> {
@@ -62,7 +62,7 @@ export async function runFaultScenario(options: FaultScenarioOptions = {}): Prom
     replicas.push(await startCli(['server', '--port', '0'], { cwd: home, env }));
     replicas.push(await startCli(['server', '--port', '0'], { cwd: home, env }));
     // Retries ride out the database restart; after 5 s a writer gives its (killed) replica up.
-    for (const r of replicas) clients.push(new ThreadlineClient(r.url, { retry: { timeoutMs: 5000 } }));
+    for (const r of replicas) clients.push(new ThreadlineClient(r.url, { retry: { timeoutMs: retryMs } }));
     const runs = await Promise.all(Array.from({ length: writers }, (_, i) => clients[i % 2]!.createRun({ experimentName: 'faults', name: `writer-${i}` })));
 
     const acked: { writer: number; step: number }[] = [];
@@ -94,12 +94,14 @@ export async function runFaultScenario(options: FaultScenarioOptions = {}): Prom
     await sleep(phaseMs);
     let restartMs = 0;
     if (faults) {
+      // A replica killed first; once its writers have moved to the other (their retries run
+      // out after 5 s), PostgreSQL restarts under the one left.
+      replicas[1]!.child.kill('SIGKILL');
+      await sleep(retryMs + 1000);
       const restartStarted = Date.now();
       await pg.restart();
       returnedAt = Date.now();
       restartMs = returnedAt - restartStarted;
-      await sleep(phaseMs / 2);
-      replicas[1]!.child.kill('SIGKILL');
     }
     await sleep(phaseMs);
     const deadline = Date.now() + 30_000;
@@ -134,4 +136,5 @@ export async function runFaultScenario(options: FaultScenarioOptions = {}): Prom
   }
 }
 
+const retryMs = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
