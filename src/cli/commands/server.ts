@@ -25,6 +25,7 @@ export function registerServer(program: Command): void {
         await tl.close();
         throw error;
       }
+<<<<<<< HEAD
       const timeoutMs = heartbeatTimeoutMs();
       const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
       const stopReaper = startRunReaper(tl.runs, {
@@ -32,15 +33,26 @@ export function registerServer(program: Command): void {
         onEnded: (ids) => progress(`ended ${ids.length} run(s) whose writer stopped heartbeating: ${ids.join(', ')}`),
         onError: (error) => progress(`run reaper: ${error instanceof Error ? error.message : String(error)}`),
       });
+=======
+      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel });
+>>>>>>> main
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
+      // As a Kubernetes pod is stopped: readiness fails, in-flight requests finish (up to the grace), then exit.
+      let stopping = false;
       const stop = async () => {
+<<<<<<< HEAD
         stopReaper();
         await app.close();
+=======
+        if (stopping) return;
+        stopping = true;
+        await drain(config.shutdownGraceMs);
+>>>>>>> main
         await tl.close();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
 }

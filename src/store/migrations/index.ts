@@ -10,6 +10,7 @@ import * as validations from './0008-validations.js';
 import * as mlflowDatasets from './0009-mlflow-datasets.js';
 import * as loggedModels from './0010-logged-models.js';
 import * as runHeartbeats from './0011-run-heartbeats.js';
+import * as leases from './0012-leases.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009-mlflow-datasets': mlflowDatasets,
   '0010-logged-models': loggedModels,
   '0011-run-heartbeats': runHeartbeats,
+  '0012-leases': leases,
 };
 
 export const migrationProvider: MigrationProvider = {
