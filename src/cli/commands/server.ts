@@ -25,30 +25,22 @@ export function registerServer(program: Command): void {
         await tl.close();
         throw error;
       }
-<<<<<<< HEAD
       const timeoutMs = heartbeatTimeoutMs();
-      const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
+      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel });
       const stopReaper = startRunReaper(tl.runs, {
         timeoutMs,
         onEnded: (ids) => progress(`ended ${ids.length} run(s) whose writer stopped heartbeating: ${ids.join(', ')}`),
         onError: (error) => progress(`run reaper: ${error instanceof Error ? error.message : String(error)}`),
       });
-=======
-      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel });
->>>>>>> main
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
       // As a Kubernetes pod is stopped: readiness fails, in-flight requests finish (up to the grace), then exit.
       let stopping = false;
       const stop = async () => {
-<<<<<<< HEAD
-        stopReaper();
-        await app.close();
-=======
         if (stopping) return;
         stopping = true;
+        stopReaper();
         await drain(config.shutdownGraceMs);
->>>>>>> main
         await tl.close();
         process.exit(0);
       };
