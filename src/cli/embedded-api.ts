@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Threadline } from '../context.js';
+import { MlflowIngest } from '../ingest-mlflow/ingest-service.js';
 import { TraceService } from '../lineage/trace.js';
 import { ValidationService } from '../observe/validation-service.js';
 import { DeploymentLedger } from '../release/deploy/deployment-ledger.js';
@@ -24,6 +25,8 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     listRuns: (query) => tl.runs.list(query),
     updateRun: (runId, changes) => tl.runs.update(runId, changes),
     logBatch: (runId, batch) => tl.runs.logBatch(runId, batch),
+    heartbeatRun: (runId) => tl.runs.heartbeat(runId),
+    endStaleRuns: (input) => tl.runs.endStale(input),
     metricHistory: (runId, key) => tl.runs.metricHistory(runId, key),
     recordCode: (runId, code) => tl.runs.recordCode(runId, code),
     recordEnvironment: (runId, environment) => tl.runs.recordEnvironment(runId, environment),
@@ -63,6 +66,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     recordValidation: (input) => new ValidationService(tl.store, tl.events).record(input),
     listValidations: (query) => new ValidationService(tl.store, tl.events).list(query),
     getValidation: (id) => new ValidationService(tl.store, tl.events).get(id),
+    backfillMlflow: (query) => new MlflowIngest(tl).backfill(query),
     listImages: (filter) => findImages(tl.store.db, filter),
     getImage: (id) => getImage(tl.store.db, id),
     recordImage: (input) => recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input),

@@ -1,5 +1,6 @@
 import type { BlobInfo } from '../artifacts/types.js';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import type { BackfillQuery, BackfillReport } from '../ingest-mlflow/types.js';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 import type { ListValidationsQuery, RecordValidationInput, Validation } from '../validate/types.js';
@@ -7,7 +8,7 @@ import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, Predic
 import type { DeploymentApi } from '../release/deploy/types.js';
 import type { ImageApi } from '../release/image-types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
-import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
+import type { CreateRunInput, EndStaleRunsInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
 
 /**
  * What the CLI and user code can ask of Threadline. Two implementations: the HTTP client
@@ -24,6 +25,10 @@ export interface ThreadlineApi extends ImageApi, DeploymentApi {
   listRuns(query?: ListRunsQuery): Promise<RunInfo[]>;
   updateRun(runId: string, changes: UpdateRunInput): Promise<RunInfo>;
   logBatch(runId: string, batch: LogBatchInput): Promise<void>;
+  /** The run's writer is alive; `running` is false once the run ended (or was reaped). */
+  heartbeatRun(runId: string): Promise<{ running: boolean }>;
+  /** Ends RUNNING runs whose writer stopped heartbeating (`threadline runs gc`); their ids. */
+  endStaleRuns(input: EndStaleRunsInput): Promise<string[]>;
   metricHistory(runId: string, key: string): Promise<Metric[]>;
   recordCode(runId: string, code: CodeVersion): Promise<void>;
   recordEnvironment(runId: string, environment: Environment): Promise<void>;
@@ -71,6 +76,8 @@ export interface ThreadlineApi extends ImageApi, DeploymentApi {
   /** Recorded validations, newest first; `data` is a data version digest. */
   listValidations(query?: ListValidationsQuery): Promise<Validation[]>;
   getValidation(id: string): Promise<Validation>;
+  /** Gives runs MLflow clients logged before ingest existed their code, data, environment and external ids; idempotent. */
+  backfillMlflow(query?: BackfillQuery): Promise<BackfillReport>;
   close(): Promise<void>;
 }
 
@@ -80,4 +87,5 @@ export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Pag
 export type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 export type { ExpectationResult, ListValidationsQuery, RecordValidationInput, SuiteResult, Validation } from '../validate/types.js';
 export type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
+export type { BackfillQuery, BackfillReport } from '../ingest-mlflow/types.js';
 export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };

@@ -4,6 +4,7 @@ import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
 import { invalidArgument } from '../../errors.js';
+import { heartbeatTimeoutMs, startRunReaper } from '../../tracking/run-reaper.js';
 import { progress } from '../output.js';
 
 export function registerServer(program: Command): void {
@@ -24,15 +25,26 @@ export function registerServer(program: Command): void {
         await tl.close();
         throw error;
       }
-      const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
+      const timeoutMs = heartbeatTimeoutMs();
+      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel });
+      const stopReaper = startRunReaper(tl.runs, {
+        timeoutMs,
+        onEnded: (ids) => progress(`ended ${ids.length} run(s) whose writer stopped heartbeating: ${ids.join(', ')}`),
+        onError: (error) => progress(`run reaper: ${error instanceof Error ? error.message : String(error)}`),
+      });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
+      // As a Kubernetes pod is stopped: readiness fails, in-flight requests finish (up to the grace), then exit.
+      let stopping = false;
       const stop = async () => {
-        await app.close();
+        if (stopping) return;
+        stopping = true;
+        stopReaper();
+        await drain(config.shutdownGraceMs);
         await tl.close();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
 }

@@ -9,9 +9,11 @@ import type { CodeVersion, DataVersion } from '../../capture/types.js';
 import { invalidArgument } from '../../errors.js';
 import { openLineageEmitter } from '../../openlineage/emit.js';
 import type { ThreadlineApi } from '../../sdk/types.js';
+import { heartbeatIntervalMs } from '../../tracking/run-reaper.js';
 import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';
-import { maskSecrets, secretValues } from '../../capture/secret-mask.js';
+import { maskCommand } from '../../capture/mask-command.js';
+import { SecretMasker } from '../../capture/secret-mask.js';
 import type { PatchLimits } from '../../capture/patch-limits.js';
 import type { OmittedFile } from '../../capture/types.js';
 import { formatBytes } from '../../lineage/short.js';
@@ -54,8 +56,9 @@ export interface LaunchResult {
 export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Promise<LaunchResult> {
   if (options.command.length === 0) throw invalidArgument('give the command to run after --, e.g. threadline run -- python train.py');
   const { progress, cwd, env } = options;
-  const secrets = secretValues(env);
-  const command = options.command.map((arg) => maskSecrets(arg, secrets));
+  const masker = SecretMasker.fromEnv(env);
+  const beatEveryMs = heartbeatIntervalMs(env);
+  const command = maskCommand(options.command, masker);
 
   // Capturing is part of the run: its start time is taken before, not after.
   const started = Date.now();
@@ -84,6 +87,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
     startTime: started,
     command,
     workingDir: cwd,
+    heartbeat: true,
     tags: {
       ...externalIdTags(externalIds),
       ...(code && mlflowSourceTags(code)),
@@ -109,6 +113,9 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   const lineage = openLineageEmitter(env, progress);
   await lineage.started(runId, options.experiment ?? 'Default', code, options.inputs, inputs);
 
+  // Heartbeats: if this process dies (kill -9, the machine), the server's reaper ends the run.
+  const beat = setInterval(() => void api.heartbeatRun(runId).catch(() => undefined), beatEveryMs);
+  beat.unref();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-run-'));
   let status: RunStatus = 'FAILED';
   let exitCode = 1;
@@ -119,7 +126,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
       env: childEnv(env, runId, code, options.childApiUrl),
       stdoutFile: path.join(logDir, 'stdout.log'),
       stderrFile: path.join(logDir, 'stderr.log'),
-      secrets,
+      masker,
     });
     if (outcome.error) progress(`could not start ${options.command[0]}: ${outcome.error.message}`);
     exitCode = outcome.exitCode ?? (outcome.signal ? 128 + (os.constants.signals[outcome.signal] ?? 0) : 127);
@@ -130,6 +137,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
     }
     for (const output of options.outputs) await uploadOutput(api, runId, cwd, output, boundary, progress);
   } finally {
+    clearInterval(beat);
     const endTime = Date.now();
     await api.updateRun(runId, { status, endTime, exitCode });
     await lineage.ended(api, status, exitCode);
