@@ -28,9 +28,4 @@ export default tseslint.config(
     files: ['src/store/migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  {
-    // Temporary: issue 15 point 1 types these tables in src/store/ and removes the `Kysely<any>`.
-    files: ['src/alerts/store-metrics.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
 );

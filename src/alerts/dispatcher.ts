@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { newUuid } from '../ids.js';
-import { observeDb } from '../observe/events/event-store.js';
 import type { ObserverEvent } from '../observe/events/types.js';
 import type { Database } from '../store/schema.js';
 import type { AlertRule, AlertsConfig } from './config.js';
@@ -23,14 +22,11 @@ export interface Delivery {
  */
 export class AlertDispatcher {
   private readonly notifiers: Map<string, Notifier>;
-  private readonly db: ReturnType<typeof observeDb>;
-
   constructor(
-    db: Kysely<Database>,
+    private readonly db: Kysely<Database>,
     private readonly config: AlertsConfig,
     notifiers?: Map<string, Notifier>,
   ) {
-    this.db = observeDb(db);
     this.notifiers = notifiers ?? new Map(config.notifiers.map((n) => [n.name, buildNotifier(n)]));
   }
 

@@ -13,7 +13,7 @@ import { ModelStore } from './model-store.js';
 import { searchModelVersions } from './search-filter/compile-model-versions.js';
 import { searchRegisteredModels } from './search-filter/compile-registered-models.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput, Stage } from './types.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../store/conflicts.js';
 import { aliasSchema, createModelSchema, createVersionSchema, descriptionSchema, keySchema, modelNameSchema, parseStage, parseVersion, parseWith } from './validation.js';
 import { VersionStore } from './version-store.js';
 

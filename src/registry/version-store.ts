@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { insertNextNumber } from '../store/conflicts.js';
 import type { Database, ModelVersionsTable } from '../store/schema.js';
 import type { Db } from './model-store.js';
-import { isUniqueViolation } from './unique-violation.js';
 
 export interface VersionKey {
   name: string;
@@ -17,9 +17,10 @@ export class VersionStore {
    * read the same max; the loser hits the primary key and tries again with a fresh max.
    */
   async insertNext(row: Omit<ModelVersionsTable, 'version'>, tags: Record<string, string>): Promise<number> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.db.transaction().execute(async (trx) => {
+    return insertNextNumber({
+      attempts: 21,
+      insert: () =>
+        this.db.transaction().execute(async (trx) => {
           const { max } = await trx
             .selectFrom('model_versions')
             .select(sql<number | null>`max(version)`.as('max'))
@@ -31,12 +32,8 @@ export class VersionStore {
           if (tagRows.length > 0) await trx.insertInto('model_version_tags').values(tagRows).execute();
           await trx.updateTable('registered_models').set({ last_updated_time: row.creation_time }).where('name', '=', row.name).execute();
           return version;
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
-      }
-    }
+        }),
+    });
   }
 
   async get(name: string, version: number): Promise<ModelVersionsTable | undefined> {

@@ -1,15 +1,13 @@
 import path from 'node:path';
 import os from 'node:os';
 import fs from 'node:fs';
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabaseUrl } from '../../test/dialects.js';
 import { openThreadline, type Threadline } from '../context.js';
 import { addEdges } from '../lineage/edge-store.js';
 import { formatText } from '../lineage/format/text.js';
 import { TraceService } from '../lineage/trace.js';
-import type { DeploymentsTable } from '../release/deploy/types.js';
-import type { ServingTables } from './prediction-store.js';
+import type { DeploymentsTable } from '../store/schema.js';
 
 describe.each(dialects)('predictions in trace on %s', (dialect) => {
   let tl: Threadline;
@@ -26,7 +24,7 @@ describe.each(dialects)('predictions in trace on %s', (dialect) => {
       id, environment: 'prod', sequence, image_reference: null, model_name: 'reco', model_version: 1, run_id: runId, git_sha: 'a'.repeat(40),
       target: 'command', actor: 'test', created_at: 1000 + sequence, status: 'deployed', replaced_id: null, reason: 'deploy', details: '{}',
     });
-    const db = tl.store.db.withTables<{ deployments: DeploymentsTable } & ServingTables>() as unknown as Kysely<{ deployments: DeploymentsTable } & ServingTables>;
+    const db = tl.store.db;
     await db.insertInto('deployments').values([deployment('prod#1', 1), deployment('prod#2', 2)]).execute();
     await addEdges(tl.store.db, [
       { from: { type: 'deployment', id: 'prod#1' }, relation: 'serves', to: { type: 'model_version', id: 'reco/1' } },

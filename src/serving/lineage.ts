@@ -1,22 +1,17 @@
 import { uuidPattern } from '../ids.js';
-import type { Kysely } from 'kysely';
 import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
 import { registerLeafSource, type LeafSource } from '../lineage/leaves.js';
 import { registerResolver, type Resolver } from '../lineage/resolve.js';
-import type { Database } from '../store/schema.js';
-import type { ServingTables } from './prediction-store.js';
 
 /** IN lists stay well under both dialects' parameter limits. */
 const chunk = 1000;
-
-const predictions = (db: Kysely<Database>) => db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
 
 /** `trace 0193c1f2-…`: a prediction by its id. */
 export const predictionResolver: Resolver = {
   kind: 'prediction id (UUID)',
   accepts: (id) => uuidPattern.test(id),
   async find(id, ctx) {
-    const row = await predictions(ctx.db).selectFrom('predictions').select('id').where('id', '=', id.toLowerCase()).executeTakeFirst();
+    const row = await ctx.db.selectFrom('predictions').select('id').where('id', '=', id.toLowerCase()).executeTakeFirst();
     return row ? [{ ref: { type: 'prediction' as const, id: row.id }, note: `prediction ${row.id}` }] : [];
   },
 };
@@ -24,7 +19,7 @@ export const predictionResolver: Resolver = {
 export const describePredictions: Describer = async (ctx, ids) => {
   const out = new Map<string, Description>();
   for (let i = 0; i < ids.length; i += chunk) {
-    const rows = await predictions(ctx.db)
+    const rows = await ctx.db
       .selectFrom('predictions')
       .select(['id', 'deployment_id', 'time', 'status', 'latency_ms', 'model_name', 'model_version', 'run_id', 'git_sha', 'path'])
       .where('id', 'in', ids.slice(i, i + chunk))
@@ -47,7 +42,7 @@ export const predictionLeaves: LeafSource = {
   parentType: 'deployment',
   relation: 'served_by',
   async parentOf(db, id) {
-    const row = await predictions(db).selectFrom('predictions').select('deployment_id').where('id', '=', id).executeTakeFirst();
+    const row = await db.selectFrom('predictions').select('deployment_id').where('id', '=', id).executeTakeFirst();
     return row?.deployment_id ? { type: 'deployment', id: row.deployment_id } : undefined;
   },
   async countUnder(db, deploymentIds) {
@@ -55,7 +50,7 @@ export const predictionLeaves: LeafSource = {
     let first: number | null = null;
     let last: number | null = null;
     for (let i = 0; i < deploymentIds.length; i += chunk) {
-      const row = await predictions(db)
+      const row = await db
         .selectFrom('predictions')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
         .where('deployment_id', 'in', deploymentIds.slice(i, i + chunk))

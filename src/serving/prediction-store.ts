@@ -1,36 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
+import type { Database, PredictionsTable } from '../store/schema.js';
 import type { Feedback, Prediction } from './types.js';
-
-export interface PredictionsTable {
-  id: string;
-  deployment_id: string | null;
-  time: number;
-  method: string;
-  path: string;
-  status: number;
-  latency_ms: number;
-  request_body: string | null;
-  response_body: string | null;
-  truncated: number;
-  model_name: string | null;
-  model_version: number | null;
-  run_id: string | null;
-  git_sha: string | null;
-  error: string | null;
-}
-
-export interface PredictionFeedbackTable {
-  prediction_id: string;
-  label: string;
-  time: number;
-  source: string | null;
-}
-
-export type ServingTables = {
-  predictions: PredictionsTable;
-  prediction_feedback: PredictionFeedbackTable;
-};
 
 const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'] as const;
 // Rows per multi-row SQLite statement (15 parameters each, well under SQLite's 32,766).
@@ -40,7 +11,7 @@ const pgChunk = 2000;
 
 /** SQL of the prediction log and feedback (migration 0006), over the one Kysely handle. */
 export class PredictionStore {
-  readonly db: Kysely<ServingTables>;
+  readonly db: Kysely<Database>;
   private sqliteInsert?: (rows: readonly Prediction[]) => void;
 
   /** `sqliteBusyMs`: how long a log insert waits on a SQLite lock before failing (the writer then journals). */
@@ -48,7 +19,7 @@ export class PredictionStore {
     private readonly store: Store,
     private readonly sqliteBusyMs = 100,
   ) {
-    this.db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+    this.db = store.db;
   }
 
   /** Inserts a batch in one transaction; ids already there are skipped (journal replays are idempotent). */

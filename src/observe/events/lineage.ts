@@ -1,7 +1,6 @@
 import { uuidPattern } from '../../ids.js';
 import { registerDescriber, type Describer, type Description } from '../../lineage/describe.js';
 import { registerResolver, type Resolver } from '../../lineage/resolve.js';
-import { observeDb } from './event-store.js';
 
 const chunk = 1000;
 
@@ -10,17 +9,15 @@ export const eventResolver: Resolver = {
   kind: 'event id (UUID)',
   accepts: (id) => uuidPattern.test(id),
   async find(id, ctx) {
-    const db = observeDb(ctx.db);
-    const row = await db.selectFrom('events').select(['id', 'kind']).where('id', '=', id.toLowerCase()).executeTakeFirst();
+    const row = await ctx.db.selectFrom('events').select(['id', 'kind']).where('id', '=', id.toLowerCase()).executeTakeFirst();
     return row ? [{ ref: { type: 'event' as const, id: row.id }, note: `event ${row.id} (${row.kind})` }] : [];
   },
 };
 
 export const describeEvents: Describer = async (ctx, ids) => {
-  const db = observeDb(ctx.db);
   const out = new Map<string, Description>();
   for (let i = 0; i < ids.length; i += chunk) {
-    const rows = await db.selectFrom('events').select(['id', 'time', 'stage', 'kind', 'severity', 'summary', 'source']).where('id', 'in', ids.slice(i, i + chunk)).execute();
+    const rows = await ctx.db.selectFrom('events').select(['id', 'time', 'stage', 'kind', 'severity', 'summary', 'source']).where('id', 'in', ids.slice(i, i + chunk)).execute();
     for (const e of rows) {
       out.set(e.id, {
         summary: `${e.severity.toUpperCase()} ${e.stage}/${e.kind} ${new Date(Number(e.time)).toISOString()}  ${e.summary}`,

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
-import type { ServingTables } from '../../serving/prediction-store.js';
 import { requestRows, type JsonPath } from './rows.js';
 import { predictionPages } from './window.js';
 
@@ -27,7 +25,7 @@ export interface ExportCounts {
  * can compare served traffic with the training data.
  */
 export async function exportRequestRows(store: Store, request: ExportRequest, write: (chunk: string) => Promise<void> | void): Promise<ExportCounts> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const db = store.db;
   const counts: ExportCounts = { requests: 0, rows: 0, skipped: 0 };
   const header = [...(request.withIds ? ['prediction_id', 'time'] : []), ...request.columns];
   await write(header.map(csvField).join(',') + '\n');

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { ColumnKind } from '../../capture/columns.js';
 import type { Store } from '../../store/database.js';
-import type { ServingTables } from '../../serving/prediction-store.js';
+import type { Database, PredictionsTable } from '../../store/schema.js';
 import { atPath, requestRows, responsePredictions, type JsonPath } from './rows.js';
 
 const PAGE = 2000;
@@ -112,7 +112,7 @@ function addFeature(column: FeatureColumn, v: unknown): void {
 }
 
 export async function readWindow(store: Store, request: WindowRequest): Promise<WindowData> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const db = store.db;
   const out: WindowData = {
     from: request.from,
     to: request.to,
@@ -191,14 +191,14 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
   return out;
 }
 
-type PredictionRow = ServingTables['predictions'];
+type PredictionRow = PredictionsTable;
 
 /**
  * A deployment's predictions with time in [from, to], page by page in (time, id) order: what the
  * production observer and `predictions export` read, without holding more than a page.
  */
 export async function* predictionPages<C extends keyof PredictionRow>(
-  db: Kysely<ServingTables>,
+  db: Kysely<Database>,
   range: { deploymentId: string; from: number; to: number },
   columns: readonly C[],
 ): AsyncGenerator<Pick<PredictionRow, C | 'id' | 'time'>[]> {
@@ -230,7 +230,7 @@ function rowLabels(label: unknown, count: number, ranked: boolean): unknown[] | 
   return Array.isArray(label) && label.length === count ? label : null;
 }
 
-async function latestLabels(db: Kysely<ServingTables>, ids: string[]): Promise<Map<string, unknown>> {
+async function latestLabels(db: Kysely<Database>, ids: string[]): Promise<Map<string, unknown>> {
   const rows = await db.selectFrom('prediction_feedback').select(['prediction_id', 'label']).where('prediction_id', 'in', ids).orderBy('time').execute();
   const labels = new Map<string, unknown>();
   for (const r of rows) {
@@ -244,14 +244,14 @@ async function latestLabels(db: Kysely<ServingTables>, ids: string[]): Promise<M
 }
 
 export async function newestPredictionTime(store: Store, deploymentId: string): Promise<number | null> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const db = store.db;
   const row = await db.selectFrom('predictions').select((eb) => eb.fn.max('time').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
   return row?.max === null || row?.max === undefined ? null : Number(row.max);
 }
 
 /** Requests and feedback rows of a window, counted in SQL: equal counts mean nothing new to judge. */
 export async function windowSignature(store: Store, deploymentId: string, from: number, to: number): Promise<{ requests: number; feedback: number }> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const db = store.db;
   const requests = await db
     .selectFrom('predictions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
