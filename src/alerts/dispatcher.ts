@@ -61,11 +61,11 @@ export class AlertDispatcher {
   private async quietReason(rule: AlertRule, event: ObserverEvent, now: number): Promise<string | undefined> {
     if (rule.cooldownMs > 0) {
       const recent = await this.db.selectFrom('alert_deliveries').select('time').where('rule', '=', rule.name).where('outcome', '=', 'sent').where('time', '>', now - rule.cooldownMs).limit(1).executeTakeFirst();
-      if (recent) return `cooldown: rule ${rule.name} alerted ${Math.round((now - Number(recent.time)) / 1000)}s ago`;
+      if (recent) return `cooldown: rule ${rule.name} alerted ${Math.round((now - recent.time) / 1000)}s ago`;
     }
     if (rule.dedupeMs > 0 && event.fingerprint) {
       const same = await this.db.selectFrom('alert_deliveries').select('time').where('rule', '=', rule.name).where('outcome', '=', 'sent').where('fingerprint', '=', event.fingerprint).where('time', '>', now - rule.dedupeMs).limit(1).executeTakeFirst();
-      if (same) return `duplicate: the same finding (${event.fingerprint}) was alerted ${Math.round((now - Number(same.time)) / 1000)}s ago`;
+      if (same) return `duplicate: the same finding (${event.fingerprint}) was alerted ${Math.round((now - same.time) / 1000)}s ago`;
     }
     return undefined;
   }

@@ -54,13 +54,13 @@ export async function readMetrics(db: Kysely<Database>): Promise<MetricsSnapshot
   const predictions = predictionRows.map((r) => ({
     deployment: r.deployment,
     statusClass: r.status_class,
-    count: Number(r.n),
-    latencySum: Number(r.latency_sum ?? 0) / 1000,
+    count: r.n,
+    latencySum: (r.latency_sum ?? 0) / 1000,
     buckets: latencyBuckets.map((_, i) => Number(r[`b${i}`] ?? 0)),
   }));
 
-  const events = (await db.selectFrom('events').select(['stage', 'severity', sql<number>`count(*)`.as('n')]).groupBy(['stage', 'severity']).execute()).map((r) => ({ stage: r.stage, severity: r.severity, count: Number(r.n) }));
-  const alerts = (await db.selectFrom('alert_deliveries').select(['rule', 'outcome', sql<number>`count(*)`.as('n')]).groupBy(['rule', 'outcome']).execute()).map((r) => ({ rule: r.rule, outcome: r.outcome, count: Number(r.n) }));
+  const events = (await db.selectFrom('events').select(['stage', 'severity', sql<number>`count(*)`.as('n')]).groupBy(['stage', 'severity']).execute()).map((r) => ({ stage: r.stage, severity: r.severity, count: r.n }));
+  const alerts = (await db.selectFrom('alert_deliveries').select(['rule', 'outcome', sql<number>`count(*)`.as('n')]).groupBy(['rule', 'outcome']).execute()).map((r) => ({ rule: r.rule, outcome: r.outcome, count: r.n }));
   const observers = (await listObserverHealth(db)).map((h) => ({ ...h, up: h.lastPoke !== null && h.lastPoke === h.lastSuccess }));
 
   // The latest deployment of each environment: what is running.
@@ -71,7 +71,7 @@ export async function readMetrics(db: Kysely<Database>): Promise<MetricsSnapshot
       .innerJoin(latest.as('l'), (j) => j.onRef('l.environment', '=', 'd.environment').onRef('l.sequence', '=', 'd.sequence'))
       .select(['d.environment', 'd.id', 'd.model_name', 'd.model_version', 'd.run_id', 'd.git_sha', 'd.image_reference', 'd.status', 'd.created_at'])
       .execute()
-  ).map((r) => ({ environment: r.environment, id: r.id, model: r.model_name, version: Number(r.model_version), runId: r.run_id ?? '', gitSha: r.git_sha ?? '', image: r.image_reference ?? '', status: r.status, createdAt: Number(r.created_at) }));
+  ).map((r) => ({ environment: r.environment, id: r.id, model: r.model_name, version: r.model_version, runId: r.run_id ?? '', gitSha: r.git_sha ?? '', image: r.image_reference ?? '', status: r.status, createdAt: r.created_at }));
 
   // The newest drift verdict of each observer and kind, then the newest of each family.
   const newest = db.selectFrom('events').select(['source', 'kind', sql<number>`max(time)`.as('time')]).where('kind', 'in', driftKinds).where('source', 'is not', null).groupBy(['source', 'kind']);
@@ -79,12 +79,12 @@ export async function readMetrics(db: Kysely<Database>): Promise<MetricsSnapshot
     .selectFrom('events as e')
     .innerJoin(newest.as('n'), (j) => j.onRef('n.source', '=', 'e.source').onRef('n.kind', '=', 'e.kind').onRef('n.time', '=', 'e.time'))
     .select(['e.source', 'e.kind', 'e.time', 'e.details'])
-    .execute()) as { source: string; kind: string; time: number | string; details: string }[];
+    .execute()) as { source: string; kind: string; time: number; details: string }[];
   const byFamily = new Map<string, (typeof driftEvents)[number]>();
   for (const e of driftEvents) {
     const key = `${e.source}\u0000${driftFamilies[e.kind]}`;
     const seen = byFamily.get(key);
-    if (!seen || Number(e.time) > Number(seen.time)) byFamily.set(key, e);
+    if (!seen || e.time > seen.time) byFamily.set(key, e);
   }
   const drift: MetricsSnapshot['drift'] = [];
   const datasetDrift: MetricsSnapshot['datasetDrift'] = [];

@@ -41,7 +41,7 @@ export class LookupStore {
       .orderBy('created_at')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ id: r.id, commitSha: r.commit_sha, dirty: Number(r.dirty) === 1, remoteUrl: r.remote_url }));
+    return rows.map((r) => ({ id: r.id, commitSha: r.commit_sha, dirty: r.dirty === 1, remoteUrl: r.remote_url }));
   }
 
   /** Every entity whose `sha256:` id starts with `prefix`: code versions, data versions, environments, blobs, model files. */
@@ -74,12 +74,12 @@ export class LookupStore {
       .orderBy('run_id')
       .orderBy('path')
       .execute();
-    return rows.map((r) => ({ digest: r.digest, runId: r.run_id, path: r.path, size: Number(r.size) }));
+    return rows.map((r) => ({ digest: r.digest, runId: r.run_id, path: r.path, size: r.size }));
   }
 
   async blobSizes(digests: readonly string[]): Promise<Map<string, number>> {
     if (digests.length === 0) return new Map();
     const rows = await this.db.selectFrom('blobs').select(['digest', 'size']).where('digest', 'in', [...digests]).execute();
-    return new Map(rows.map((r) => [r.digest, Number(r.size)]));
+    return new Map(rows.map((r) => [r.digest, r.size]));
   }
 }

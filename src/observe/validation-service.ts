@@ -164,11 +164,11 @@ function fromRow(row: ValidationsTable): Validation {
     dataUri: row.data_uri,
     suiteName: row.suite_name,
     suiteDigest: row.suite_digest,
-    success: Number(row.success) === 1,
-    evaluated: Number(row.evaluated),
-    failed: Number(row.failed),
+    success: row.success === 1,
+    evaluated: row.evaluated,
+    failed: row.failed,
     results: JSON.parse(row.results) as ExpectationResult[],
-    time: Number(row.time),
+    time: row.time,
   };
 }
 
@@ -193,10 +193,10 @@ export const describeValidations: Describer = async (ctx, ids) => {
       .where('id', 'in', ids.slice(i, i + chunk))
       .execute();
     for (const v of rows) {
-      const verdict = Number(v.success) === 1 ? `passed ${v.evaluated}/${v.evaluated}` : `FAILED ${v.failed} of ${v.evaluated}`;
+      const verdict = v.success === 1 ? `passed ${v.evaluated}/${v.evaluated}` : `FAILED ${v.failed} of ${v.evaluated}`;
       out.set(v.id, {
-        summary: `suite '${v.suite_name}' ${verdict} on ${v.data_uri}  ${new Date(Number(v.time)).toISOString()}`,
-        facts: { suite: v.suite_name, suiteDigest: v.suite_digest, dataUri: v.data_uri, dataDigest: v.data_digest, success: Number(v.success) === 1, evaluated: Number(v.evaluated), failed: Number(v.failed), time: Number(v.time) },
+        summary: `suite '${v.suite_name}' ${verdict} on ${v.data_uri}  ${new Date(v.time).toISOString()}`,
+        facts: { suite: v.suite_name, suiteDigest: v.suite_digest, dataUri: v.data_uri, dataDigest: v.data_digest, success: v.success === 1, evaluated: v.evaluated, failed: v.failed, time: v.time },
       });
     }
   }

@@ -290,7 +290,7 @@ export class ModelService {
     const number = parseVersion(version);
     const row = await this.versions.get(name, number);
     if (!row) throw notFound(`Model Version (name=${name}, version=${number}) not found`, { name, version: number });
-    return { ...row, version: Number(row.version) };
+    return row;
   }
 }
 

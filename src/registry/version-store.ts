@@ -26,7 +26,7 @@ export class VersionStore {
             .select(sql<number | null>`max(version)`.as('max'))
             .where('name', '=', row.name)
             .executeTakeFirstOrThrow();
-          const version = Number(max ?? 0) + 1;
+          const version = (max ?? 0) + 1;
           await trx.insertInto('model_versions').values({ ...row, version }).execute();
           const tagRows = Object.entries(tags).map(([key, value]) => ({ name: row.name, version, key, value }));
           if (tagRows.length > 0) await trx.insertInto('model_version_tags').values(tagRows).execute();

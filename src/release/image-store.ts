@@ -63,12 +63,12 @@ function toRecord(row: ImagesTable): ImageRecord {
     digest: row.digest,
     tag: row.tag,
     modelName: row.model_name,
-    modelVersion: row.model_version === null ? null : Number(row.model_version),
+    modelVersion: row.model_version,
     runId: row.run_id,
     gitSha: row.git_sha,
     labels: JSON.parse(row.labels) as Record<string, string>,
     layoutPath: row.layout_path,
-    pushed: Number(row.pushed) === 1,
-    createdAt: Number(row.created_at),
+    pushed: row.pushed === 1,
+    createdAt: row.created_at,
   };
 }

@@ -55,9 +55,9 @@ export const predictionLeaves: LeafSource = {
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
         .where('deployment_id', 'in', deploymentIds.slice(i, i + chunk))
         .executeTakeFirstOrThrow();
-      count += Number(row.n);
-      if (row.first !== null) first = first === null ? Number(row.first) : Math.min(first, Number(row.first));
-      if (row.last !== null) last = last === null ? Number(row.last) : Math.max(last, Number(row.last));
+      count += row.n;
+      if (row.first !== null) first = first === null ? row.first : Math.min(first, row.first);
+      if (row.last !== null) last = last === null ? row.last : Math.max(last, row.last);
     }
     return { count, first, last };
   },

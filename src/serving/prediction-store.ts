@@ -78,7 +78,7 @@ export class PredictionStore {
 
   async count(): Promise<number> {
     const row = await this.db.selectFrom('predictions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return row.n;
   }
 
   /** Which of `ids` are logged predictions. */
@@ -98,7 +98,7 @@ export class PredictionStore {
 
   async feedbackOf(id: string): Promise<Feedback[]> {
     const rows = await this.db.selectFrom('prediction_feedback').selectAll().where('prediction_id', '=', id).orderBy('time').execute();
-    return rows.map((r) => ({ predictionId: r.prediction_id, label: JSON.parse(r.label) as unknown, time: Number(r.time), source: r.source }));
+    return rows.map((r) => ({ predictionId: r.prediction_id, label: JSON.parse(r.label) as unknown, time: r.time, source: r.source }));
   }
 }
 
@@ -130,16 +130,16 @@ function fromRow(r: PredictionsTable): Prediction {
   return {
     id: r.id,
     deploymentId: r.deployment_id,
-    time: Number(r.time),
+    time: r.time,
     method: r.method,
     path: r.path,
-    status: Number(r.status),
-    latencyMs: Number(r.latency_ms),
+    status: r.status,
+    latencyMs: r.latency_ms,
     requestBody: r.request_body,
     responseBody: r.response_body,
-    truncated: Number(r.truncated) === 1,
+    truncated: r.truncated === 1,
     modelName: r.model_name,
-    modelVersion: r.model_version === null ? null : Number(r.model_version),
+    modelVersion: r.model_version,
     runId: r.run_id,
     gitSha: r.git_sha,
     error: r.error,

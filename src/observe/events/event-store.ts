@@ -92,7 +92,7 @@ export class EventStore {
     for (const e of edges) subjects.set(e.from_id, [...(subjects.get(e.from_id) ?? []), { type: e.to_type as EntityType, id: e.to_id }]);
     return rows.map((r) => ({
       id: r.id,
-      time: Number(r.time),
+      time: r.time,
       stage: r.stage as Stage,
       kind: r.kind,
       severity: r.severity as Severity,

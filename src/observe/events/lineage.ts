@@ -20,8 +20,8 @@ export const describeEvents: Describer = async (ctx, ids) => {
     const rows = await ctx.db.selectFrom('events').select(['id', 'time', 'stage', 'kind', 'severity', 'summary', 'source']).where('id', 'in', ids.slice(i, i + chunk)).execute();
     for (const e of rows) {
       out.set(e.id, {
-        summary: `${e.severity.toUpperCase()} ${e.stage}/${e.kind} ${new Date(Number(e.time)).toISOString()}  ${e.summary}`,
-        facts: { time: Number(e.time), stage: e.stage, kind: e.kind, severity: e.severity, summary: e.summary, source: e.source },
+        summary: `${e.severity.toUpperCase()} ${e.stage}/${e.kind} ${new Date(e.time).toISOString()}  ${e.summary}`,
+        facts: { time: e.time, stage: e.stage, kind: e.kind, severity: e.severity, summary: e.summary, source: e.source },
       });
     }
   }

@@ -33,7 +33,7 @@ export async function exportRequestRows(store: Store, request: ExportRequest, wr
     let chunk = '';
     for (const p of page) {
       counts.requests++;
-      if (Number(p.status) >= 400 || Number(p.truncated) === 1) {
+      if (p.status >= 400 || p.truncated === 1) {
         counts.skipped++;
         continue;
       }
@@ -44,7 +44,7 @@ export async function exportRequestRows(store: Store, request: ExportRequest, wr
       }
       for (let i = 0; i < parsed.rows.count; i++) {
         const values = request.columns.map((c) => csvField(parsed.rows.get(i, c)));
-        chunk += [...(request.withIds ? [p.id, new Date(Number(p.time)).toISOString()] : []), ...values].join(',') + '\n';
+        chunk += [...(request.withIds ? [p.id, new Date(p.time).toISOString()] : []), ...values].join(',') + '\n';
         counts.rows++;
       }
     }

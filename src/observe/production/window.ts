@@ -143,14 +143,14 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
     const feedback = request.labels && !request.predictionsOnly ? await latestLabels(db, page.map((p) => p.id)) : new Map<string, unknown>();
     for (const p of page) {
       out.requests++;
-      latencies.push(Number(p.latency_ms));
-      const status = Number(p.status);
+      latencies.push(p.latency_ms);
+      const status = p.status;
       if (status >= 500 || p.error !== null) {
         out.errors++;
         continue;
       }
       if (status >= 400) continue;
-      if (Number(p.truncated) === 1) {
+      if (p.truncated === 1) {
         skip('body truncated');
         continue;
       }
@@ -185,7 +185,7 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
       }
     }
     const tail = page[page.length - 1]!;
-    out.last = { time: Number(tail.time), id: tail.id };
+    out.last = { time: tail.time, id: tail.id };
   }
   out.latencies = latencies.values();
   return out;
@@ -218,7 +218,7 @@ export async function* predictionPages<C extends keyof PredictionRow>(
     if (page.length === 0) return;
     yield page;
     const tail = page[page.length - 1]!;
-    after = { time: Number(tail.time), id: tail.id };
+    after = { time: tail.time, id: tail.id };
     if (page.length < PAGE) return;
   }
 }
@@ -244,9 +244,8 @@ async function latestLabels(db: Kysely<Database>, ids: string[]): Promise<Map<st
 }
 
 export async function newestPredictionTime(store: Store, deploymentId: string): Promise<number | null> {
-  const db = store.db;
-  const row = await db.selectFrom('predictions').select((eb) => eb.fn.max('time').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
-  return row?.max === null || row?.max === undefined ? null : Number(row.max);
+  const row = await store.db.selectFrom('predictions').select((eb) => eb.fn.max('time').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
+  return row?.max ?? null;
 }
 
 /** Requests and feedback rows of a window, counted in SQL: equal counts mean nothing new to judge. */
@@ -267,5 +266,5 @@ export async function windowSignature(store: Store, deploymentId: string, from: 
     .where('p.time', '>=', from)
     .where('p.time', '<=', to)
     .executeTakeFirstOrThrow();
-  return { requests: Number(requests.n), feedback: Number(feedback.n) };
+  return { requests: requests.n, feedback: feedback.n };
 }

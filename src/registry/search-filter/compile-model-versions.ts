@@ -51,7 +51,7 @@ export async function searchModelVersions(store: Store, options: SearchModelVers
   query = orderVersions(query, orderBy, dialect);
 
   const rows = await query.limit(maxResults + 1).offset(offset).execute();
-  const versions = rows.slice(0, maxResults).map((r) => ({ name: r.name, version: Number(r.version) }));
+  const versions = rows.slice(0, maxResults).map((r) => ({ name: r.name, version: r.version }));
   return rows.length > maxResults ? { versions, nextPageToken: encodePageToken(offset + maxResults) } : { versions };
 }
 

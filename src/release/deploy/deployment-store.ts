@@ -21,7 +21,7 @@ export class DeploymentStore {
             .select((eb) => eb.fn.max('sequence').as('max'))
             .where('environment', '=', row.environment)
             .executeTakeFirst();
-          const sequence = Number(top?.max ?? 0) + 1;
+          const sequence = (top?.max ?? 0) + 1;
           const full = { ...row, id: `${row.environment}#${sequence}`, sequence };
           await trx.insertInto('deployments').values(full).execute();
           return full;
@@ -33,18 +33,18 @@ export class DeploymentStore {
     let query = this.db.selectFrom('deployments').selectAll();
     if (environment !== undefined) query = query.where('environment', '=', environment);
     const rows = await query.orderBy('created_at', 'desc').orderBy('sequence', 'desc').execute();
-    return rows.map(normalize);
+    return rows;
   }
 
   async get(environment: string, sequence: number): Promise<DeploymentsTable | undefined> {
     const row = await this.db.selectFrom('deployments').selectAll().where('environment', '=', environment).where('sequence', '=', sequence).executeTakeFirst();
-    return row && normalize(row);
+    return row;
   }
 
   async getMany(ids: readonly string[]): Promise<DeploymentsTable[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('deployments').selectAll().where('id', 'in', ids).execute();
-    return rows.map(normalize);
+    return rows;
   }
 
   /** What ENV runs now: its newest deployment with status `deployed`. */
@@ -57,7 +57,7 @@ export class DeploymentStore {
       .orderBy('sequence', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row && normalize(row);
+    return row;
   }
 
   async setStatus(id: string, status: DeploymentsTable['status']): Promise<void> {
@@ -73,8 +73,4 @@ export class DeploymentStore {
       }
     });
   }
-}
-
-function normalize(row: DeploymentsTable): DeploymentsTable {
-  return { ...row, sequence: Number(row.sequence), model_version: Number(row.model_version), created_at: Number(row.created_at) };
 }
