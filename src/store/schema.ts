@@ -13,6 +13,7 @@ import type { PredictionTables } from './schema/0006-predictions.js';
 import type { EventTables } from './schema/0007-events.js';
 import type { ValidationTables } from './schema/0008-validations.js';
 import type { MlflowDatasetTables } from './schema/0009-mlflow-datasets.js';
+import type { LoggedModelTables } from './schema/0010-logged-models.js';
 
 export type * from './schema/0001-foundation.js';
 export type * from './schema/0002-registry.js';
@@ -23,6 +24,7 @@ export type * from './schema/0006-predictions.js';
 export type * from './schema/0007-events.js';
 export type * from './schema/0008-validations.js';
 export type * from './schema/0009-mlflow-datasets.js';
+export type * from './schema/0010-logged-models.js';
 
 export interface Database
   extends FoundationTables,
@@ -33,4 +35,5 @@ export interface Database
     PredictionTables,
     EventTables,
     ValidationTables,
-    MlflowDatasetTables {}
+    MlflowDatasetTables,
+    LoggedModelTables {}

@@ -33,6 +33,8 @@ export interface ModelVersionsTable {
   artifact_digest: string | null;
   /** The model signature as JSON, when the model carries one. */
   signature: string | null;
+  /** The MLflow 3 LoggedModel (`m-…`) it was registered from, if any (added by migration 0010). */
+  model_id: string | null;
 }
 
 export interface ModelVersionTagsTable {
