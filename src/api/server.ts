@@ -13,6 +13,7 @@ import { openLineageRoutes } from './routes/openlineage.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { eventRoutes } from './routes/events.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { mlflowIngestRoutes } from './routes/mlflow-ingest.js';
 import { runRoutes } from './routes/runs.js';
 import { validationRoutes } from './routes/validations.js';
 
@@ -40,6 +41,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   modelRoutes(app, tl);
   lineageRoutes(app, tl);
   mlflowRoutes(app, tl);
+  mlflowIngestRoutes(app, tl);
   openLineageRoutes(app, tl);
   predictionRoutes(app, tl);
   validationRoutes(app, tl);

@@ -9,7 +9,7 @@ import type { ListValidationsQuery, RecordValidationInput, Validation } from '..
 import type { Deployment, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
 import type { ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
 import { ThreadlineApiError } from './errors.js';
-import type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
+import type { BackfillQuery, BackfillReport, BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -337,6 +337,17 @@ export class ThreadlineClient implements ThreadlineApi {
 
   getValidation(id: string): Promise<Validation> {
     return this.call('GET', `/api/validations/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Runs MLflow clients logged before the server turned their tags, inputs and model files into
+   * code, data, environment and external ids: turned now. Idempotent.
+   *
+   * @example
+   * const report = await tl.backfillMlflow({ experimentIds: ['1'] }); // { runs: 12, changedRuns: 3, code: 3, … }
+   */
+  backfillMlflow(query: BackfillQuery = {}): Promise<BackfillReport> {
+    return this.call('POST', '/api/mlflow/backfill', query);
   }
 
   async close(): Promise<void> {
