@@ -14,6 +14,7 @@ import type { EventTables } from './schema/0007-events.js';
 import type { ValidationTables } from './schema/0008-validations.js';
 import type { MlflowDatasetTables } from './schema/0009-mlflow-datasets.js';
 import type { LoggedModelTables } from './schema/0010-logged-models.js';
+import type { LeaseTables } from './schema/0012-leases.js';
 
 export type * from './schema/0001-foundation.js';
 export type * from './schema/0002-registry.js';
@@ -25,6 +26,7 @@ export type * from './schema/0007-events.js';
 export type * from './schema/0008-validations.js';
 export type * from './schema/0009-mlflow-datasets.js';
 export type * from './schema/0010-logged-models.js';
+export type * from './schema/0012-leases.js';
 
 export interface Database
   extends FoundationTables,
@@ -36,4 +38,5 @@ export interface Database
     EventTables,
     ValidationTables,
     MlflowDatasetTables,
-    LoggedModelTables {}
+    LoggedModelTables,
+    LeaseTables {}
