@@ -61,7 +61,10 @@ try {
 
   await measure(warmup, (i) => createWith(provenance(i)));
   await measure(warmup, (i) => createWith(plain(i)));
-  const [ingestCreate, plainCreate, ingestInputs, plainInputs]: number[][] = [[], [], [], []];
+  const ingestCreate: number[] = [];
+  const plainCreate: number[] = [];
+  const ingestInputs: number[] = [];
+  const plainInputs: number[] = [];
   for (let half = 0; half < 2; half++) {
     ingestCreate.push(...(await measure(calls / 2, (i) => createWith(provenance(i)))));
     plainCreate.push(...(await measure(calls / 2, (i) => createWith(plain(i)))));
