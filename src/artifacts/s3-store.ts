@@ -2,9 +2,8 @@ import { createReadStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { invalidArgument, notFound } from '../errors.js';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { invalidArgument, notFound, unavailable } from '../errors.js';
 import { parseDigest, readFileChunks, sha256File } from './digest.js';
 import { singleChunk, spoolToTempFile } from './spool.js';
 import type { ArtifactStore, BlobInfo, BlobSource } from './types.js';
@@ -36,22 +35,48 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly url: string;
   readonly bucket: string;
   readonly prefix: string;
-  private readonly client: S3Client;
+  private readonly options: S3StoreOptions;
   private readonly spoolDir: string;
+  private sdk?: Promise<{ client: S3Client; s3: typeof import('@aws-sdk/client-s3') }>;
 
   constructor(options: S3StoreOptions) {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(options.url));
     this.url = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
     this.spoolDir = options.spoolDir ?? os.tmpdir();
-    this.client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle,
-      // The SDK's default CRC32 trailers are unknown to many S3-compatible servers; our
-      // content address already says what the bytes must be.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.options = options;
+  }
+
+  /** The SDK is loaded on first use: it costs a third of a second of start-up that most commands never need. */
+  private client(): Promise<{ client: S3Client; s3: typeof import('@aws-sdk/client-s3') }> {
+    this.sdk ??= (async () => {
+      // The SDK's notice that later releases need Node 22 would otherwise open every command's output.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const s3 = await import('@aws-sdk/client-s3');
+      const client = new s3.S3Client({
+        region: this.options.region,
+        endpoint: this.options.endpoint,
+        forcePathStyle: this.options.forcePathStyle,
+        // The SDK's default CRC32 trailers are unknown to many S3-compatible servers; our
+        // content address already says what the bytes must be.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      return { client, s3 };
+    })();
+    return this.sdk;
+  }
+
+  /** One request, with missing credentials said in one line instead of the SDK's provider chain. */
+  private async send<T>(request: (sdk: Awaited<ReturnType<S3ArtifactStore['client']>>) => Promise<T>): Promise<T> {
+    try {
+      return await request(await this.client());
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'CredentialsProviderError') {
+        throw unavailable(`no AWS credentials for ${this.url}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an instance role`);
+      }
+      throw error;
+    }
   }
 
   key(digest: string): string {
@@ -63,14 +88,17 @@ export class S3ArtifactStore implements ArtifactStore {
     const { digest, size, tempPath } = await spoolToTempFile(source, this.spoolDir, { fsync: false });
     try {
       if (await this.has(digest)) return { digest, size };
-      const upload = new Upload({
-        client: this.client,
-        params: { Bucket: this.bucket, Key: this.key(digest), Body: createReadStream(tempPath), ContentType: 'application/octet-stream' },
-        partSize: Math.max(minPartSize, Math.ceil(size / maxParts)),
-        queueSize: 4,
-        leavePartsOnError: false,
+      const { Upload } = await import('@aws-sdk/lib-storage');
+      await this.send(async ({ client }) => {
+        const upload = new Upload({
+          client,
+          params: { Bucket: this.bucket, Key: this.key(digest), Body: createReadStream(tempPath), ContentType: 'application/octet-stream' },
+          partSize: Math.max(minPartSize, Math.ceil(size / maxParts)),
+          queueSize: 4,
+          leavePartsOnError: false,
+        });
+        await upload.done();
       });
-      await upload.done();
       return { digest, size };
     } finally {
       await fsp.rm(tempPath, { force: true });
@@ -101,7 +129,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async stat(digest: string): Promise<BlobInfo | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(digest) }));
+      const head = await this.send(({ client, s3 }) => client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: this.key(digest) })));
       return { digest, size: head.ContentLength ?? 0 };
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -114,16 +142,16 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async delete(digest: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(digest) }));
+    await this.send(({ client, s3 }) => client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(digest) })));
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    if (this.sdk) (await this.sdk).client.destroy();
   }
 
-  private async get(digest: string) {
+  private async get(digest: string): Promise<GetObjectCommandOutput> {
     try {
-      return await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(digest) }));
+      return await this.send(({ client, s3 }) => client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.key(digest) })));
     } catch (error) {
       if (isMissing(error)) throw notFound(`blob ${digest} not found in ${this.url}`, { digest });
       throw error;
