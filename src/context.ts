@@ -1,4 +1,5 @@
 import { openArtifactStore } from './artifacts/open.js';
+import { registerMlflowDatasetLineage } from './ingest-mlflow/lineage.js';
 import type { ArtifactStore } from './artifacts/types.js';
 import type { ThreadlineConfig } from './config.js';
 import { EventService } from './observe/events/event-service.js';
@@ -30,6 +31,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerPredictionLineage();
   registerEventLineage();
   registerValidationLineage();
+  registerMlflowDatasetLineage();
   const store = await openStore(config.databaseUrl);
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);

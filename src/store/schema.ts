@@ -252,6 +252,19 @@ export interface ValidationsTable {
   time: number;
 }
 
+/** An MLflow dataset input's own digest and source, by the data version it became (migration 0009). */
+export interface MlflowDatasetsTable {
+  data_digest: string;
+  mlflow_digest: string;
+  name: string;
+  source_type: string;
+  source: string;
+  source_uri: string;
+  source_name: string;
+  profile: string | null;
+  created_at: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -279,4 +292,5 @@ export interface Database {
   ol_run_events: OlRunEventsTable;
   ol_datasets: OlDatasetsTable;
   validations: ValidationsTable;
+  mlflow_datasets: MlflowDatasetsTable;
 }

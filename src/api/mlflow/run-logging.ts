@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
+import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
+import { withoutCredentials } from '../../ingest-mlflow/tag-names.js';
 import { decodePageToken, encodePageToken } from '../../registry/search-filter/index.js';
 import type { Metric, Tag } from '../../tracking/types.js';
 import { keyValueList, toMlflowMetric } from './convert.js';
@@ -10,6 +12,7 @@ const runNameTag = 'mlflow.runName';
 
 /** MLflow's logging endpoints: metrics, params, tags and batches, all through RunService.logBatch. */
 export function runLoggingEndpoints(app: FastifyInstance, tl: Threadline): void {
+  const ingest = new MlflowIngest(tl);
   /** Tags and a run's name are one thing in MLflow: setting mlflow.runName renames the run. */
   async function followRunName(runId: string, tags: Tag[]): Promise<void> {
     const name = tags.findLast((t) => t.key === runNameTag)?.value;
@@ -39,9 +42,10 @@ export function runLoggingEndpoints(app: FastifyInstance, tl: Threadline): void 
   app.post('/runs/set-tag', async (request) => {
     const f = fieldsOf(request);
     const runId = runIdOf(f);
-    const tags = [{ key: requiredString(f, 'key'), value: optionalString(f, 'value') ?? '' }];
+    const tags = withoutCredentials([{ key: requiredString(f, 'key'), value: optionalString(f, 'value') ?? '' }]);
     await tl.runs.logBatch(runId, { tags });
     await followRunName(runId, tags);
+    await ingest.tagsSet(runId, tags.map((t) => t.key));
     return {};
   });
 
@@ -56,10 +60,11 @@ export function runLoggingEndpoints(app: FastifyInstance, tl: Threadline): void 
     const runId = requiredString(f, 'run_id');
     const metrics = objectList(f, 'metrics').map(metricOf);
     const params = keyValueList(objectList(f, 'params'), 'params');
-    const tags = keyValueList(objectList(f, 'tags'), 'tags');
+    const tags = withoutCredentials(keyValueList(objectList(f, 'tags'), 'tags'));
     // One transaction for all three, so MLflow's limits and write-once params hold for the whole batch.
     await tl.runs.logBatch(runId, { metrics, params, tags });
     await followRunName(runId, tags);
+    await ingest.tagsSet(runId, tags.map((t) => t.key));
     return {};
   });
 
