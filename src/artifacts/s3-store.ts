@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
+import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { invalidArgument, notFound, unavailable } from '../errors.js';
 import { parseDigest, readFileChunks, sha256File } from './digest.js';
@@ -37,7 +38,7 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly prefix: string;
   private readonly options: S3StoreOptions;
   private readonly spoolDir: string;
-  private sdk?: Promise<{ client: S3Client; s3: typeof import('@aws-sdk/client-s3') }>;
+  private sdk?: Promise<{ client: S3Client; s3: typeof S3Sdk }>;
 
   constructor(options: S3StoreOptions) {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(options.url));
@@ -47,7 +48,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   /** The SDK is loaded on first use: it costs a third of a second of start-up that most commands never need. */
-  private client(): Promise<{ client: S3Client; s3: typeof import('@aws-sdk/client-s3') }> {
+  private client(): Promise<{ client: S3Client; s3: typeof S3Sdk }> {
     this.sdk ??= (async () => {
       // The SDK's notice that later releases need Node 22 would otherwise open every command's output.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
