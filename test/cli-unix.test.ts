@@ -37,8 +37,7 @@ function oneLine(result: CliResult): string {
 }
 
 describe('the CLI as a Unix tool', () => {
-  it('ends quietly with 141 (as git and ls report) when its stdout is closed', { timeout: 60_000 }, async () => {
-    expect((await cli(['run', '--', 'true'])).code).toBe(0);
+  it('ends quietly with 141 (as git and ls report) when its stdout is closed', { timeout: 120_000 }, async () => {
     const listed = await withClosedStdout(['runs', 'list']);
     expect(listed.stderr).toBe('');
     expect(listed.code).toBe(141);

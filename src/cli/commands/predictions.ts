@@ -6,6 +6,7 @@ import { exportRequestRows } from '../../observe/production/export.js';
 import { parseJsonPath } from '../../observe/production/rows.js';
 import { parseSince } from '../../serving/since.js';
 import { withBackend } from '../backend.js';
+import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
 
 export function registerPredictions(program: Command): void {
@@ -26,7 +27,7 @@ export function registerPredictions(program: Command): void {
         if (opts.json) return printJson(rows);
         printTable([
           ['ID', 'TIME', 'DEPLOYMENT', 'MODEL', 'STATUS', 'LATENCY', 'PATH'],
-          ...rows.map((p) => [p.id, formatTime(p.time), p.deploymentId ?? '-', p.modelName ? `${p.modelName}${p.modelVersion === null ? '' : `/${p.modelVersion}`}` : '-', String(p.status), `${p.latencyMs.toFixed(1)}ms`, `${p.method} ${p.path}`]),
+          ...rows.map((p) => [shortId(p.id), formatTime(p.time), p.deploymentId ?? '-', p.modelName ? `${p.modelName}${p.modelVersion === null ? '' : `/${p.modelVersion}`}` : '-', String(p.status), `${p.latencyMs.toFixed(1)}ms`, `${p.method} ${p.path}`]),
         ]);
       });
     });

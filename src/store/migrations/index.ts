@@ -8,6 +8,7 @@ import * as predictions from './0006-predictions.js';
 import * as events from './0007-events.js';
 import * as validations from './0008-validations.js';
 import * as mlflowDatasets from './0009-mlflow-datasets.js';
+import * as shortIds from './0014-short-ids.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007-events': events,
   '0008-validations': validations,
   '0009-mlflow-datasets': mlflowDatasets,
+  '0014-short-ids': shortIds,
 };
 
 export const migrationProvider: MigrationProvider = {
