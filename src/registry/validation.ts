@@ -38,6 +38,7 @@ export const createVersionSchema = z.object({
   tags: tagMapSchema.optional(),
   userId: z.string().max(256).optional(),
   signature: z.string().optional(),
+  modelId: z.string().min(1).optional(),
 });
 
 export { descriptionSchema, keySchema };

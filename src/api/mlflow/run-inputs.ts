@@ -40,9 +40,12 @@ export function runInputEndpoints(app: FastifyInstance, tl: Threadline): void {
     const runId = requiredString(f, 'run_id');
     const inputs = objectList(f, 'datasets').map(datasetInputOf);
     const tags = inputs.map((input) => ({ key: datasetTagKey(input.dataset), value: JSON.stringify(input) }));
+    // MLflow 3's model inputs: logged models the run read (an evaluation, a fine-tune).
+    const models = objectList(f, 'models').map((m) => ({ modelId: requiredString(m, 'model_id'), direction: 'input' as const, step: 0 }));
     // Tag values are limited to 8,000 characters: a dataset with a larger schema or profile is refused.
     await tl.runs.logBatch(runId, { tags });
     await ingest.datasetsLogged(runId, inputs);
+    if (models.length > 0) await tl.loggedModels.linkRun(runId, models);
     return {};
   });
 }

@@ -5,6 +5,7 @@ import { mapWithoutCredentials } from '../../ingest-mlflow/tag-names.js';
 import { searchRuns } from '../../registry/search-filter/index.js';
 import { keyValueMap, toMlflowRun, toMlflowRunInfo } from './convert.js';
 import { invalidParameter } from './errors.js';
+import { withModelLinks } from './logged-model-convert.js';
 import { fieldsOf, objectList, optionalInt, optionalString, runIdOf, stringList, viewTypeOf } from './request.js';
 import { optionalRunStatus } from './run-status.js';
 
@@ -35,7 +36,7 @@ export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
     return { run: toMlflowRun(await tl.runs.get(info.runId)) };
   });
 
-  app.get('/runs/get', async (request) => ({ run: toMlflowRun(await tl.runs.get(runIdOf(fieldsOf(request)))) }));
+  app.get('/runs/get', async (request) => ({ run: (await withModelLinks(tl, [toMlflowRun(await tl.runs.get(runIdOf(fieldsOf(request))))]))[0] }));
 
   app.post('/runs/update', async (request) => {
     const f = fieldsOf(request);
@@ -75,7 +76,7 @@ export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
         });
         const runs = await tl.runs.summaries(page.runIds);
         return {
-          ...(runs.length > 0 && { runs: runs.map(toMlflowRun) }),
+          ...(runs.length > 0 && { runs: await withModelLinks(tl, runs.map(toMlflowRun)) }),
           ...(page.nextPageToken && { next_page_token: page.nextPageToken }),
         };
       },

@@ -8,6 +8,7 @@ import * as predictions from './0006-predictions.js';
 import * as events from './0007-events.js';
 import * as validations from './0008-validations.js';
 import * as mlflowDatasets from './0009-mlflow-datasets.js';
+import * as loggedModels from './0010-logged-models.js';
 import * as shortIds from './0014-short-ids.js';
 
 /**
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007-events': events,
   '0008-validations': validations,
   '0009-mlflow-datasets': mlflowDatasets,
+  '0010-logged-models': loggedModels,
   '0014-short-ids': shortIds,
 };
 
