@@ -91,4 +91,31 @@ describe('the CLI as a Unix tool', () => {
     expect(result.stderr).toContain('threadline: no AWS credentials for s3://bucket/prefix: set AWS_ACCESS_KEY_ID');
     expect(result.stderr.split('\n').filter((l) => !l.startsWith('threadline: '))).toEqual(['']);
   });
+
+  it('prints the start line of `server` and `proxy` as one JSON line with --json', { timeout: 120_000 }, async () => {
+    for (const args of [['server'], ['proxy', '--upstream', 'http://127.0.0.1:9']]) {
+      const line = await firstLine([...args, '--host', '127.0.0.1', '--port', '0', '--json']);
+      const start = JSON.parse(line) as { url: string; port: number };
+      expect(start.port).toBeGreaterThan(0);
+      expect(start.url).toBe(`http://127.0.0.1:${start.port}`);
+    }
+  });
 });
+
+/** Starts a long-running command, returns its first stdout line and stops it. */
+function firstLine(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...cliNodeArgs(), ...args], { cwd: dir, env: { ...process.env, ...base }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      if (!stdout.includes('\n')) return;
+      child.kill('SIGTERM');
+      resolve(stdout.split('\n')[0]!);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => (stdout.includes('\n') ? undefined : reject(new Error(`exited ${code} before a line: ${stderr}`))));
+  });
+}

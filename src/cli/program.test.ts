@@ -1,4 +1,4 @@
-import { Help } from 'commander';
+import { Help, type Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { commandTable } from './command-table.js';
 import { buildFullProgram, buildProgram, topLevelNames } from './program.js';
@@ -32,5 +32,13 @@ describe('the CLI program', () => {
         expect(names.length).toBeLessThanOrEqual(3);
       }
     }
+  });
+
+  it('accepts --json on every command that prints a result (every leaf command)', async () => {
+    const leaves = (command: Command, path: string[]): { path: string; json: boolean }[] =>
+      command.commands.length === 0 ? [{ path: path.join(' '), json: command.options.some((o) => o.long === '--json') }] : command.commands.flatMap((c) => leaves(c, [...path, c.name()]));
+    const all = leaves(await buildFullProgram(), []);
+    expect(all.length).toBeGreaterThan(30);
+    expect(all.filter((leaf) => !leaf.json).map((leaf) => leaf.path)).toEqual([]);
   });
 });

@@ -68,7 +68,8 @@ export function registerPredictionsExport(predictions: Command): void {
     .option('--request-path <path>', 'where the rows are in a request body ($.inputs); default MLflow\'s shapes, then the body itself')
     .option('--with-ids', 'lead each row with prediction_id and time')
     .option('-o, --out <file>', 'write here instead of stdout')
-    .action(async (opts: { deployment: string; columns: string; since: string; requestPath?: string; withIds?: boolean; out?: string }) => {
+    .option('--json', 'JSON Lines instead of CSV: one object per row, keyed by column')
+    .action(async (opts: { deployment: string; columns: string; since: string; requestPath?: string; withIds?: boolean; out?: string; json?: boolean }) => {
       const columns = opts.columns.split(',').map((c) => c.trim()).filter(Boolean);
       if (columns.length === 0) throw invalidArgument('--columns names at least one column');
       let requestPath;
@@ -83,7 +84,7 @@ export function registerPredictionsExport(predictions: Command): void {
         const deployment = await resolveDeployment(local.store.db, opts.deployment);
         const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
         const write = (chunk: string) => (out.write(chunk) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())));
-        const counts = await exportRequestRows(local.store, { deploymentId: deployment.id, from, to: Date.now(), columns, requestPath, withIds: opts.withIds }, write);
+        const counts = await exportRequestRows(local.store, { deploymentId: deployment.id, from, to: Date.now(), columns, requestPath, withIds: opts.withIds, format: opts.json ? 'jsonl' : 'csv' }, write);
         if (opts.out) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())));
         process.stderr.write(`threadline: ${counts.rows} rows from ${counts.requests} requests of ${deployment.id}${counts.skipped ? ` (${counts.skipped} skipped: errors, truncated or unreadable bodies)` : ''}${opts.out ? ` written to ${opts.out}` : ''}\n`);
       });

@@ -4,7 +4,7 @@ import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
 import { invalidArgument } from '../../errors.js';
-import { progress } from '../output.js';
+import { printStartLine, progress } from '../output.js';
 
 export function registerServer(program: Command): void {
   program
@@ -13,7 +13,8 @@ export function registerServer(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port', '5000')
     .option('--log', 'log each request')
-    .action(async (opts: { host: string; port: string; log?: boolean }) => {
+    .option('--json', 'print the start line as one JSON object: {"url", "port"}')
+    .action(async (opts: { host: string; port: string; log?: boolean; json?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument(`--port must be 0-65535, got '${opts.port}'`);
       const config = loadConfig();
@@ -26,7 +27,7 @@ export function registerServer(program: Command): void {
       }
       const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
-      process.stdout.write(url + '\n');
+      printStartLine(url, opts.json);
       const stop = async () => {
         await app.close();
         await tl.close();
