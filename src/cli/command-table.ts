@@ -30,6 +30,7 @@ const drift = async () => (await import('./commands/drift.js')).registerDrift;
 const events = async () => (await import('./commands/events.js')).registerEvents;
 const observe = async () => (await import('./commands/observe.js')).registerObserve;
 const hooks = async () => (await import('./commands/hooks.js')).registerHooks;
+const mlflow = async () => (await import('./commands/mlflow.js')).registerMlflow;
 
 /**
  * Every top-level command, declared without importing its implementation: `threadline --help`
@@ -59,4 +60,5 @@ export const commandTable: CommandEntry[] = [
   { name: 'events', term: 'events', description: 'what the observers saw change, at every stage', load: events },
   { name: 'observe', term: 'observe [options] [stage]', description: 'run the observers of threadline.yaml on their intervals (or one stage, once, for CI)', load: observe },
   { name: 'hooks', term: 'hooks', description: 'git hooks that record each commit (post-commit) and push (pre-push) with `observe code --once`', load: hooks },
+  { name: 'mlflow', term: 'mlflow', description: 'runs logged by MLflow clients', load: mlflow },
 ];

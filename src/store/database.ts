@@ -5,6 +5,7 @@ import { describePostgresUrl, parseDatabaseUrl } from './database-url.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { sqliteDialect } from './sqlite.js';
+import { withUnavailableErrors } from './unavailable-driver.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,6 +15,8 @@ export interface Store {
   dialect: DialectName;
   /** The raw better-sqlite3 handle on SQLite, for the few hot paths that prepare statements. */
   sqlite?: SQLite.Database;
+  /** A cheap round trip (`SELECT 1`), for readiness probes; UNAVAILABLE when the database is not there. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,13 +32,13 @@ export async function openStore(url: string): Promise<Store> {
     // pg is loaded only for PostgreSQL: the embedded default never pays for it.
     const { postgresDialect } = await import('./postgres.js');
     const { dialect } = postgresDialect(location.url);
-    const db = new Kysely<Database>({ dialect });
-    store = { db, dialect: 'postgres', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: withUnavailableErrors(dialect) });
+    store = { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() };
     await reachable(store, location.url);
   } else {
     const { dialect, raw } = sqliteDialect(location.file);
     const db = new Kysely<Database>({ dialect });
-    store = { db, dialect: 'sqlite', sqlite: raw, close: () => db.destroy() };
+    store = { db, dialect: 'sqlite', sqlite: raw, ping: () => ping(db), close: () => db.destroy() };
   }
   try {
     await migrate(store.db);
@@ -44,6 +47,10 @@ export async function openStore(url: string): Promise<Store> {
     throw error;
   }
   return store;
+}
+
+async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
