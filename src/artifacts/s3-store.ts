@@ -14,7 +14,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { invalidArgument, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { parseDigest, readFileChunks, sha256Bytes, sha256File } from './digest.js';
 import { singleChunk } from './spool.js';
 import { parseS3Url } from './s3-url.js';
