@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Threadline } from '../context.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { stringifyWithNonFinite } from './json.js';
+import { loggedModelRoutes } from './routes/logged-models.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -38,6 +39,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
   runRoutes(app, tl);
   artifactRoutes(app, tl);
   modelRoutes(app, tl);
+  loggedModelRoutes(app, tl);
   lineageRoutes(app, tl);
   mlflowRoutes(app, tl);
   openLineageRoutes(app, tl);

@@ -9,7 +9,7 @@ import type { ListValidationsQuery, RecordValidationInput, Validation } from '..
 import type { Deployment, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
 import type { ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
 import { ThreadlineApiError } from './errors.js';
-import type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
+import type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, LoggedModel, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -173,6 +173,16 @@ export class ThreadlineClient implements ThreadlineApi {
    */
   resolveModel(ref: string): Promise<ModelVersion> {
     return this.call('GET', `/api/models/resolve/${encodeURIComponent(ref)}`);
+  }
+
+  /**
+   * An MLflow 3 logged model with its files (path, digest, size), params, tags and metrics.
+   *
+   * @example
+   * const { files, sourceRunId } = await tl.getLoggedModel('m-0193c1f2…');
+   */
+  getLoggedModel(modelId: string): Promise<LoggedModel> {
+    return this.call('GET', `/api/logged-models/${encodeURIComponent(modelId)}`);
   }
 
   /**
