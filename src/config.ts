@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { parseDuration } from './duration.js';
+import { invalidArgument } from './errors.js';
 
 /** Where Threadline keeps its state and how to reach it, resolved once from the environment. */
 export interface ThreadlineConfig {
@@ -14,6 +16,10 @@ export interface ThreadlineConfig {
   serverUrl?: string;
   /** `threadline.yaml`: observers, alert rules and notifiers (`THREADLINE_CONFIG`, default in the working folder). */
   projectFile: string;
+  /** SIGTERM: how long in-flight requests may take to finish before sockets are cut (THREADLINE_SHUTDOWN_GRACE, default 25s). */
+  shutdownGraceMs: number;
+  /** Level of the server's JSON log on stderr (THREADLINE_LOG_LEVEL, default info); 5xx are logged at error. */
+  logLevel: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ThreadlineConfig {
@@ -29,5 +35,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     serverUrl: env.THREADLINE_URL || undefined,
     projectFile: path.resolve(cwd, env.THREADLINE_CONFIG || 'threadline.yaml'),
+    shutdownGraceMs: durationSetting(env.THREADLINE_SHUTDOWN_GRACE || '25s', 'THREADLINE_SHUTDOWN_GRACE'),
+    logLevel: logLevel(env.THREADLINE_LOG_LEVEL || 'info'),
   };
+}
+
+const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(value: string): string {
+  if (!levels.includes(value)) throw invalidArgument(`THREADLINE_LOG_LEVEL takes one of ${levels.join(', ')}, got '${value}'`);
+  return value;
+}
+
+/** A duration from the environment: `25s`, `500ms`, or a bare number of seconds. */
+export function durationSetting(value: string, name: string): number {
+  return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value, name);
 }

@@ -1,5 +1,5 @@
 import { ThreadlineError } from '../../errors.js';
-import { parseRunsUri } from '../../registry/artifact-digest.js';
+import { runArtifactSource } from '../../registry/artifact-digest.js';
 import type { ModelVersion } from '../../registry/types.js';
 import type { RunArtifact } from '../../tracking/types.js';
 
@@ -30,7 +30,7 @@ export function modelFiles(version: ModelVersion, artifacts: readonly RunArtifac
     if (!logged || logged.length === 0) throw new ThreadlineError('FAILED_PRECONDITION', `Model ${version.name}/${version.version} comes from logged model ${version.modelId}, which has no files to package`);
     return logged.map((f) => ({ path: f.path, digest: f.digest, size: f.size })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
-  const uri = parseRunsUri(version.source);
+  const uri = runArtifactSource(version);
   const folder = (uri?.path ?? '').replace(/^\/+|\/+$/g, '');
   const single = artifacts.find((a) => folder !== '' && a.path === folder);
   const files = single

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ThreadlineError } from '../../errors.js';
-import { parseRunsUri } from '../../registry/artifact-digest.js';
+import { runArtifactSource } from '../../registry/artifact-digest.js';
 import type { ModelVersion, Run, RunArtifact, ThreadlineApi } from '../../sdk/types.js';
 
 /** A model on local disk, ready to serve, with what its responses are stamped with. */
@@ -59,7 +59,7 @@ async function sourceFiles(api: ThreadlineApi, version: ModelVersion): Promise<{
     if (logged.files.length === 0) throw new ThreadlineError('NOT_FOUND', `logged model ${version.modelId} has no files`);
     return { files: logged.files.map((f) => ({ ...f, relative: f.path })), run, owner: `logged model ${version.modelId}` };
   }
-  const source = parseRunsUri(version.source);
+  const source = runArtifactSource(version);
   if (!source || !run) throw new ThreadlineError('FAILED_PRECONDITION', `${version.name}/${version.version} comes from '${version.source}', not from a run's artifacts: only those can be served`);
   const folder = source.path.replace(/^\/+|\/+$/g, '');
   const files = run.artifacts.filter((a) => a.path === folder || folder === '' || a.path.startsWith(`${folder}/`));
