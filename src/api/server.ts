@@ -4,6 +4,7 @@ import { HttpMetrics } from '../alerts/http-metrics.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
 import { stringifyWithNonFinite } from './json.js';
+import { loggedModelRoutes } from './routes/logged-models.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -64,6 +65,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   runRoutes(app, tl);
   artifactRoutes(app, tl);
   modelRoutes(app, tl);
+  loggedModelRoutes(app, tl);
   lineageRoutes(app, tl);
   mlflowRoutes(app, tl);
   mlflowIngestRoutes(app, tl);
