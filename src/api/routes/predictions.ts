@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { invalidArgument } from '../../errors.js';
 import type { Threadline } from '../../context.js';
 import { feedbackFormat, PredictionService } from '../../serving/prediction-service.js';
 
@@ -23,8 +25,12 @@ export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
     return predictions.recordFeedback(request.params.id, request.body ?? {});
   });
 
-  app.post<{ Querystring: { format?: string; source?: string }; Body: NodeJS.ReadableStream }>('/api/feedback', async (request) => {
+  app.post<{ Querystring: { format?: string; source?: string }; Body: unknown }>('/api/feedback', async (request) => {
     const format = feedbackFormat(request.query.format ?? request.headers['content-type']);
+    // An application/json body arrives parsed: bulk feedback is a stream of lines, never one value.
+    if (!(request.body instanceof Readable)) {
+      throw invalidArgument('POST /api/feedback takes JSON lines (application/x-ndjson) or CSV (text/csv); for one prediction use POST /api/predictions/:id/feedback');
+    }
     return predictions.importFeedback(request.body, format, request.query.source ?? null);
   });
 }
