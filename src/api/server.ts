@@ -1,6 +1,7 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Threadline } from '../context.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { checkInputs } from './input-check.js';
 import { stringifyWithNonFinite } from './json.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
@@ -19,6 +20,8 @@ import { validationRoutes } from './routes/validations.js';
 export interface ServerOptions {
   /** Fastify's logger; off by default so that `threadline run` output stays the child's own. */
   logger?: boolean;
+  /** Called for every route as it is added: the fuzz suite enumerates the API this way. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP API over one opened Threadline. Routes are thin: parse, call the domain, reply. */
@@ -27,6 +30,8 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}): Fastif
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: 64 * 1024 * 1024,
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  checkInputs(app);
   app.setReplySerializer((payload) => stringifyWithNonFinite(payload));
   // Artifact uploads stream straight through to the artifact store.
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));

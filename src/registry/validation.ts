@@ -45,7 +45,8 @@ export { descriptionSchema, keySchema };
 /** Versions arrive as numbers (native API) or strings (MLflow, CLI): both must be positive integers. */
 export function parseVersion(raw: unknown): number {
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
-  if (!/^[1-9]\d{0,9}$/.test(text)) throw invalidArgument(`Invalid version '${String(raw)}': expected a positive integer`);
+  // Versions are 32-bit integer columns on PostgreSQL.
+  if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) throw invalidArgument(`Invalid version '${String(raw)}': expected a positive integer`);
   return Number(text);
 }
 
