@@ -24,13 +24,13 @@ export interface Threadline {
   close(): Promise<void>;
 }
 
-export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
+export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'> & Partial<Pick<ThreadlineConfig, 'statementTimeoutMs'>>): Promise<Threadline> {
   registerImageLineage();
   registerDeploymentLineage();
   registerPredictionLineage();
   registerEventLineage();
   registerValidationLineage();
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
   return {

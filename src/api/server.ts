@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Threadline } from '../context.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { checkInputs } from './input-check.js';
+import { defaultBodyLimits, guardBodies, markStreamed, type BodyLimits } from './body-guard.js';
 import { stringifyWithNonFinite } from './json.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
@@ -20,21 +21,30 @@ import { validationRoutes } from './routes/validations.js';
 export interface ServerOptions {
   /** Fastify's logger; off by default so that `threadline run` output stays the child's own. */
   logger?: boolean;
+  /** Body size, in-flight budget and timeouts; the defaults when absent. */
+  bodies?: Partial<BodyLimits>;
   /** Called for every route as it is added: the fuzz suite enumerates the API this way. */
   onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP API over one opened Threadline. Routes are thin: parse, call the domain, reply. */
 export function buildServer(tl: Threadline, options: ServerOptions = {}): FastifyInstance {
+  const bodies = { ...defaultBodyLimits, ...options.bodies };
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: bodies.bodyLimit,
+    requestTimeout: bodies.requestTimeoutMs,
+    connectionTimeout: bodies.idleTimeoutMs,
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   checkInputs(app);
+  guardBodies(app, bodies);
   app.setReplySerializer((payload) => stringifyWithNonFinite(payload));
   // Artifact uploads stream straight through to the artifact store.
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser('application/octet-stream', (request, payload, done) => {
+    markStreamed(request);
+    done(null, payload);
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 

@@ -21,11 +21,16 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+export interface StoreOptions {
+  /** PostgreSQL only: statements running longer are cancelled (SQLite runs in-process). */
+  statementTimeoutMs?: number;
+}
+
 /** Opens SQLite (a file path) or PostgreSQL (`postgres://…`) and runs pending migrations. */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   let store: Store;
   if (isPostgresUrl(url)) {
-    const { dialect } = postgresDialect(url);
+    const { dialect } = postgresDialect(url, { statementTimeoutMs: options.statementTimeoutMs });
     const db = new Kysely<Database>({ dialect });
     store = { db, dialect: 'postgres', close: () => db.destroy() };
   } else {

@@ -5,7 +5,13 @@ import { PostgresDialect } from 'kysely';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value));
 
-export function postgresDialect(url: string): { dialect: PostgresDialect; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+export interface PostgresOptions {
+  /** Ends any statement running longer (PostgreSQL's statement_timeout); 0 or absent: none. */
+  statementTimeoutMs?: number;
+}
+
+export function postgresDialect(url: string, options: PostgresOptions = {}): { dialect: PostgresDialect; pool: pg.Pool } {
+  const timeout = options.statementTimeoutMs;
+  const pool = new pg.Pool({ connectionString: url, max: 10, ...(timeout && timeout > 0 && { statement_timeout: timeout }) });
   return { dialect: new PostgresDialect({ pool }), pool };
 }

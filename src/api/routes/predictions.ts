@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { invalidArgument } from '../../errors.js';
+import { markStreamed } from '../body-guard.js';
 import type { Threadline } from '../../context.js';
 import { feedbackFormat, PredictionService } from '../../serving/prediction-service.js';
 
@@ -11,7 +12,10 @@ type ById = { Params: { id: string } };
 export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
   const predictions = new PredictionService(tl.store);
   // Bulk feedback is streamed to the service, never buffered whole.
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/jsonlines'], (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/jsonlines'], (request, payload, done) => {
+    markStreamed(request);
+    done(null, payload);
+  });
 
   app.get<ListQuery>('/api/predictions', async (request) => {
     const { deployment, since, limit } = request.query;

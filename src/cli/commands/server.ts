@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { attachAlerts } from '../../alerts/attach.js';
+import { bodyLimitsFromEnv } from '../../api/body-guard.js';
 import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
@@ -24,7 +25,7 @@ export function registerServer(program: Command): void {
         await tl.close();
         throw error;
       }
-      const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log });
+      const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log, bodies: bodyLimitsFromEnv() });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
       const stop = async () => {
