@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh --with-test-services
+# The layering (dependency-cruiser, .dependency-cruiser.cjs) and the linter (eslint.config.js) first:
+# they take seconds and name the file and rule that broke.
+checked=$SECONDS
+npm run --silent lint
+npm run --silent depcheck
+echo "lint and layering checked in $((SECONDS - checked)) s"
 report="$(mktemp -t threadline-vitest-XXXXXX.json)"
 status=0
 started=$SECONDS

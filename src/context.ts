@@ -1,4 +1,5 @@
 import { openArtifactStore } from './artifacts/open.js';
+import { registerMlflowDatasetLineage } from './ingest-mlflow/lineage.js';
 import type { ArtifactStore } from './artifacts/types.js';
 import type { ThreadlineConfig } from './config.js';
 import { EventService } from './observe/events/event-service.js';
@@ -10,6 +11,7 @@ import { registerImageLineage } from './release/image/lineage.js';
 import { registerPredictionLineage } from './serving/lineage.js';
 import { openStore, type Store } from './store/database.js';
 import { ExperimentService } from './tracking/experiment-service.js';
+import { LoggedModelService } from './registry/logged-models/logged-model-service.js';
 import { RunService } from './tracking/run-service.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */
@@ -19,6 +21,8 @@ export interface Threadline {
   experiments: ExperimentService;
   runs: RunService;
   models: ModelService;
+  /** MLflow 3's LoggedModels: run → logged model → model version. */
+  loggedModels: LoggedModelService;
   /** Observer events; alert rules listen here, whoever records (observers, API, validate). */
   events: EventService;
   close(): Promise<void>;
@@ -30,15 +34,19 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerPredictionLineage();
   registerEventLineage();
   registerValidationLineage();
+  registerMlflowDatasetLineage();
   const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
+  const readBlob = (digest: string) => artifacts.readBytes(digest);
+  const loggedModels = new LoggedModelService(store, runs);
   return {
     store,
     artifacts,
     experiments: new ExperimentService(store),
     runs,
-    models: new ModelService(store, runs, (digest) => artifacts.readBytes(digest)),
+    models: new ModelService(store, runs, readBlob, loggedModels),
+    loggedModels,
     events: new EventService(store),
     async close() {
       await artifacts.close?.();

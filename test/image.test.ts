@@ -19,6 +19,7 @@ fs.writeFileSync('model/model.json', JSON.stringify({ kind: 'reco', k: 5 }));
 fs.writeFileSync('model/weights/w.bin', Buffer.from([1, 2, 3, 4, 5, 250]));
 `;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body: each test asserts the fields it reads
 function skopeo(...args: string[]): any {
   return JSON.parse(execFileSync('skopeo', args, { encoding: 'utf8' }));
 }

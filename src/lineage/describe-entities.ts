@@ -1,6 +1,6 @@
 import { ProvenanceStore } from '../tracking/provenance-store.js';
 import type { RunStatus } from '../tracking/types.js';
-import type { DescribeContext, Description, Describer } from './describe.js';
+import type { Description, Describer } from './describe-types.js';
 import { LookupStore } from './lookup-store.js';
 import { formatBytes, formatCount, shortDigest, shortId } from './short.js';
 import type { EntityType } from './types.js';
@@ -54,7 +54,7 @@ const describeCode: Describer = async (ctx, ids) => {
     const code = await store.code(id);
     if (!code) continue;
     // Shown as people read a repo: host/path, without scheme and `.git`.
-    const where = code.remoteUrl ? code.remoteUrl.replace(/^[a-z+]+:\/\//, '').replace(/^git@([^:]+):/, '$1/').replace(/\.git$/, '') : code.repoRoot;
+    const where = code.remoteUrl ? code.remoteUrl.replace(/^[a-z+]+:\/\//, '').replace(/^git@([^:]+):/, '$1/').replace(/\.git$/, '') : code.repoRoot || '(repository not recorded)';
     const state = code.dirty ? `dirty, patch ${shortDigest(code.patchDigest)}` : 'clean';
     out.set(id, { summary: `${where} @ ${code.commitSha.slice(0, 7)} (${state})${code.branch ? `  branch ${code.branch}` : ''}`, facts: { ...code } });
   }
@@ -67,8 +67,10 @@ const describeData: Describer = async (ctx, ids) => {
     const data = await ctx.runs.dataVersion(digest).catch(() => undefined);
     if (!data) continue;
     const rows = data.rowCount === null ? `${data.files.length} files` : `${formatCount(data.rowCount)} rows`;
+    // A version known only by what a client said (an MLflow dataset input) has no files to size.
+    const size = data.files.length === 0 ? '' : `, ${formatBytes(data.totalSize)}`;
     const facts = { uri: data.uri, digest, format: data.format, rows: data.rowCount, files: data.files.length, totalSize: data.totalSize };
-    out.set(digest, { summary: `${data.uri}  ${shortDigest(digest)}  (${rows}, ${formatBytes(data.totalSize)})`, facts });
+    out.set(digest, { summary: `${data.uri}  ${shortDigest(digest)}  (${data.rowCount === null && data.files.length === 0 ? 'rows not known' : rows}${size})`, facts });
   }
   return out;
 };
@@ -130,4 +132,3 @@ export const builtinDescribers: Partial<Record<EntityType, Describer>> = {
   artifact: describeArtifacts,
 };
 
-export type { DescribeContext };

@@ -1,25 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { ModelService } from '../registry/model-service.js';
-import type { Database } from '../store/schema.js';
-import type { ExperimentService } from '../tracking/experiment-service.js';
-import type { RunService } from '../tracking/run-service.js';
 import { builtinDescribers } from './describe-entities.js';
+import type { DescribeContext, Describer, Description } from './describe-types.js';
 import type { EntityRef, EntityType } from './types.js';
 
-export interface DescribeContext {
-  db: Kysely<Database>;
-  runs: RunService;
-  experiments: ExperimentService;
-  models: ModelService;
-}
-
-export interface Description {
-  summary: string;
-  facts: Record<string, unknown>;
-}
-
-/** Loads the key facts of many entities of one type at once (a trace can hold hundreds of runs). */
-export type Describer = (ctx: DescribeContext, ids: string[]) => Promise<Map<string, Description>>;
+export type { DescribeContext, Describer, Description };
 
 /** One describer per entity type; modules that add entity types add theirs with `registerDescriber`. */
 const describers: Partial<Record<EntityType, Describer>> = { ...builtinDescribers };

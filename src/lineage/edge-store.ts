@@ -21,6 +21,20 @@ export async function addEdges(db: Kysely<Database>, edges: Edge[], now = Date.n
     .execute();
 }
 
+/** Removes links (a run's code or environment, replaced by a better one); absent ones are ignored. */
+export async function removeEdges(db: Kysely<Database>, edges: Edge[]): Promise<void> {
+  for (const e of edges) {
+    await db
+      .deleteFrom('edges')
+      .where('from_type', '=', e.from.type)
+      .where('from_id', '=', e.from.id)
+      .where('relation', '=', e.relation)
+      .where('to_type', '=', e.to.type)
+      .where('to_id', '=', e.to.id)
+      .execute();
+  }
+}
+
 /** Edges leaving `entity` (what it came from). */
 export function edgesFrom(db: Kysely<Database>, entity: EntityRef): Promise<Edge[]> {
   return edgesAt(db, entity, 'from');

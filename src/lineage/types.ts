@@ -7,6 +7,8 @@ export type EntityType =
   | 'artifact'
   | 'experiment'
   | 'model_version'
+  // MLflow 3 LoggedModels (`m-…`): run → logged model → model version.
+  | 'logged_model'
   | 'image'
   | 'deployment'
   | 'prediction'

@@ -11,7 +11,7 @@ import { productionAgent } from './agents/production.js';
 /**
  * The agents the scheduler knows, by stage. Each agent file registers itself here with one line.
  */
-export const agents: Partial<Record<Stage, ObserverAgent<any>>> = {};
+export const agents: Partial<Record<Stage, ObserverAgent>> = {};
 agents.code = codeAgent;
 agents.training = trainingAgent;
 agents.deployment = deploymentAgent;

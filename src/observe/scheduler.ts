@@ -31,7 +31,7 @@ export function planObservers(project: ProjectFile, only?: string): PlannedObser
     throw invalidArgument(`no observer '${only}' in ${project.file ?? 'threadline.yaml (there is none)'}: configured are ${project.observers.map((e) => e.name).join(', ') || 'none'}`);
   }
   return entries.map((entry) => {
-    const agent = agents[entry.stage] as ObserverAgent<unknown> | undefined;
+    const agent = agents[entry.stage];
     if (!agent) throw invalidArgument(`observe.${entry.stage}: no agent for this stage in this version`);
     const parsed = agent.settings.safeParse(entry.settings);
     if (!parsed.success) {

@@ -9,6 +9,7 @@ import { eventMillis } from './naming.js';
 import { validateEvent } from './validate.js';
 
 const examples = path.join(repoRoot, 'test/data/openlineage');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body: each test asserts the fields it reads
 const example = (file: string) => JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')) as Record<string, any>;
 
 function failure(body: unknown): { message: string; details: Record<string, unknown> } {

@@ -32,6 +32,7 @@ export class EntityLoader {
         userId: row.user_id,
         artifactDigest: row.artifact_digest,
         signature: row.signature,
+        modelId: row.model_id ?? null,
         tags: tags.get(`${row.name}/${version}`) ?? {},
         aliases: (aliases.get(row.name) ?? []).filter((a) => a.version === version).map((a) => a.alias),
       };

@@ -3,6 +3,7 @@ import { addEdges } from '../lineage/edge-store.js';
 import type { Edge } from '../lineage/types.js';
 import type { Store } from '../store/database.js';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../store/schema.js';
+import type { LoggedModel } from './logged-models/types.js';
 import type { RunService } from '../tracking/run-service.js';
 import { AliasStore } from './alias-store.js';
 import { modelDigest, parseRunsUri } from './artifact-digest.js';
@@ -16,6 +17,12 @@ import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Pag
 import { isUniqueViolation } from './unique-violation.js';
 import { aliasSchema, createModelSchema, createVersionSchema, descriptionSchema, keySchema, modelNameSchema, registerSchema, registryTagValueSchema, parseStage, parseVersion, parseWith } from './validation.js';
 import { VersionStore } from './version-store.js';
+
+/** What the registry needs of MLflow 3's LoggedModels: read one, and note a version made from it. */
+export interface LoggedModelSource {
+  get(modelId: string): Promise<LoggedModel>;
+  noteRegistration(modelId: string, name: string, version: number): Promise<void>;
+}
 
 /** Who moved an alias when the caller does not say. */
 const unknownActor = 'unknown';
@@ -32,6 +39,7 @@ export class ModelService {
     private readonly store: Store,
     private readonly runs: RunService,
     private readonly readBlob?: (digest: string) => Promise<Buffer>,
+    private readonly loggedModels?: LoggedModelSource,
   ) {
     this.models = new ModelStore(store.db);
     this.versions = new VersionStore(store.db);
@@ -121,12 +129,18 @@ export class ModelService {
   async createVersion(raw: CreateVersionInput): Promise<ModelVersion> {
     const input = parseWith(createVersionSchema, raw, 'model version');
     await this.modelRow(input.name);
+    const modelId = input.modelId || parseModelsUri(input.source);
+    const logged = modelId ? await this.loggedModel(modelId) : undefined;
     const fromUri = parseRunsUri(input.source);
-    const runId = input.runId || fromUri?.runId;
+    // As MLflow's registry: a version of a logged model belongs to the run that logged it.
+    const runId = input.runId || fromUri?.runId || logged?.sourceRunId || undefined;
     const run = runId ? await this.runs.info(runId) : undefined;
     let artifactDigest: string | undefined;
     let signature = input.signature;
-    if (run) {
+    if (logged) {
+      artifactDigest = logged.artifactDigest ?? modelDigest(logged.files, '');
+      if (signature === undefined && this.readBlob) signature = await readSignature(logged.files, '', this.readBlob);
+    } else if (run) {
       const path = fromUri?.runId === run.runId ? fromUri.path : pathUnder(input.source, run.artifactUri);
       if (path !== undefined) {
         const artifacts = await this.runs.artifacts(run.runId);
@@ -149,13 +163,16 @@ export class ModelService {
       user_id: input.userId ?? null,
       artifact_digest: artifactDigest ?? null,
       signature: signature ?? null,
+      model_id: logged?.modelId ?? null,
     };
     const version = await this.versions.insertNext(row, input.tags ?? {});
     const self = { type: 'model_version' as const, id: `${input.name}/${version}` };
     const edges: Edge[] = [];
     if (run) edges.push({ from: self, relation: 'trained_by', to: { type: 'run', id: run.runId } });
     if (artifactDigest) edges.push({ from: self, relation: 'packages', to: { type: 'artifact', id: artifactDigest } });
+    if (logged) edges.push({ from: self, relation: 'registered_from', to: { type: 'logged_model', id: logged.modelId } });
     await addEdges(this.store.db, edges, now);
+    if (logged) await this.loggedModels!.noteRegistration(logged.modelId, input.name, version);
     return this.getVersion(input.name, version);
   }
 
@@ -178,6 +195,8 @@ export class ModelService {
   /** Where the version's files are: a `runs:/` source becomes its run's artifact URI, others stay as given. */
   async downloadUri(name: string, version: number | string): Promise<string> {
     const row = await this.versionRow(name, version);
+    // A logged model's version downloads from the logged model's artifact root (MLflow's storage_location).
+    if (row.model_id && this.loggedModels) return (await this.loggedModel(row.model_id)).artifactLocation;
     const fromUri = parseRunsUri(row.source);
     if (!fromUri) return row.source;
     const run = await this.runs.info(fromUri.runId);
@@ -280,6 +299,11 @@ export class ModelService {
     return moves;
   }
 
+  private async loggedModel(modelId: string): Promise<LoggedModel> {
+    if (!this.loggedModels) throw invalidArgument(`Model version sources of logged models (models:/${modelId}) are not available here`);
+    return this.loggedModels.get(modelId);
+  }
+
   private async modelRow(name: string): Promise<RegisteredModelsTable> {
     const row = typeof name === 'string' ? await this.models.get(name) : undefined;
     if (!row) throw notFound(`Registered Model with name=${String(name)} not found`, { name });
@@ -293,6 +317,12 @@ export class ModelService {
     if (!row) throw notFound(`Model Version (name=${name}, version=${number}) not found`, { name, version: number });
     return { ...row, version: Number(row.version) };
   }
+}
+
+/** `models:/<model_id>` (a LoggedModel, no further path) → its id; `models:/name/1` and others → undefined. */
+function parseModelsUri(source: string): string | undefined {
+  const match = /^models:\/+(m-[^/@]+)\/*$/.exec(source);
+  return match?.[1];
 }
 
 /** A source inside the run's artifact root (`mlflow-artifacts:/0/<run>/artifacts/model`) → `model`. */

@@ -36,6 +36,8 @@ export interface ModelVersion {
   artifactDigest: string | null;
   /** The model signature as JSON text, when the model carries one. */
   signature: string | null;
+  /** The MLflow 3 LoggedModel (`m-…`) it was registered from (`models:/<model_id>`), if any. */
+  modelId: string | null;
   tags: Record<string, string>;
   aliases: string[];
 }
@@ -66,6 +68,8 @@ export interface CreateVersionInput {
   tags?: Record<string, string>;
   userId?: string;
   signature?: string;
+  /** MLflow 3: the LoggedModel the version is made from; also read from a `models:/<model_id>` source. */
+  modelId?: string;
 }
 
 /** `threadline models register`: a run's artifact path, the model created when missing. */

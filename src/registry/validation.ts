@@ -40,6 +40,7 @@ export const createVersionSchema = z.object({
   tags: tagMapSchema.optional(),
   userId: z.string().max(256).optional(),
   signature: z.string().optional(),
+  modelId: z.string().min(1).optional(),
 });
 
 /** `threadline models register` and POST /api/models/:name/versions with a run and a path. */

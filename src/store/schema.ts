@@ -168,6 +168,8 @@ export interface ModelVersionsTable {
   artifact_digest: string | null;
   /** The model signature as JSON, when the model carries one. */
   signature: string | null;
+  /** The MLflow 3 LoggedModel (`m-…`) it was registered from, if any. */
+  model_id: string | null;
 }
 
 export interface ModelVersionTagsTable {
@@ -252,6 +254,73 @@ export interface ValidationsTable {
   time: number;
 }
 
+/** MLflow 3 LoggedModels (migration 0010). */
+export interface LoggedModelsTable {
+  model_id: string;
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  creation_time: number;
+  last_updated_time: number;
+  /** LOGGED_MODEL_PENDING | LOGGED_MODEL_READY | LOGGED_MODEL_UPLOAD_FAILED */
+  status: string;
+  status_message: string | null;
+  lifecycle_stage: string;
+  model_type: string | null;
+  source_run_id: string | null;
+  /** sha256 manifest of its files, once finalized READY. */
+  artifact_digest: string | null;
+  environment_digest: string | null;
+}
+
+export interface LoggedModelKeyValuesTable {
+  model_id: string;
+  key: string;
+  value: string;
+}
+
+export interface LoggedModelFilesTable {
+  model_id: string;
+  path: string;
+  digest: string;
+  size: number;
+  media_type: string | null;
+}
+
+export interface LoggedModelMetricsTable {
+  model_id: string;
+  run_id: string;
+  key: string;
+  value: number;
+  is_nan: number;
+  timestamp: number;
+  step: number;
+  /** '' when the metric names no dataset. */
+  dataset_name: string;
+  dataset_digest: string;
+}
+
+/** A run's model outputs (runs/outputs) and model inputs (runs/log-inputs). */
+export interface RunModelsTable {
+  run_id: string;
+  model_id: string;
+  direction: 'input' | 'output';
+  step: number;
+}
+
+/** An MLflow dataset input's own digest and source, by the data version it became (migration 0009). */
+export interface MlflowDatasetsTable {
+  data_digest: string;
+  mlflow_digest: string;
+  name: string;
+  source_type: string;
+  source: string;
+  source_uri: string;
+  source_name: string;
+  profile: string | null;
+  created_at: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -279,4 +348,11 @@ export interface Database {
   ol_run_events: OlRunEventsTable;
   ol_datasets: OlDatasetsTable;
   validations: ValidationsTable;
+  logged_models: LoggedModelsTable;
+  logged_model_tags: LoggedModelKeyValuesTable;
+  logged_model_params: LoggedModelKeyValuesTable;
+  logged_model_files: LoggedModelFilesTable;
+  logged_model_metrics: LoggedModelMetricsTable;
+  run_models: RunModelsTable;
+  mlflow_datasets: MlflowDatasetsTable;
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
 import { invalidArgument, notFound } from '../errors.js';
 import { newRunId, runIdPattern } from '../ids.js';
-import { addEdges } from '../lineage/edge-store.js';
+import { addEdges, removeEdges } from '../lineage/edge-store.js';
 import { linkInputToDatasets } from '../openlineage/link-runs.js';
 import type { Store } from '../store/database.js';
 import { ExperimentStore } from './experiment-store.js';
@@ -175,20 +175,27 @@ export class RunService {
 
   async recordCode(runId: string, raw: CodeVersion): Promise<void> {
     const code = parseWith(codeVersionSchema, raw, 'code version');
-    await this.info(runId);
+    const info = await this.info(runId);
     const now = Date.now();
     await this.provenance.saveCode(code, now);
     await this.runs.update(runId, { code_version_id: code.id });
-    await addEdges(this.store.db, [{ from: { type: 'run', id: runId }, relation: 'used_code', to: { type: 'code', id: code.id } }], now);
+    const run = { type: 'run' as const, id: runId };
+    // A run ran on one checkout: a newer record (an MLflow tag changed, a backfill) replaces the link.
+    if (info.codeVersionId && info.codeVersionId !== code.id) await removeEdges(this.store.db, [{ from: run, relation: 'used_code', to: { type: 'code', id: info.codeVersionId } }]);
+    await addEdges(this.store.db, [{ from: run, relation: 'used_code', to: { type: 'code', id: code.id } }], now);
   }
 
   async recordEnvironment(runId: string, raw: Environment): Promise<void> {
     const environment = parseWith(environmentSchema, raw, 'environment');
-    await this.info(runId);
+    const info = await this.info(runId);
     const now = Date.now();
     await this.provenance.saveEnvironment(environment, now);
     await this.runs.update(runId, { environment_digest: environment.digest });
-    await addEdges(this.store.db, [{ from: { type: 'run', id: runId }, relation: 'ran_in', to: { type: 'environment', id: environment.digest } }], now);
+    const run = { type: 'run' as const, id: runId };
+    if (info.environmentDigest && info.environmentDigest !== environment.digest) {
+      await removeEdges(this.store.db, [{ from: run, relation: 'ran_in', to: { type: 'environment', id: info.environmentDigest } }]);
+    }
+    await addEdges(this.store.db, [{ from: run, relation: 'ran_in', to: { type: 'environment', id: environment.digest } }], now);
   }
 
   /** A DataVersion the run read (`input`) or wrote (`output`), under the name the user gave it. */

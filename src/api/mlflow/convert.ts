@@ -1,5 +1,5 @@
 import type { Experiment, Metric, RunInfo, RunSummary } from '../../tracking/types.js';
-import { datasetInputsFromTags, isDatasetTag } from './dataset-inputs.js';
+import { datasetInputsFromTags, isDatasetTag } from '../../ingest-mlflow/dataset-inputs.js';
 import { invalidParameter } from './errors.js';
 import type { Fields } from './request.js';
 

@@ -5,6 +5,7 @@ import { artifactListEndpoints } from './artifacts.js';
 import { jsonBodiesOnly, rawBodies } from './body-parsers.js';
 import { mlflowErrorHandler, mlflowNotFoundHandler } from './errors.js';
 import { experimentEndpoints } from './experiments.js';
+import { loggedModelEndpoints } from './logged-models.js';
 import { registryEndpoints } from './registry-routes.js';
 import { runInputEndpoints } from './run-inputs.js';
 import { runLoggingEndpoints } from './run-logging.js';
@@ -14,7 +15,7 @@ import { runEndpoints } from './runs.js';
 export type MlflowEndpoints = (app: FastifyInstance, tl: Threadline) => void;
 
 /** The tracking half; the model registry adds its group here. */
-const endpointGroups: readonly MlflowEndpoints[] = [experimentEndpoints, runEndpoints, runLoggingEndpoints, runInputEndpoints, artifactListEndpoints, registryEndpoints];
+const endpointGroups: readonly MlflowEndpoints[] = [experimentEndpoints, runEndpoints, runLoggingEndpoints, runInputEndpoints, artifactListEndpoints, registryEndpoints, loggedModelEndpoints];
 
 // MLflow's UI calls the same handlers under /ajax-api; its clients use /api.
 const prefixes = ['/api/2.0', '/ajax-api/2.0'] as const;

@@ -21,6 +21,7 @@ export function toMlflowModelVersion(v: ModelVersion): Record<string, unknown> {
     tags: keyValues(v.tags),
     run_link: v.runLink,
     aliases: v.aliases,
+    model_id: v.modelId,
   });
 }
 
@@ -36,6 +37,6 @@ export function toMlflowRegisteredModel(m: RegisteredModel): Record<string, unkn
   });
 }
 
-function compact(message: Record<string, unknown>): Record<string, unknown> {
+export function compact(message: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(message).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
 }

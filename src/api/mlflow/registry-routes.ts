@@ -98,6 +98,7 @@ export function registryEndpoints(app: FastifyInstance, tl: Threadline): void {
       description: optionalString(f, 'description'),
       tags: keyValueMap(objectList(f, 'tags'), 'tags'),
       userId: userOf(request),
+      modelId: optionalString(f, 'model_id') || undefined,
     });
     return { model_version: toMlflowModelVersion(created) };
   });

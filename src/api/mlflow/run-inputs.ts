@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
+import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
 import { keyValueList } from './convert.js';
-import { datasetTagKey, type MlflowDatasetInput } from './dataset-inputs.js';
+import { datasetTagKey, type MlflowDatasetInput } from '../../ingest-mlflow/dataset-inputs.js';
 import { invalidParameter, missingParameter } from './errors.js';
 import { fieldsOf, objectList, optionalString, requiredString, type Fields } from './request.js';
 
@@ -11,6 +12,7 @@ const modelFields = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'];
 
 /** MLflow's runs/log-model and runs/log-inputs: what a run produced and read, as run tags. */
 export function runInputEndpoints(app: FastifyInstance, tl: Threadline): void {
+  const ingest = new MlflowIngest(tl);
   app.post('/runs/log-model', async (request) => {
     const f = fieldsOf(request);
     const runId = requiredString(f, 'run_id');
@@ -28,18 +30,22 @@ export function runInputEndpoints(app: FastifyInstance, tl: Threadline): void {
     const previous = (await tl.runs.get(runId)).tags[loggedModelsTag];
     const history = previous ? historyOf(previous) : [];
     await tl.runs.logBatch(runId, { tags: [{ key: loggedModelsTag, value: JSON.stringify([...history, model]) }] });
+    // 2.x clients call log-model after uploading the model folder: its environment files are there.
+    if (typeof (model as { artifact_path?: unknown }).artifact_path === 'string') await ingest.modelLogged(runId, (model as { artifact_path: string }).artifact_path);
     return {};
   });
 
   app.post('/runs/log-inputs', async (request) => {
     const f = fieldsOf(request);
     const runId = requiredString(f, 'run_id');
-    const tags = objectList(f, 'datasets').map((input) => {
-      const datasetInput = datasetInputOf(input);
-      return { key: datasetTagKey(datasetInput.dataset), value: JSON.stringify(datasetInput) };
-    });
+    const inputs = objectList(f, 'datasets').map(datasetInputOf);
+    const tags = inputs.map((input) => ({ key: datasetTagKey(input.dataset), value: JSON.stringify(input) }));
+    // MLflow 3's model inputs: logged models the run read (an evaluation, a fine-tune).
+    const models = objectList(f, 'models').map((m) => ({ modelId: requiredString(m, 'model_id'), direction: 'input' as const, step: 0 }));
     // Tag values are limited to 8,000 characters: a dataset with a larger schema or profile is refused.
     await tl.runs.logBatch(runId, { tags });
+    await ingest.datasetsLogged(runId, inputs);
+    if (models.length > 0) await tl.loggedModels.linkRun(runId, models);
     return {};
   });
 }

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
+import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
+import { mapWithoutCredentials } from '../../ingest-mlflow/tag-names.js';
 import { searchRuns } from '../../registry/search-filter/index.js';
 import { keyValueMap, toMlflowRun, toMlflowRunInfo } from './convert.js';
 import { invalidParameter } from './errors.js';
+import { withModelLinks } from './logged-model-convert.js';
 import { fieldsOf, objectList, optionalInt, optionalString, runIdOf, stringList, viewTypeOf } from './request.js';
 import { optionalRunStatus } from './run-status.js';
 
@@ -10,9 +13,10 @@ const runNameTag = 'mlflow.runName';
 
 /** MLflow's runs/* lifecycle endpoints: create, get, update, delete, restore, search. */
 export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
+  const ingest = new MlflowIngest(tl);
   app.post('/runs/create', async (request) => {
     const f = fieldsOf(request);
-    const tags = keyValueMap(objectList(f, 'tags'), 'tags');
+    const tags = mapWithoutCredentials(keyValueMap(objectList(f, 'tags'), 'tags'));
     const runName = optionalString(f, 'run_name') || undefined;
     // MLflow refuses a run_name that contradicts the mlflow.runName tag rather than pick one.
     if (runName && tags[runNameTag] && tags[runNameTag] !== runName) {
@@ -28,10 +32,11 @@ export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
       name: runName,
       tags,
     });
+    await ingest.tagsSet(info.runId, Object.keys(tags));
     return { run: toMlflowRun(await tl.runs.get(info.runId)) };
   });
 
-  app.get('/runs/get', async (request) => ({ run: toMlflowRun(await tl.runs.get(runIdOf(fieldsOf(request)))) }));
+  app.get('/runs/get', async (request) => ({ run: (await withModelLinks(tl, [toMlflowRun(await tl.runs.get(runIdOf(fieldsOf(request))))]))[0] }));
 
   app.post('/runs/update', async (request) => {
     const f = fieldsOf(request);
@@ -40,6 +45,7 @@ export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
       endTime: optionalInt(f, 'end_time'),
       name: optionalString(f, 'run_name') || undefined,
     });
+    if (info.status !== 'RUNNING' && info.status !== 'SCHEDULED') await ingest.runEnded(info.runId);
     return { run_info: toMlflowRunInfo(info) };
   });
 
@@ -70,7 +76,7 @@ export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
         });
         const runs = await tl.runs.summaries(page.runIds);
         return {
-          ...(runs.length > 0 && { runs: runs.map(toMlflowRun) }),
+          ...(runs.length > 0 && { runs: await withModelLinks(tl, runs.map(toMlflowRun)) }),
           ...(page.nextPageToken && { next_page_token: page.nextPageToken }),
         };
       },

@@ -43,6 +43,7 @@ export async function startMlflowHarness(dialect: DialectName, base = '/api/2.0/
 }
 
 /** The status and parsed JSON of a response, for one-line expectations. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body: each test asserts the fields it reads
 export async function answer(response: Response | Promise<Response>): Promise<{ status: number; body: Record<string, any> }> {
   const r = await response;
   const text = await r.text();

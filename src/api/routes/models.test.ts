@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../test/api-server.js';
 import { dialects } from '../../../test/dialects.js';
-import { ThreadlineClient } from '../../sdk/client.js';
+import type { ThreadlineClient } from '../../sdk/client.js';
 
 describe.each(dialects)('model registry over HTTP on %s', (dialect) => {
   let api: TestApi;

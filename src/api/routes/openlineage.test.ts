@@ -12,6 +12,7 @@ import { datasetVersionDigest, olEntityId } from '../../openlineage/naming.js';
 import { startServer } from '../server.js';
 
 const examples = path.join(repoRoot, 'test/data/openlineage');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body: each test asserts the fields it reads
 const example = (file: string) => JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')) as Record<string, any>;
 const producer = 'https://github.com/OpenLineage/OpenLineage/tree/1.0.0/integration/airflow';
 const schemaURL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
@@ -122,10 +123,12 @@ describe.each(dialects)('POST /api/v1/lineage on %s', (dialect) => {
     expect(await edgesTo(tl.store.db, dataset)).toContainEqual({ from: { type: 'run', id: run.runId }, relation: 'read', to: dataset });
   });
 
+  /* eslint-disable @typescript-eslint/no-explicit-any -- each case spoils one field of an untyped JSON event */
   it.each([
     ['missing eventTime', (e: any) => delete e.eventTime, '/eventTime', '#/$defs/BaseEvent/required'],
     ['a runId that is no UUID', (e: any) => (e.run.runId = 'run-1'), '/run/runId', '#/$defs/Run/properties/runId/format'],
     ['an unknown eventType', (e: any) => (e.eventType = 'DONE'), '/eventType', '#/$defs/RunEvent/allOf/1/properties/eventType/enum'],
+    /* eslint-enable @typescript-eslint/no-explicit-any */
   ])('refuses %s with 400 naming the path, and stores nothing', async (_what, spoil, at, schemaPath) => {
     const runId = '0193c1f2-0000-7000-8000-0000000000ff';
     const event = runEvent('START', runId, '2026-11-20T13:00:00Z', { job: { namespace: 'bad', name: 'job' } });

@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../test/api-server.js';
 import { dialects } from '../../../test/dialects.js';
-import { ThreadlineClient } from '../../sdk/client.js';
+import type { ThreadlineClient } from '../../sdk/client.js';
 import { prediction } from '../../serving/testing.js';
 import { PredictionStore } from '../../serving/prediction-store.js';
 

@@ -6,6 +6,8 @@ export const typeLabels: Record<EntityType, string> = {
   deployment: 'deployment',
   image: 'image',
   model_version: 'model',
+  // MLflow 3's LoggedModel; the one label longer than the column (text.ts keeps a space after it).
+  logged_model: 'logged model',
   run: 'run',
   experiment: 'experiment',
   code: 'code',
@@ -24,6 +26,7 @@ const plurals: Record<EntityType, [string, string]> = {
   deployment: ['deployment', 'deployments'],
   image: ['image', 'images'],
   model_version: ['model version', 'model versions'],
+  logged_model: ['logged model', 'logged models'],
   run: ['run', 'runs'],
   experiment: ['experiment', 'experiments'],
   code: ['code version', 'code versions'],

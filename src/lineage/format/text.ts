@@ -30,7 +30,7 @@ export function formatText(trace: TraceResult): string {
   const visit = (node: TraceNode) => {
     if (placed.has(refKey(node))) return;
     placed.add(refKey(node));
-    lines.push(`${'  '.repeat(node.depth)}${labelOf(node.type).padEnd(11)}${node.summary}`);
+    lines.push(`${'  '.repeat(node.depth)}${`${labelOf(node.type)} `.padEnd(11)}${node.summary}`);
     for (const child of children.get(refKey(node)) ?? []) visit(child);
   };
   for (const node of trace.nodes) if (node.depth === 0) visit(node);

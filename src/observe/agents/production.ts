@@ -9,7 +9,7 @@ import type { ColumnKind } from '../../capture/columns.js';
 import { parseDuration } from '../../duration.js';
 import { invalidArgument, isThreadlineError } from '../../errors.js';
 import type { EntityRef } from '../../lineage/types.js';
-import type { ObserverAgent, ObserverContext } from '../agent.js';
+import type { ObserverAgent } from '../agent.js';
 import { errorRate, fairness, inputDrift, latency, performance, predictionDrift, type CheckName, type Finding } from '../production/checks.js';
 import { readReference, referenceSubject, resolveReference, type ReferenceData } from '../production/reference.js';
 import { parseJsonPath } from '../production/rows.js';

@@ -164,7 +164,7 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
       const label = feedback.get(p.id);
       const labels = label === undefined ? null : rowLabels(request.labelPath ? atPath(label, request.labelPath) : label, rows.count, ranked);
       for (let i = 0; i < rows.count; i++) {
-        const row = out.rows++;
+        out.rows++;
         if (!request.predictionsOnly) for (const [name, column] of out.features) addFeature(column, rows.get(i, name));
         const prediction = predictions?.[i];
         if (prediction === undefined || prediction === null) out.unpredicted++;

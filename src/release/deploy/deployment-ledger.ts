@@ -1,5 +1,5 @@
 import type { Threadline } from '../../context.js';
-import { failedPrecondition, invalidArgument, notFound, ThreadlineError } from '../../errors.js';
+import { failedPrecondition, invalidArgument, notFound, type ThreadlineError } from '../../errors.js';
 import { addEdges } from '../../lineage/edge-store.js';
 import type { Edge } from '../../lineage/types.js';
 import { DeploymentStore } from './deployment-store.js';

@@ -7,6 +7,8 @@ import * as deployments from './0005-deployments.js';
 import * as predictions from './0006-predictions.js';
 import * as events from './0007-events.js';
 import * as validations from './0008-validations.js';
+import * as mlflowDatasets from './0009-mlflow-datasets.js';
+import * as loggedModels from './0010-logged-models.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '0006-predictions': predictions,
   '0007-events': events,
   '0008-validations': validations,
+  '0009-mlflow-datasets': mlflowDatasets,
+  '0010-logged-models': loggedModels,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,39 @@
+import { registerDescriber, type Describer } from '../lineage/describe.js';
+import { builtinDescribers } from '../lineage/describe-entities.js';
+import { registerResolver, type Resolver } from '../lineage/resolve.js';
+import { MlflowDatasetStore } from './dataset-store.js';
+
+/**
+ * `trace <mlflow digest>`, `trace delta:main.reco.orders@v12`, `trace s3://lake/orders`: a data
+ * version made from an MLflow dataset input, by MLflow's digest, by its readable source, or by
+ * the source without its version (every version of a table, then ambiguous if several).
+ */
+export const mlflowDatasetResolver: Resolver = {
+  kind: 'MLflow dataset (its digest, or its source such as delta:TABLE@vN or s3://…)',
+  accepts: (id) => /^[0-9a-f]{8,64}$/.test(id) || (/^[a-z][a-z0-9_+.-]*:\S/i.test(id) && !id.startsWith('sha256:') && !id.startsWith('runs:')),
+  async find(id, ctx) {
+    const found = await new MlflowDatasetStore(ctx.db).find(id, 20);
+    return found.map((r) => ({ ref: { type: 'data' as const, id: r.dataDigest }, note: `data ${r.sourceUri} (mlflow digest ${r.mlflowDigest})` }));
+  },
+};
+
+/** The built-in data description, plus what MLflow said: its digest, dataset name and source type. */
+const describeData: Describer = async (ctx, ids) => {
+  const out = await builtinDescribers.data!(ctx, ids);
+  const records = await new MlflowDatasetStore(ctx.db).byDataDigest(ids);
+  for (const [digest, record] of records) {
+    const described = out.get(digest);
+    if (!described) continue;
+    out.set(digest, {
+      summary: `${described.summary}  mlflow ${record.name} ${record.mlflowDigest}`,
+      facts: { ...described.facts, mlflow: { name: record.name, digest: record.mlflowDigest, sourceType: record.sourceType, source: record.source } },
+    });
+  }
+  return out;
+};
+
+/** Lets `trace` find and describe data versions made from MLflow dataset inputs; idempotent. */
+export function registerMlflowDatasetLineage(): void {
+  registerResolver(mlflowDatasetResolver);
+  registerDescriber('data', describeData);
+}
