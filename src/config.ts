@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseDuration } from './duration.js';
 import { invalidArgument } from './errors.js';
 
 /** Where Threadline keeps its state and how to reach it, resolved once from the environment. */
@@ -13,10 +14,14 @@ export interface ThreadlineConfig {
   s3: { endpoint?: string; region: string; forcePathStyle: boolean };
   /** Remote server URL: when set, the CLI talks HTTP instead of opening the store. */
   serverUrl?: string;
-  /** PostgreSQL's statement_timeout for every query (`THREADLINE_STATEMENT_TIMEOUT_MS`, 0 for none). */
-  statementTimeoutMs: number;
   /** `threadline.yaml`: observers, alert rules and notifiers (`THREADLINE_CONFIG`, default in the working folder). */
   projectFile: string;
+  /** SIGTERM: how long in-flight requests may take to finish before sockets are cut (THREADLINE_SHUTDOWN_GRACE, default 25s). */
+  shutdownGraceMs: number;
+  /** PostgreSQL's statement_timeout for every query (`THREADLINE_STATEMENT_TIMEOUT_MS`, 0 for none). */
+  statementTimeoutMs: number;
+  /** Level of the server's JSON log on stderr (THREADLINE_LOG_LEVEL, default info); 5xx are logged at error. */
+  logLevel: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ThreadlineConfig {
@@ -31,9 +36,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       forcePathStyle: (env.THREADLINE_S3_PATH_STYLE ?? 'true') !== 'false',
     },
     serverUrl: env.THREADLINE_URL || undefined,
-    statementTimeoutMs: wholeNumber(env, 'THREADLINE_STATEMENT_TIMEOUT_MS', 30_000),
     projectFile: path.resolve(cwd, env.THREADLINE_CONFIG || 'threadline.yaml'),
+    shutdownGraceMs: durationSetting(env.THREADLINE_SHUTDOWN_GRACE || '25s', 'THREADLINE_SHUTDOWN_GRACE'),
+    logLevel: logLevel(env.THREADLINE_LOG_LEVEL || 'info'),
+    statementTimeoutMs: wholeNumber(env, 'THREADLINE_STATEMENT_TIMEOUT_MS', 30_000),
   };
+}
+
+const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(value: string): string {
+  if (!levels.includes(value)) throw invalidArgument(`THREADLINE_LOG_LEVEL takes one of ${levels.join(', ')}, got '${value}'`);
+  return value;
+}
+
+/** A duration from the environment: `25s`, `500ms`, or a bare number of seconds. */
+export function durationSetting(value: string, name: string): number {
+  return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value, name);
 }
 
 /** A whole number (milliseconds, bytes) from the environment, or the default when unset. */

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { makeGitRepo, runCli, type CliResult } from './cli.js';
+import { makeGitRepo, runCli } from './cli.js';
 import { dialects, freshDatabaseUrl } from './dialects.js';
+import { startServerProcess } from './serve.js';
 
 const trainScript = `
 const fs = require('node:fs');
@@ -22,31 +23,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-/** `threadline server --port 0` as its own process on loopback; resolves once it says where. */
-async function startServerProcess(env: NodeJS.ProcessEnv, cwd: string): Promise<{ url: string; stop: () => Promise<CliResult> }> {
-  let pid = 0;
-  let exited: CliResult | undefined;
-  let onUrl: (url: string) => void = () => {};
-  const url = new Promise<string>((resolve) => (onUrl = resolve));
-  const done = runCli(['server', '--host', '127.0.0.1', '--port', '0'], {
-    cwd,
-    env,
-    onSpawn: (p) => (pid = p),
-    onStderr: (soFar) => {
-      const match = / at (http:\/\/127\.0\.0\.1:\d+)/.exec(soFar);
-      if (match) onUrl(match[1]!);
-    },
-  }).then((result) => (exited = result));
-  const started = await Promise.race([url, done.then((r) => Promise.reject(new Error(`threadline server exited: ${r.stderr}`)))]);
-  return {
-    url: started,
-    async stop() {
-      if (!exited) process.kill(pid, 'SIGTERM');
-      return done;
-    },
-  };
-}
 
 describe.each(dialects)('deploy, rollback and deployments against a threadline server (THREADLINE_URL) on %s', (dialect) => {
   it('runs the targets here and records through the API: history, lineage, refusals that store nothing', { timeout: 420_000 }, async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cliNodeArgs } from './cli.js';
+import { cliNodeArgs, runCli, type CliResult } from './cli.js';
 
 export interface LongRunning {
   child: ChildProcess;
@@ -25,4 +25,29 @@ export function startCli(args: string[], options: { cwd: string; env?: NodeJS.Pr
     });
     void exited.then((code) => reject(new Error(`${args[0]} exited ${code} before printing its URL: ${stderr}`)));
   });
+}
+
+/** `threadline server --port 0` as its own process on loopback; resolves once it says where. */
+export async function startServerProcess(env: NodeJS.ProcessEnv, cwd: string): Promise<{ url: string; stop: () => Promise<CliResult> }> {
+  let pid = 0;
+  let exited: CliResult | undefined;
+  let onUrl: (url: string) => void = () => {};
+  const url = new Promise<string>((resolve) => (onUrl = resolve));
+  const done = runCli(['server', '--host', '127.0.0.1', '--port', '0'], {
+    cwd,
+    env,
+    onSpawn: (p) => (pid = p),
+    onStderr: (soFar) => {
+      const match = / at (http:\/\/127\.0\.0\.1:\d+)/.exec(soFar);
+      if (match) onUrl(match[1]!);
+    },
+  }).then((result) => (exited = result));
+  const started = await Promise.race([url, done.then((r) => Promise.reject(new Error(`threadline server exited: ${r.stderr}`)))]);
+  return {
+    url: started,
+    async stop() {
+      if (!exited) process.kill(pid, 'SIGTERM');
+      return done;
+    },
+  };
 }

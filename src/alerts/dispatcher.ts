@@ -1,36 +1,31 @@
 import type { Kysely } from 'kysely';
 import { newUuid } from '../ids.js';
-import { observeDb } from '../observe/events/event-store.js';
 import type { ObserverEvent } from '../observe/events/types.js';
 import type { Database } from '../store/schema.js';
 import type { AlertRule, AlertsConfig } from './config.js';
+import { DeliveryStore, type DeliveryRow } from './delivery-store.js';
 import { buildNotifier } from './notifiers/index.js';
 import type { Notifier } from './notifiers/types.js';
 import { ruleMatches } from './rules.js';
 
-export interface Delivery {
-  rule: string;
-  notifier: string;
-  outcome: 'sent' | 'suppressed' | 'failed';
-  /** Why suppressed (cooldown, duplicate), or the notifier's error. */
-  reason?: string;
-}
+export type Delivery = DeliveryRow;
 
 /**
  * Turns events into alerts: the rules that match, minus those in cooldown or already sent for the
- * same finding, go to their notifiers. Every attempt is a row in `alert_deliveries`, which is also
- * what cooldown and dedupe read, so they hold across processes.
+ * same finding, go to their notifiers. Every attempt is a row in `alert_deliveries`; cooldown and
+ * dedupe are claimed in the store before sending (see DeliveryStore), so they hold across
+ * processes and replicas, even for the same finding handed to two of them at once.
  */
 export class AlertDispatcher {
   private readonly notifiers: Map<string, Notifier>;
-  private readonly db: ReturnType<typeof observeDb>;
+  private readonly store: DeliveryStore;
 
   constructor(
     db: Kysely<Database>,
     private readonly config: AlertsConfig,
     notifiers?: Map<string, Notifier>,
   ) {
-    this.db = observeDb(db);
+    this.store = new DeliveryStore(db);
     this.notifiers = notifiers ?? new Map(config.notifiers.map((n) => [n.name, buildNotifier(n)]));
   }
 
@@ -38,7 +33,9 @@ export class AlertDispatcher {
     const deliveries: Delivery[] = [];
     for (const rule of this.config.rules) {
       if (!ruleMatches(rule, event)) continue;
-      const quiet = await this.quietReason(rule, event, now);
+      const claimant = newUuid();
+      const { quiet, claims } = await this.claim(rule, event, claimant, now);
+      let sent = false;
       for (const name of rule.notify) {
         if (quiet) {
           deliveries.push({ rule: rule.name, notifier: name, outcome: 'suppressed', reason: quiet });
@@ -47,30 +44,42 @@ export class AlertDispatcher {
         try {
           await this.notifiers.get(name)!.send({ rule: rule.name, event });
           deliveries.push({ rule: rule.name, notifier: name, outcome: 'sent' });
+          sent = true;
         } catch (error) {
           deliveries.push({ rule: rule.name, notifier: name, outcome: 'failed', reason: (error as Error).message });
           process.stderr.write(`threadline: alert ${rule.name} → ${name} failed: ${(error as Error).message}\n`);
         }
       }
+      if (!sent) for (const key of claims) await this.store.unclaim(key, claimant);
     }
-    if (deliveries.length > 0) {
-      await this.db
-        .insertInto('alert_deliveries')
-        .values(deliveries.map((d) => ({ id: newUuid(), rule: d.rule, notifier: d.notifier, event_id: event.id, fingerprint: event.fingerprint, time: now, outcome: d.outcome, error: d.reason ?? null })))
-        .execute();
-    }
+    await this.store.record(event.id, event.fingerprint, now, deliveries);
     return deliveries;
   }
 
-  private async quietReason(rule: AlertRule, event: ObserverEvent, now: number): Promise<string | undefined> {
-    if (rule.cooldownMs > 0) {
-      const recent = await this.db.selectFrom('alert_deliveries').select('time').where('rule', '=', rule.name).where('outcome', '=', 'sent').where('time', '>', now - rule.cooldownMs).limit(1).executeTakeFirst();
-      if (recent) return `cooldown: rule ${rule.name} alerted ${Math.round((now - Number(recent.time)) / 1000)}s ago`;
-    }
+  /**
+   * Why the rule stays quiet for this event, or the claims that let it send. The history read
+   * gives the usual answer with its age; the claims settle a race between processes.
+   */
+  private async claim(rule: AlertRule, event: ObserverEvent, claimant: string, now: number): Promise<{ quiet?: string; claims: string[] }> {
+    const claims: string[] = [];
+    const quiet = async (reason: string) => {
+      for (const key of claims) await this.store.unclaim(key, claimant);
+      return { quiet: reason, claims: [] };
+    };
     if (rule.dedupeMs > 0 && event.fingerprint) {
-      const same = await this.db.selectFrom('alert_deliveries').select('time').where('rule', '=', rule.name).where('outcome', '=', 'sent').where('fingerprint', '=', event.fingerprint).where('time', '>', now - rule.dedupeMs).limit(1).executeTakeFirst();
-      if (same) return `duplicate: the same finding (${event.fingerprint}) was alerted ${Math.round((now - Number(same.time)) / 1000)}s ago`;
+      const same = await this.store.lastSent(rule.name, now - rule.dedupeMs, event.fingerprint);
+      if (same !== undefined) return quiet(`duplicate: the same finding (${event.fingerprint}) was alerted ${Math.round((now - same) / 1000)}s ago`);
+      const key = `alert:${rule.name}:finding:${event.fingerprint}`;
+      if (!(await this.store.claim(key, claimant, rule.dedupeMs, now))) return quiet(`duplicate: the same finding (${event.fingerprint}) is being alerted by another process`);
+      claims.push(key);
     }
-    return undefined;
+    if (rule.cooldownMs > 0) {
+      const recent = await this.store.lastSent(rule.name, now - rule.cooldownMs);
+      if (recent !== undefined) return quiet(`cooldown: rule ${rule.name} alerted ${Math.round((now - recent) / 1000)}s ago`);
+      const key = `alert:${rule.name}:cooldown`;
+      if (!(await this.store.claim(key, claimant, rule.cooldownMs, now))) return quiet(`cooldown: rule ${rule.name} is alerting from another process`);
+      claims.push(key);
+    }
+    return { claims };
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Database } from '../store/schema.js';
+import type { HttpMetrics } from './http-metrics.js';
 import { latencyBuckets, readMetrics, type MetricsSnapshot } from './store-metrics.js';
 
 type Labels = Record<string, string | number>;
@@ -125,7 +126,7 @@ export interface MetricsExporter {
  * A prom-client registry with the store-derived families and the server process's own metrics.
  * One store read serves every family of a scrape, and scrapes within `cacheMs` share it.
  */
-export function metricsExporter(db: Kysely<Database>, cacheMs = 5000): MetricsExporter {
+export function metricsExporter(db: Kysely<Database>, cacheMs = 5000, http?: HttpMetrics): MetricsExporter {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'threadline_server_' });
   // prom-client names these gauges `…_total`, which promtool (rightly) flags: leave them out.
@@ -147,5 +148,6 @@ export function metricsExporter(db: Kysely<Database>, cacheMs = 5000): MetricsEx
       },
     } as never);
   }
-  return { contentType: registry.contentType, render: () => registry.metrics() };
+  const merged = http ? Registry.merge([registry, http.registry]) : registry;
+  return { contentType: merged.contentType, render: () => merged.metrics() };
 }

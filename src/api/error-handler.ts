@@ -32,6 +32,8 @@ export function toErrorResponse(raw: unknown): { status: number; body: ErrorBody
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toErrorResponse(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // A database restart: clients retry (the SDK and the CLI do; so can a balancer).
+  if (status === 503) void reply.header('retry-after', '1');
   void reply.status(status).send(body);
 }
 

@@ -118,6 +118,8 @@ process.stdout.write('finished\\n');
     expect(await store.put(again())).toEqual({ digest: fullDigest, size: chunks * chunkMiB * 1024 * 1024 });
     expect((await store.readBytes(smallDigest!)).toString()).toBe('complete before the crash');
     expect(verifiedBlobs()).toEqual([smallDigest, fullDigest].sort());
+    // The dead writer's partial file went with the new store's first put, not a day later.
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
   } finally {
     fs.rmSync(script, { force: true });
   }

@@ -3,11 +3,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { notFound } from '../errors.js';
 import { fileChunkSize, parseDigest, readFileChunks } from './digest.js';
-import { singleChunk, spoolToTempFile } from './spool.js';
+import { singleChunk, spoolToTempFile, sweepStaleSpool } from './spool.js';
 import type { ArtifactStore, BlobInfo, BlobSource } from './types.js';
-
-/** Temp files older than this belong to a writer that died (kill -9, power loss): reclaim them. */
-const staleTempMs = 24 * 60 * 60 * 1000;
 
 /**
  * Blobs in a local folder: `<root>/sha256/<aa>/<hex>`, written under `<root>/tmp/` first,
@@ -89,13 +86,7 @@ export class LocalArtifactStore implements ArtifactStore {
   private async sweepStaleTemp(): Promise<void> {
     if (this.swept) return;
     this.swept = true;
-    const names = await fsp.readdir(this.tempDir).catch(() => [] as string[]);
-    const cutoff = Date.now() - staleTempMs;
-    for (const name of names) {
-      const file = path.join(this.tempDir, name);
-      const stats = await fsp.stat(file).catch(() => undefined);
-      if (stats && stats.mtimeMs < cutoff) await fsp.rm(file, { force: true });
-    }
+    await sweepStaleSpool(this.tempDir);
   }
 }
 

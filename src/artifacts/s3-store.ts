@@ -1,12 +1,22 @@
-import { createReadStream } from 'node:fs';
-import fsp from 'node:fs/promises';
-import os from 'node:os';
-import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { invalidArgument, notFound } from '../errors.js';
-import { parseDigest, readFileChunks, sha256File } from './digest.js';
-import { singleChunk, spoolToTempFile } from './spool.js';
+import { parseDigest, readFileChunks, sha256Bytes, sha256File } from './digest.js';
+import { singleChunk } from './spool.js';
 import type { ArtifactStore, BlobInfo, BlobSource } from './types.js';
 
 export interface S3StoreOptions {
@@ -15,34 +25,40 @@ export interface S3StoreOptions {
   endpoint?: string;
   region: string;
   forcePathStyle: boolean;
-  /** Where uploads are spooled before they are sent; defaults to the OS temp dir ($TMPDIR). */
-  spoolDir?: string;
+  /** Objects above this are copied to their key in parts (UploadPartCopy); S3's CopyObject stops at 5 GiB. */
+  copyPartBytes?: number;
 }
 
-const minPartSize = 8 << 20;
-const maxParts = 9_000; // S3 allows 10,000; keep a margin
+// Sources up to one part are held in memory, hashed, and PUT straight to their key.
+const partSize = 16 << 20; // 16 MiB × 10,000 parts: 160 GiB per blob
+const maxCopyBytes = 5 * 1024 ** 3;
+// Temp objects of a writer that died between upload and copy; a lifecycle rule that aborts
+// incomplete multipart uploads covers the parts of one that died mid-upload.
+const staleTempMs = 24 * 60 * 60 * 1000;
 
 /**
  * Blobs in any S3-compatible service under `<prefix>/sha256/<aa>/<hex>`.
  *
- * The key needs the digest, which is known only once every byte has been read. We spool the
- * source to a local temp file while hashing, HEAD the final key, and upload only if it is absent.
- * The alternative (upload to a temp key, then server-side copy) would upload duplicates in full,
- * needs UploadPartCopy beyond 5 GB, which several S3-compatible servers lack, and leaves orphan
- * temp objects when a writer dies; a local temp file costs disk space only while it is sent.
- * Credentials come from the SDK's default chain (env, profile, instance role): never stored here.
+ * The key needs the digest, known only once every byte has been read. A small source (up to one
+ * part) is read into memory, hashed and PUT to its key unless the key exists. A larger one is
+ * streamed as a multipart upload to a temp key under `<prefix>/tmp/` while it is hashed, then
+ * copied server-side to its key (or dropped when that key exists) and the temp key deleted: no
+ * byte touches the replica's disk, and at most a few parts are in memory at once. Temp keys left
+ * by a writer that died are swept on the first put after a day. Credentials come from the SDK's
+ * default chain (env, profile, instance role): never stored here.
  */
 export class S3ArtifactStore implements ArtifactStore {
   readonly url: string;
   readonly bucket: string;
   readonly prefix: string;
   private readonly client: S3Client;
-  private readonly spoolDir: string;
+  private readonly copyPartBytes: number;
+  private swept = false;
 
   constructor(options: S3StoreOptions) {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(options.url));
     this.url = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
-    this.spoolDir = options.spoolDir ?? os.tmpdir();
+    this.copyPartBytes = options.copyPartBytes ?? maxCopyBytes;
     this.client = new S3Client({
       region: options.region,
       endpoint: options.endpoint,
@@ -56,30 +72,117 @@ export class S3ArtifactStore implements ArtifactStore {
 
   key(digest: string): string {
     const { hex } = parseDigest(digest);
-    return `${this.prefix ? `${this.prefix}/` : ''}sha256/${hex.slice(0, 2)}/${hex}`;
+    return `${this.keyPrefix}sha256/${hex.slice(0, 2)}/${hex}`;
+  }
+
+  private get keyPrefix(): string {
+    return this.prefix ? `${this.prefix}/` : '';
   }
 
   async put(source: BlobSource): Promise<BlobInfo> {
-    const { digest, size, tempPath } = await spoolToTempFile(source, this.spoolDir, { fsync: false });
+    await this.sweepStaleTemp();
+    const chunks = (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+    // Chunks are copied: a producer may reuse its buffer once asked for the next (readFileChunks does).
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let next = await chunks.next();
+    while (!next.done && headBytes < partSize) {
+      const chunk = copyOf(next.value);
+      head.push(chunk);
+      headBytes += chunk.byteLength;
+      next = await chunks.next();
+    }
+    if (next.done) {
+      const body = Buffer.concat(head);
+      const info = sha256Bytes(body);
+      if (!(await this.has(info.digest))) {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(info.digest), Body: body, ContentType: 'application/octet-stream' }));
+      }
+      return info;
+    }
+    const first = copyOf(next.value);
+    const rest = (async function* () {
+      yield* head;
+      yield first;
+      for (let n = await chunks.next(); !n.done; n = await chunks.next()) yield copyOf(n.value);
+    })();
+    return this.putLarge(rest);
+  }
+
+  private async putLarge(source: AsyncIterable<Buffer>): Promise<BlobInfo> {
+    const tempKey = `${this.keyPrefix}tmp/${Date.now()}-${randomUUID()}`;
+    const hash = createHash('sha256');
+    let size = 0;
+    const hashed = Readable.from(
+      (async function* () {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          yield chunk;
+        }
+      })(),
+    );
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: tempKey, Body: hashed, ContentType: 'application/octet-stream' },
+      partSize,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    let uploaded = false;
     try {
-      if (await this.has(digest)) return { digest, size };
-      const upload = new Upload({
-        client: this.client,
-        params: { Bucket: this.bucket, Key: this.key(digest), Body: createReadStream(tempPath), ContentType: 'application/octet-stream' },
-        partSize: Math.max(minPartSize, Math.ceil(size / maxParts)),
-        queueSize: 4,
-        leavePartsOnError: false,
-      });
       await upload.done();
-      return { digest, size };
+      uploaded = true;
+      const info = { digest: `sha256:${hash.digest('hex')}`, size };
+      if (!(await this.has(info.digest))) await this.copy(tempKey, this.key(info.digest), size);
+      return info;
     } finally {
-      await fsp.rm(tempPath, { force: true });
+      hashed.destroy();
+      if (uploaded) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: tempKey })).catch(() => undefined);
+    }
+  }
+
+  /** Server-side copy; in parts above `copyPartBytes` (S3 limits CopyObject to 5 GiB). */
+  private async copy(from: string, to: string, size: number): Promise<void> {
+    const source = `${this.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
+    if (size <= this.copyPartBytes) {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: source, ContentType: 'application/octet-stream' }));
+      return;
+    }
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: to, ContentType: 'application/octet-stream' }));
+    try {
+      const parts = [];
+      const step = Math.max(this.copyPartBytes, Math.ceil(size / 10_000));
+      for (let start = 0, n = 1; start < size; start += step, n++) {
+        const range = `bytes=${start}-${Math.min(start + step, size) - 1}`;
+        const { CopyPartResult } = await this.client.send(new UploadPartCopyCommand({ Bucket: this.bucket, Key: to, UploadId, PartNumber: n, CopySource: source, CopySourceRange: range }));
+        parts.push({ ETag: CopyPartResult?.ETag, PartNumber: n });
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: to, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: to, UploadId })).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Once per process: temp objects a day old belong to a writer that died between upload and copy. */
+  private async sweepStaleTemp(): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    try {
+      const cutoff = Date.now() - staleTempMs;
+      const listed = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${this.keyPrefix}tmp/` }));
+      for (const object of listed.Contents ?? []) {
+        if (object.Key && object.LastModified && object.LastModified.getTime() < cutoff) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.Key }));
+      }
+    } catch {
+      // Housekeeping only: a store that cannot list still stores.
     }
   }
 
   async putFile(filePath: string): Promise<BlobInfo> {
-    // Re-registering a file that is already stored is common: a local hash and a HEAD avoid the
-    // spool copy. Otherwise spool as usual, so the key is the hash of the bytes actually sent.
+    // Re-registering a file that is already stored is common: a local hash and a HEAD avoid
+    // sending it. Otherwise stream it, so the key is the hash of the bytes actually sent.
     const known = await sha256File(filePath);
     if (await this.has(known.digest)) return known;
     return this.put(readFileChunks(filePath));
@@ -144,4 +247,8 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
 function isMissing(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+function copyOf(chunk: Uint8Array | string): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
 }

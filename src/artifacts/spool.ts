@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs, { type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { hashStream } from './digest.js';
 import type { BlobInfo, BlobSource } from './types.js';
@@ -16,7 +17,7 @@ export interface Spooled extends BlobInfo {
  */
 export async function spoolToTempFile(source: BlobSource, dir: string, options: { fsync: boolean }): Promise<Spooled> {
   await fs.mkdir(dir, { recursive: true });
-  const tempPath = path.join(dir, `${Date.now()}-${process.pid}-${randomBytes(6).toString('hex')}.part`);
+  const tempPath = path.join(dir, `${Date.now()}-${spoolOwner}-${randomBytes(6).toString('hex')}.part`);
   const handle = await fs.open(tempPath, 'wx', 0o600);
   try {
     // Each chunk is written while it is hashed (see hashStream): disk and CPU overlap.
@@ -28,6 +29,39 @@ export async function spoolToTempFile(source: BlobSource, dir: string, options: 
     await handle.close().catch(() => undefined);
     await fs.rm(tempPath, { force: true });
     throw error;
+  }
+}
+
+// Who writes a spool file: host and pid, so that a sweep can tell a dead writer's file on this host.
+const spoolOwner = `${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}~${process.pid}`;
+const staleAfterMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes spool files whose writer is gone: on this host a process that no longer runs (a replica
+ * killed mid-upload), elsewhere (a shared folder) anything a day old. Run once at start.
+ */
+export async function sweepStaleSpool(dir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const owner = /^\d+-(.+)~(\d+)-[0-9a-f]+\.part$/.exec(name);
+    const dead = owner !== null && owner[1] === spoolOwner.split('~')[0] && !isRunning(Number(owner[2]));
+    const stats = dead ? undefined : await fs.stat(file).catch(() => undefined);
+    if (dead || (stats && stats.mtimeMs < now - staleAfterMs)) {
+      await fs.rm(file, { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

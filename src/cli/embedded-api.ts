@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Threadline } from '../context.js';
+import { MlflowIngest } from '../ingest-mlflow/ingest-service.js';
 import { TraceService } from '../lineage/trace.js';
 import { ValidationService } from '../observe/validation-service.js';
 import { DeploymentLedger } from '../release/deploy/deployment-ledger.js';
@@ -63,6 +64,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     recordValidation: (input) => new ValidationService(tl.store, tl.events).record(input),
     listValidations: (query) => new ValidationService(tl.store, tl.events).list(query),
     getValidation: (id) => new ValidationService(tl.store, tl.events).get(id),
+    backfillMlflow: (query) => new MlflowIngest(tl).backfill(query),
     listImages: (filter) => findImages(tl.store.db, filter),
     getImage: (id) => getImage(tl.store.db, id),
     recordImage: (input) => recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input),

@@ -27,6 +27,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['events'], async () => (await import('./commands/events.js')).registerEvents],
   [['observe'], async () => (await import('./commands/observe.js')).registerObserve],
   [['hooks'], async () => (await import('./commands/hooks.js')).registerHooks],
+  [['mlflow'], async () => (await import('./commands/mlflow.js')).registerMlflow],
 ];
 
 /** The names every group defines at the top level, for tests that check the table is complete. */

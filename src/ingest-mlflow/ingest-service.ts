@@ -8,7 +8,9 @@ import { MlflowDatasetStore } from './dataset-store.js';
 import { dataVersionFromDataset } from './dataset-version.js';
 import { externalIdTagsToAdd } from './external-ids-from-tags.js';
 import { environmentFromModelFiles, isDeclaredEnvironment, modelEnvironmentFileNames, type ModelEnvironmentFiles } from './model-environment.js';
+import { activeRunIdsAfter } from './run-page-store.js';
 import { isProvenanceTag } from './tag-names.js';
+import type { BackfillQuery, BackfillReport, IngestChanges } from './types.js';
 
 export interface IngestContext {
   store: Store;
@@ -16,13 +18,6 @@ export interface IngestContext {
   artifacts: ArtifactStore;
 }
 
-/** What one ingest step changed: counts of links made or replaced, 0 when all was there already. */
-export interface IngestChanges {
-  code: number;
-  externalIds: number;
-  data: number;
-  environment: number;
-}
 
 const loggedModelsTag = 'mlflow.log-model.history';
 const none = (): IngestChanges => ({ code: 0, externalIds: 0, data: 0, environment: 0 });
@@ -93,13 +88,32 @@ export class MlflowIngest {
     return this.environmentOf(run, modelFolders(run));
   }
 
-  /** Everything above for a run already stored (the backfill). */
+  /** Everything above for a run already stored. */
   async ingestStored(runId: string): Promise<IngestChanges> {
     const run = await this.ctx.runs.get(runId);
     const fromTags = await this.fromTags(run);
     const data = await this.datasetsLogged(runId, datasetInputsFromTags(run.tags), run.io);
-    const environment = await this.environmentOf(await this.ctx.runs.get(runId), modelFolders(run));
+    const environment = await this.environmentOf(run, modelFolders(run));
     return { ...fromTags, data: data.data, environment: environment.environment };
+  }
+
+  /**
+   * `threadline mlflow backfill`: every active run (of the experiments given) through
+   * `ingestStored`, a page of ids at a time. Idempotent: a second pass changes nothing.
+   */
+  async backfill(query: BackfillQuery = {}): Promise<BackfillReport> {
+    const report: BackfillReport = { runs: 0, changedRuns: 0, ...none() };
+    for (let after = ''; ; ) {
+      const ids = await activeRunIdsAfter(this.ctx.store.db, after, 200, query.experimentIds);
+      if (ids.length === 0) return report;
+      for (const runId of ids) {
+        const changes = await this.ingestStored(runId);
+        report.runs++;
+        if (changes.code + changes.externalIds + changes.data + changes.environment > 0) report.changedRuns++;
+        for (const key of ['code', 'externalIds', 'data', 'environment'] as const) report[key] += changes[key];
+      }
+      after = ids[ids.length - 1]!;
+    }
   }
 
   /** The environment of the last of `folders` that has environment files. */

@@ -8,7 +8,7 @@ import { captureCode } from '../capture/git.js';
 import { openThreadline, type Threadline } from '../context.js';
 import { TraceService } from '../lineage/trace.js';
 import { codeTagsOf } from './code-from-tags.js';
-import type { MlflowDatasetInput } from './dataset-inputs.js';
+import { datasetTagKey, type MlflowDatasetInput } from './dataset-inputs.js';
 import { readableSource } from './dataset-source.js';
 import { dataVersionFromDataset } from './dataset-version.js';
 import { externalIdsFromTags } from './external-ids-from-tags.js';
@@ -156,5 +156,30 @@ describe.each(dialects)('MLflow ingest on %s', (dialect) => {
     ]);
     const down = await traces.trace('delta:main.reco.orders@v12', { direction: 'downstream' });
     expect(down.nodes.filter((n) => n.type === 'run').map((n) => n.id)).toEqual([run.runId]);
+  });
+
+  it('backfills runs stored before ingest, once: a second pass changes nothing', async () => {
+    const experiment = await tl.experiments.ensure('backfill');
+    const tags = { 'mlflow.source.git.commit': commit, 'mlflow.source.git.repoURL': 'https://github.com/acme/reco.git', DBR_JOB_ID: '7', DBR_RUN_ID: '8' };
+    const info = await tl.runs.create({ experimentId: experiment.experimentId, tags });
+    const input = delta(14, 'c0ffee00');
+    await tl.runs.logBatch(info.runId, { tags: [{ key: datasetTagKey(input.dataset), value: JSON.stringify(input) }] });
+    for (const [name, content] of Object.entries({ MLmodel: 'mlflow_version: 2.17.2\n', 'requirements.txt': 'mlflow==2.17.2\n', 'python_env.yaml': 'python: 3.10.12\n', 'model.pkl': 'x' })) {
+      const blob = await tl.artifacts.putBytes(content);
+      await tl.runs.recordArtifact(info.runId, { path: `model/${name}`, digest: blob.digest, size: blob.size, mediaType: null });
+    }
+    const untouched = await tl.runs.create({ experimentId: experiment.experimentId });
+    expect((await tl.runs.get(info.runId)).code).toBeNull();
+
+    const first = await ingest.backfill({ experimentIds: [experiment.experimentId] });
+    expect(first).toEqual({ runs: 2, changedRuns: 1, code: 1, externalIds: 2, data: 1, environment: 1 });
+    const run = await tl.runs.get(info.runId);
+    expect(run.code?.id).toBe((await captureCode(repo, { storePatch }))!.id);
+    expect(run.environment).toMatchObject({ runtimes: { python: '3.10.12', mlflow: '2.17.2' } });
+    expect(run.io).toEqual([{ direction: 'input', kind: 'data', name: 'training/main.reco.orders@v14@c0ffee00', ref: expect.stringMatching(/^sha256:/) }]);
+    expect(run.tags['threadline.databricks.run_id']).toBe('8');
+    expect((await tl.runs.get(untouched.runId)).code).toBeNull();
+    expect(await ingest.backfill({ experimentIds: [experiment.experimentId] })).toEqual({ runs: 2, changedRuns: 0, code: 0, externalIds: 0, data: 0, environment: 0 });
+    expect((await new TraceService(tl).trace(info.runId)).nodes.filter((n) => n.type === 'environment')).toHaveLength(1);
   });
 });

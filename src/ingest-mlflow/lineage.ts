@@ -1,6 +1,7 @@
 import { registerDescriber, type Describer } from '../lineage/describe.js';
 import { builtinDescribers } from '../lineage/describe-entities.js';
 import { registerResolver, type Resolver } from '../lineage/resolve.js';
+import { formatCount } from '../lineage/short.js';
 import { MlflowDatasetStore } from './dataset-store.js';
 
 /**
@@ -24,8 +25,11 @@ const describeData: Describer = async (ctx, ids) => {
   for (const [digest, record] of records) {
     const described = out.get(digest);
     if (!described) continue;
+    // Spark datasets' profile is an approximate count: shown as one, never recorded as the row count.
+    const approx = approxCount(record.profile);
+    const summary = approx === null ? described.summary : described.summary.replace('(rows not known)', `(≈${formatCount(approx)} rows)`);
     out.set(digest, {
-      summary: `${described.summary}  mlflow ${record.name} ${record.mlflowDigest}`,
+      summary: `${summary}  mlflow ${record.name} ${record.mlflowDigest}`,
       facts: { ...described.facts, mlflow: { name: record.name, digest: record.mlflowDigest, sourceType: record.sourceType, source: record.source } },
     });
   }
@@ -36,4 +40,13 @@ const describeData: Describer = async (ctx, ids) => {
 export function registerMlflowDatasetLineage(): void {
   registerResolver(mlflowDatasetResolver);
   registerDescriber('data', describeData);
+}
+
+function approxCount(profile: string | null): number | null {
+  try {
+    const count: unknown = profile && (JSON.parse(profile) as { approx_count?: unknown }).approx_count;
+    return typeof count === 'number' && Number.isSafeInteger(count) && count > 0 ? count : null;
+  } catch {
+    return null;
+  }
 }

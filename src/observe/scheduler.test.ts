@@ -60,7 +60,8 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     const healthy: ObserverAgent<unknown> = { ...throwing(null), poke: async () => void healthyPokes++ };
     const stop = new AbortController();
     const running = runForever([planned('code:sync', throwing(new Error('sync boom')), 20), planned('code:broken', healthy, 20), planned('code:ok', healthy, 20)], options, stop.signal);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Long enough for three rounds on a busy machine: each observer first takes its lease.
+    await new Promise((resolve) => setTimeout(resolve, 800));
     stop.abort();
     await expect(running).resolves.toBeUndefined();
     const sync = (await new ObserverState(tl.store.db, 'code:sync').get<ObserverHealth>(healthKey))!;

@@ -28,6 +28,18 @@ export function modelDigest(artifacts: readonly RunArtifact[], path: string): st
   return `sha256:${createHash('sha256').update(manifest, 'utf8').digest('hex')}`;
 }
 
+/**
+ * Where a version's files are among its run's artifacts: a `runs:/<run>/<path>` source, or a
+ * source under `…/<run id>/artifacts/` of the version's own run, which is what MLflow 2.x clients
+ * send (`register_model` resolves `runs:/` to the run's artifact URI, `mlflow-artifacts:/1/<run>/artifacts/model`).
+ */
+export function runArtifactSource(version: { source: string; runId: string | null }): { runId: string; path: string } | undefined {
+  const fromUri = parseRunsUri(version.source);
+  if (fromUri || !version.runId) return fromUri;
+  const match = new RegExp(`/${version.runId}/artifacts(?:/+(.*?))?/*$`).exec(version.source);
+  return match ? { runId: version.runId, path: match[1] ?? '' } : undefined;
+}
+
 /** `runs:/<run id>/<path>` → its run id and artifact path; undefined for other URIs. */
 export function parseRunsUri(source: string): { runId: string; path: string } | undefined {
   const match = /^runs:\/+([^/]+)(?:\/(.*))?$/.exec(source);

@@ -9,7 +9,8 @@ import type { ListValidationsQuery, RecordValidationInput, Validation } from '..
 import type { Deployment, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
 import type { ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
 import { ThreadlineApiError } from './errors.js';
-import type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
+import { isTransient, retryFromEnv, withRetry, type RetryPolicy } from './retry.js';
+import type { BackfillQuery, BackfillReport, BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -24,9 +25,18 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export class ThreadlineClient implements ThreadlineApi {
   readonly location: string;
   private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });
+  private readonly retry: RetryPolicy;
+  /** Whether any call has reached the server: connection failures are retried only after that. */
+  private reached = false;
 
-  constructor(baseUrl: string) {
+  /**
+   * Idempotent calls (reads, PUT, DELETE, and the writes that are idempotent by design) are
+   * retried with backoff across a short outage: `retry.timeoutMs` (THREADLINE_RETRY_TIMEOUT,
+   * default 30 s) in all. Creating calls (a run, an event) are not: a retry could make two.
+   */
+  constructor(baseUrl: string, options: { retry?: Partial<RetryPolicy> } = {}) {
     this.location = baseUrl.replace(/\/+$/, '');
+    this.retry = { ...retryFromEnv(), ...options.retry };
   }
 
   ensureExperiment(name: string): Promise<Experiment> {
@@ -54,11 +64,12 @@ export class ThreadlineClient implements ThreadlineApi {
   }
 
   updateRun(runId: string, changes: UpdateRunInput): Promise<RunInfo> {
-    return this.call('PATCH', `/api/runs/${runId}`, changes);
+    return this.call('PATCH', `/api/runs/${runId}`, changes, undefined, 'json', true);
   }
 
   async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
-    await this.call('POST', `/api/runs/${runId}/batch`, batch);
+    // Params, tags and metric points are keyed by their content: sending a batch twice stores it once.
+    await this.call('POST', `/api/runs/${runId}/batch`, batch, undefined, 'json', true);
   }
 
   /** One metric point; `step` defaults to 0 and the timestamp to now. */
@@ -87,7 +98,7 @@ export class ThreadlineClient implements ThreadlineApi {
   }
 
   async recordData(runId: string, direction: 'input' | 'output', name: string, data: DataVersion): Promise<void> {
-    await this.call('POST', `/api/runs/${runId}/data`, { direction, name, data });
+    await this.call('POST', `/api/runs/${runId}/data`, { direction, name, data }, undefined, 'json', true);
   }
 
   putBlob(bytes: Uint8Array | string): Promise<BlobInfo> {
@@ -119,7 +130,7 @@ export class ThreadlineClient implements ThreadlineApi {
   uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact> {
     const encoded = path.split('/').map(encodeURIComponent).join('/');
     const query = mediaType ? `?mediaType=${encodeURIComponent(mediaType)}` : '';
-    return this.call('PUT', `/api/runs/${runId}/artifacts/${encoded}${query}`, undefined, { body: fs.createReadStream(filePath) });
+    return this.call('PUT', `/api/runs/${runId}/artifacts/${encoded}${query}`, undefined, { body: () => fs.createReadStream(filePath) });
   }
 
   async listArtifacts(runId: string): Promise<RunArtifact[]> {
@@ -339,22 +350,42 @@ export class ThreadlineClient implements ThreadlineApi {
     return this.call('GET', `/api/validations/${encodeURIComponent(id)}`);
   }
 
+  /**
+   * Runs MLflow clients logged before the server turned their tags, inputs and model files into
+   * code, data, environment and external ids: turned now. Idempotent.
+   *
+   * @example
+   * const report = await tl.backfillMlflow({ experimentIds: ['1'] }); // { runs: 12, changedRuns: 3, code: 3, … }
+   */
+  backfillMlflow(query: BackfillQuery = {}): Promise<BackfillReport> {
+    return this.call('POST', '/api/mlflow/backfill', query);
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
 
-  private async call<T = void>(
+  private call<T = void>(
     method: Method,
     path: string,
     json?: unknown,
-    raw?: { body: Uint8Array | string | NodeJS.ReadableStream },
+    raw?: { body: RawBody | (() => RawBody) },
     responseType: 'json' | 'bytes' = 'json',
+    idempotent = method === 'GET' || method === 'PUT' || method === 'DELETE',
   ): Promise<T> {
+    const once = () => this.callOnce<T>(method, path, json, raw, responseType);
+    // A stream can be sent once; a retry needs a factory that opens it again.
+    const replayable = !raw || typeof raw.body === 'function' || typeof raw.body === 'string' || raw.body instanceof Uint8Array;
+    if (!idempotent || !replayable || this.retry.timeoutMs <= 0) return once();
+    return withRetry(this.retry, once, (error) => isTransient(error, this.reached));
+  }
+
+  private async callOnce<T>(method: Method, path: string, json: unknown, raw: { body: RawBody | (() => RawBody) } | undefined, responseType: 'json' | 'bytes'): Promise<T> {
     const headers: Record<string, string> = {};
-    let body: string | Uint8Array | NodeJS.ReadableStream | undefined;
+    let body: RawBody | undefined;
     if (raw) {
       headers['content-type'] = 'application/octet-stream';
-      body = raw.body;
+      body = typeof raw.body === 'function' ? raw.body() : raw.body;
     } else if (json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(json, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
@@ -365,13 +396,22 @@ export class ThreadlineClient implements ThreadlineApi {
     } catch (error) {
       throw new ThreadlineApiError('UNAVAILABLE', `cannot reach Threadline at ${this.location}: ${(error as Error).message}`, 0);
     }
-    const bytes = Buffer.from(await response.body.arrayBuffer());
+    this.reached = true;
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await response.body.arrayBuffer());
+    } catch (error) {
+      // The server went away mid-answer (a replica killed): as unreachable, so it is retried.
+      throw new ThreadlineApiError('UNAVAILABLE', `Threadline at ${this.location} broke off its answer: ${(error as Error).message}`, 0);
+    }
     const text = bytes.toString('utf8');
     if (response.statusCode >= 400) throw apiError(response.statusCode, text);
     if (responseType === 'bytes') return bytes as T;
     return (text ? JSON.parse(text, reviveNonFinite) : undefined) as T;
   }
 }
+
+type RawBody = Uint8Array | string | NodeJS.ReadableStream;
 
 /** The server's `{error_code, message}` as an error (or the status line when not JSON). */
 function apiError(status: number, text: string): ThreadlineApiError {

@@ -1,5 +1,6 @@
 import type { BlobInfo } from '../artifacts/types.js';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
+import type { BackfillQuery, BackfillReport } from '../ingest-mlflow/types.js';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 import type { ListValidationsQuery, RecordValidationInput, Validation } from '../validate/types.js';
@@ -70,6 +71,8 @@ export interface ThreadlineApi extends ImageApi, DeploymentApi {
   /** Recorded validations, newest first; `data` is a data version digest. */
   listValidations(query?: ListValidationsQuery): Promise<Validation[]>;
   getValidation(id: string): Promise<Validation>;
+  /** Gives runs MLflow clients logged before ingest existed their code, data, environment and external ids; idempotent. */
+  backfillMlflow(query?: BackfillQuery): Promise<BackfillReport>;
   close(): Promise<void>;
 }
 
@@ -79,4 +82,5 @@ export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Pag
 export type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 export type { ExpectationResult, ListValidationsQuery, RecordValidationInput, SuiteResult, Validation } from '../validate/types.js';
 export type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
+export type { BackfillQuery, BackfillReport } from '../ingest-mlflow/types.js';
 export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };

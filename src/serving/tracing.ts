@@ -15,8 +15,8 @@ export interface TracingOptions extends Omit<TracingProxyOptions, 'sink'> {
 export interface Tracing {
   proxy: TracingProxy;
   log: PredictionLog;
-  /** Stops accepting, then flushes the log: what SIGTERM does. */
-  close(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then flushes the log: what SIGTERM does. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The tracing proxy wired to a prediction log on the store: what `proxy` and `serve` run. */
@@ -37,8 +37,8 @@ export async function startTracing(store: Store, options: TracingOptions): Promi
   return {
     proxy,
     log,
-    async close() {
-      await proxy.close();
+    async close(graceMs) {
+      await proxy.close(graceMs);
       await log.close();
       await inserter.close?.();
     },

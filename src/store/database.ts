@@ -1,10 +1,11 @@
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { ThreadlineError } from '../errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { postgresDialect } from './postgres.js';
 import type { Database } from './schema.js';
 import { sqliteDialect } from './sqlite.js';
+import { withUnavailableErrors } from './unavailable-driver.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,6 +15,8 @@ export interface Store {
   dialect: DialectName;
   /** The raw better-sqlite3 handle on SQLite, for the few hot paths that prepare statements. */
   sqlite?: SQLite.Database;
+  /** A cheap round trip (`SELECT 1`), for readiness probes; UNAVAILABLE when the database is not there. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,13 +33,13 @@ export interface StoreOptions {
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   let store: Store;
   if (isPostgresUrl(url)) {
-    const { dialect } = postgresDialect(url, { statementTimeoutMs: options.statementTimeoutMs });
-    const db = new Kysely<Database>({ dialect });
-    store = { db, dialect: 'postgres', close: () => db.destroy() };
+    const { dialect } = postgresDialect(url, process.env, { statementTimeoutMs: options.statementTimeoutMs });
+    const db = new Kysely<Database>({ dialect: withUnavailableErrors(dialect) });
+    store = { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() };
   } else {
     const { dialect, raw } = sqliteDialect(url);
     const db = new Kysely<Database>({ dialect });
-    store = { db, dialect: 'sqlite', sqlite: raw, close: () => db.destroy() };
+    store = { db, dialect: 'sqlite', sqlite: raw, ping: () => ping(db), close: () => db.destroy() };
   }
   try {
     await migrate(store.db);
@@ -45,6 +48,10 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     throw error;
   }
   return store;
+}
+
+async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

@@ -1,9 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/release/deploy/local-process.js';
 import net from 'node:net';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * A throwaway PostgreSQL cluster for the tests: initdb in a temp dir, listening on 127.0.0.1
@@ -11,6 +14,11 @@ import net from 'node:net';
  */
 export interface PostgresServer {
   url: string;
+  /**
+   * `pg_ctl restart -m fast`, as an operator or a failover does: every connection is ended with
+   * 57P01. With `downMs`, the server stays stopped that long before it starts again.
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,9 +58,31 @@ export async function startPostgres(): Promise<PostgresServer> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  // Asynchronous, so that clients in this process keep running while the server restarts.
+  const pgCtl = (...rest: string[]) => {
+    const args = [path.join(bin, 'pg_ctl'), '-D', data, '-w', '-t', '30', ...rest];
+    return asRoot ? execFileAsync('runuser', ['-u', 'postgres', '--', ...args]) : execFileAsync(args[0]!, args.slice(1));
+  };
+  // After a restart the postmaster is pg_ctl's child, no longer `child`: stop goes through pg_ctl.
+  let restarted = false;
   return {
     url: `postgres://threadline@127.0.0.1:${port}/postgres`,
+    async restart(downMs = 0) {
+      restarted = true;
+      if (downMs === 0) {
+        await pgCtl('-m', 'fast', '-l', path.join(dir, 'restart.log'), 'restart');
+        return;
+      }
+      await pgCtl('-m', 'fast', 'stop');
+      await new Promise((r) => setTimeout(r, downMs));
+      await pgCtl('-l', path.join(dir, 'restart.log'), '-o', args.map((a) => `'${a}'`).join(' '), 'start');
+    },
     async stop() {
+      if (restarted) {
+        await pgCtl('-m', 'fast', 'stop').catch(() => undefined); // already stopped
+        fs.rmSync(dir, { recursive: true, force: true });
+        return;
+      }
       const exited = new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());

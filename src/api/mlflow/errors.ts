@@ -56,6 +56,8 @@ export function toMlflowError(raw: unknown): { status: number; body: { error_cod
 export function mlflowErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toMlflowError(error);
   if (status >= 500) request.log.error({ err: error }, 'MLflow request failed');
+  // A database restart: clients retry (the SDK and the CLI do; so can a balancer).
+  if (status === 503) void reply.header('retry-after', '1');
   void reply.status(status).send(body);
 }
 

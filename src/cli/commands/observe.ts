@@ -36,7 +36,7 @@ export function registerObserve(program: Command): void {
         if (opts.once) {
           const outcomes = await runOnce(planned, options);
           if (opts.json) printJson(outcomes);
-          else for (const o of outcomes) printLine(`${o.observer}: ${o.ok ? 'ok' : `FAILED: ${o.error}`}, ${o.events.length} event(s) in ${o.ms} ms`);
+          else for (const o of outcomes) printLine(o.skipped ? `${o.observer}: skipped, ${o.skipped}` : `${o.observer}: ${o.ok ? 'ok' : `FAILED: ${o.error}`}, ${o.events.length} event(s) in ${o.ms} ms`);
           if (outcomes.some((o) => !o.ok)) process.exitCode = 1;
           return;
         }

@@ -25,15 +25,19 @@ export function registerServer(program: Command): void {
         await tl.close();
         throw error;
       }
-      const { app, url } = await startServer(tl, opts.host, port, { logger: opts.log, bodies: bodyLimitsFromEnv() });
+      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel, bodies: bodyLimitsFromEnv() });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
+      // As a Kubernetes pod is stopped: readiness fails, in-flight requests finish (up to the grace), then exit.
+      let stopping = false;
       const stop = async () => {
-        await app.close();
+        if (stopping) return;
+        stopping = true;
+        await drain(config.shutdownGraceMs);
         await tl.close();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
 import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Tracing } from '../../serving/tracing.js';
@@ -45,13 +46,17 @@ export function parseTracingFlags(flags: TracingFlags): { port: number; host: st
   return { port, host: flags.host, inject: flags.inject, maxBody, sample, redact, log: { fsyncIntervalMs, capacity } };
 }
 
-/** Prints the URL on stdout, and on SIGTERM/SIGINT stops accepting, flushes the log and exits 0. */
+/**
+ * Prints the URL on stdout, and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish
+ * (up to THREADLINE_SHUTDOWN_GRACE), flushes the log and exits 0.
+ */
 export function runUntilSignal(url: string, tracing: Tracing, store: Store, cleanup: () => Promise<void> = async () => undefined): void {
+  const graceMs = loadConfig().shutdownGraceMs;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await tracing.close();
+    await tracing.close(graceMs);
     await cleanup();
     await store.close();
     const m = tracing.log.metrics;

@@ -1,5 +1,5 @@
 import { ThreadlineError } from '../../errors.js';
-import { parseRunsUri } from '../../registry/artifact-digest.js';
+import { runArtifactSource } from '../../registry/artifact-digest.js';
 import type { ModelVersion } from '../../registry/types.js';
 import type { RunArtifact } from '../../tracking/types.js';
 
@@ -15,7 +15,7 @@ export interface ModelFile {
  * single file keeps its name. A version that does not point at run artifacts cannot be packaged.
  */
 export function modelFiles(version: ModelVersion, artifacts: readonly RunArtifact[]): ModelFile[] {
-  const uri = parseRunsUri(version.source);
+  const uri = runArtifactSource(version);
   const folder = (uri?.path ?? '').replace(/^\/+|\/+$/g, '');
   const single = artifacts.find((a) => folder !== '' && a.path === folder);
   const files = single

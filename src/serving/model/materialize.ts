@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ThreadlineError } from '../../errors.js';
-import { parseRunsUri } from '../../registry/artifact-digest.js';
+import { runArtifactSource } from '../../registry/artifact-digest.js';
 import type { ThreadlineApi } from '../../sdk/types.js';
 
 /** A model on local disk, ready to serve, with what its responses are stamped with. */
@@ -26,7 +26,7 @@ export async function materializeModel(api: ThreadlineApi, ref: string, home: st
     return { name: path.basename(path.resolve(ref)), version: null, dir: path.resolve(ref), runId: process.env.THREADLINE_RUN_ID || null, gitSha: process.env.GIT_SHA || null };
   }
   const version = await api.resolveModel(ref);
-  const source = parseRunsUri(version.source);
+  const source = runArtifactSource(version);
   if (!source || !version.runId) throw new ThreadlineError('FAILED_PRECONDITION', `${version.name}/${version.version} comes from '${version.source}', not from a run's artifacts: only those can be served`);
   const run = await api.getRun(source.runId);
   const dir = path.join(home, 'models', version.name, String(version.version));

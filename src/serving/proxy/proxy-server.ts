@@ -78,11 +78,22 @@ export class TracingProxy {
     return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-    });
+  /**
+   * Stops accepting and lets the requests in flight finish: kept-alive connections are closed as
+   * soon as they fall idle; whatever still runs after `graceMs` is cut (and logged as such).
+   */
+  async close(graceMs = 25_000): Promise<void> {
+    const idle = setInterval(() => this.server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    try {
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeIdleConnections();
+      });
+    } finally {
+      clearInterval(idle);
+      clearTimeout(cut);
+    }
     await this.pool.close();
   }
 

@@ -9,6 +9,7 @@ import * as events from './0007-events.js';
 import * as validations from './0008-validations.js';
 import * as mlflowDatasets from './0009-mlflow-datasets.js';
 import * as loggedModels from './0010-logged-models.js';
+import * as leases from './0012-leases.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008-validations': validations,
   '0009-mlflow-datasets': mlflowDatasets,
   '0010-logged-models': loggedModels,
+  '0012-leases': leases,
 };
 
 export const migrationProvider: MigrationProvider = {
