@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/api/server.js';
 import { openThreadline } from '../src/context.js';
-import { allBytesUnder, git, makeGitRepo, repoRoot, runCli, sha256sum } from './cli.js';
+import { allBytesUnder, dumpDatabase, git, makeGitRepo, repoRoot, runCli, sha256sum, waitFor } from './cli.js';
 import { dialects, freshDatabaseUrl } from './dialects.js';
 
 // A child that logs through the API it is given, prints a secret it should not, and writes a model.
@@ -187,28 +187,6 @@ describe.each(dialects)('threadline run on %s', (dialect) => {
 function blobPath(repo: string, digest: string): string {
   const hex = digest.slice('sha256:'.length);
   return path.join(repo, '.threadline/artifacts/sha256', hex.slice(0, 2), hex);
-}
-
-async function dumpDatabase(url: string): Promise<unknown[]> {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const tables = await client.query("select tablename from pg_tables where schemaname = 'public'");
-    const out: unknown[] = [];
-    for (const { tablename } of tables.rows) out.push((await client.query(`select * from "${tablename}"`)).rows);
-    return out;
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 void repoRoot;

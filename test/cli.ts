@@ -77,3 +77,26 @@ export function allBytesUnder(dir: string): Buffer {
   }
   return Buffer.concat(chunks);
 }
+
+/** Every row of every table of a PostgreSQL database: for "this secret appears nowhere" checks. */
+export async function dumpDatabase(url: string): Promise<unknown[]> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query("select tablename from pg_tables where schemaname = 'public'");
+    const out: unknown[] = [];
+    for (const { tablename } of tables.rows) out.push((await client.query(`select * from "${tablename}"`)).rows);
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -48,7 +48,7 @@ describe('shutdown drains in-flight requests', () => {
     }
   });
 
-  it('server: an upload in flight at SIGTERM completes; readiness says 503 meanwhile; exit 0', { timeout: 30_000 }, async () => {
+  it('server: an upload in flight at SIGTERM completes; exit 0', { timeout: 30_000 }, async () => {
     const env = { THREADLINE_DB_URL: await freshDatabaseUrl('postgres'), THREADLINE_HOME: home, THREADLINE_ARTIFACTS: path.join(home, 'artifacts'), THREADLINE_URL: '' };
     const server = await startCli(['server', '--port', '0'], { cwd: home, env });
     const { port } = new URL(server.url);

@@ -1,3 +1,5 @@
+import { isSecretName } from './secret-names.js';
+
 /**
  * Secrets never reach the store: URLs lose their credentials, secret-named environment variables
  * keep only their names, and values are recorded only for a short allow-list.
@@ -40,16 +42,21 @@ export function redactUrl(url: string): string {
   return stripUserInfo(url).replace(secretQueryParam, '$1REDACTED');
 }
 
+/**
+ * A URL inside free text. It starts where a run of scheme characters starts (the look-behind) and
+ * every part is bounded, so that scanning a long line is linear: without the look-behind a line of
+ * letters was tried from every position to its end (quadratic: 9.9 s for 80,000 characters).
+ */
+export const urlSource = `(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{0,255}:\\/\\/[^\\s"'<>]{0,4096}`;
+export const urlMaxLength = 256 + 3 + 4096;
+const urlInText = new RegExp(urlSource, 'g');
+
 /** Redacts every URL found inside free text (an env value, a `pip freeze` line). */
 export function redactUrlsIn(text: string): string {
-  return text.replace(/[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>]*/g, (url) => redactUrl(url));
+  return text.replace(urlInText, (url) => redactUrl(url));
 }
 
-const secretName = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH/i;
-
-export function isSecretName(name: string): boolean {
-  return secretName.test(name);
-}
+export { isSecretName } from './secret-names.js';
 
 /** Values worth recording that are not secrets: locale, determinism knobs, CI ids. */
 export const defaultEnvAllowList: readonly string[] = [

@@ -25,6 +25,8 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     listRuns: (query) => tl.runs.list(query),
     updateRun: (runId, changes) => tl.runs.update(runId, changes),
     logBatch: (runId, batch) => tl.runs.logBatch(runId, batch),
+    heartbeatRun: (runId) => tl.runs.heartbeat(runId),
+    endStaleRuns: (input) => tl.runs.endStale(input),
     metricHistory: (runId, key) => tl.runs.metricHistory(runId, key),
     recordCode: (runId, code) => tl.runs.recordCode(runId, code),
     recordEnvironment: (runId, environment) => tl.runs.recordEnvironment(runId, environment),

@@ -4,7 +4,7 @@ import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
-import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
+import type { CreateRunInput, EndStaleRunsInput, LifecycleStage, ListRunsQuery, LogBatchInput, UpdateRunInput } from '../tracking/types.js';
 import type { ListValidationsQuery, RecordValidationInput, Validation } from '../validate/types.js';
 import type { Deployment, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
 import type { ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
@@ -65,6 +65,14 @@ export class ThreadlineClient implements ThreadlineApi {
 
   updateRun(runId: string, changes: UpdateRunInput): Promise<RunInfo> {
     return this.call('PATCH', `/api/runs/${runId}`, changes, undefined, 'json', true);
+  }
+
+  heartbeatRun(runId: string): Promise<{ running: boolean }> {
+    return this.call('POST', `/api/runs/${runId}/heartbeat`);
+  }
+
+  async endStaleRuns(input: EndStaleRunsInput): Promise<string[]> {
+    return (await this.call<{ ended: string[] }>('POST', '/api/runs/end-stale', input)).ended;
   }
 
   async logBatch(runId: string, batch: LogBatchInput): Promise<void> {

@@ -8,7 +8,7 @@ import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, Predic
 import type { DeploymentApi } from '../release/deploy/types.js';
 import type { ImageApi } from '../release/image-types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
-import type { CreateRunInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
+import type { CreateRunInput, EndStaleRunsInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
 
 /**
  * What the CLI and user code can ask of Threadline. Two implementations: the HTTP client
@@ -25,6 +25,10 @@ export interface ThreadlineApi extends ImageApi, DeploymentApi {
   listRuns(query?: ListRunsQuery): Promise<RunInfo[]>;
   updateRun(runId: string, changes: UpdateRunInput): Promise<RunInfo>;
   logBatch(runId: string, batch: LogBatchInput): Promise<void>;
+  /** The run's writer is alive; `running` is false once the run ended (or was reaped). */
+  heartbeatRun(runId: string): Promise<{ running: boolean }>;
+  /** Ends RUNNING runs whose writer stopped heartbeating (`threadline runs gc`); their ids. */
+  endStaleRuns(input: EndStaleRunsInput): Promise<string[]>;
   metricHistory(runId: string, key: string): Promise<Metric[]>;
   recordCode(runId: string, code: CodeVersion): Promise<void>;
   recordEnvironment(runId: string, environment: Environment): Promise<void>;

@@ -34,6 +34,8 @@ export interface RunsTable {
   exit_code: number | null;
   code_version_id: string | null;
   environment_digest: string | null;
+  /** Epoch ms of the writer's last heartbeat; null when the writer does not beat (never reaped). */
+  last_heartbeat?: number | null;
 }
 
 export interface ParamsTable {

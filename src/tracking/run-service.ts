@@ -9,8 +9,9 @@ import { ExperimentStore } from './experiment-store.js';
 import { ProvenanceStore } from './provenance-store.js';
 import { RunDataStore } from './run-data-store.js';
 import { RunStore } from './run-store.js';
-import { reproducesTag } from './run-tags.js';
-import type { CreateRunInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, RunSummary, UpdateRunInput } from './types.js';
+import { endReasonTag, reproducesTag } from './run-tags.js';
+import { SecretEntries } from './secret-entries.js';
+import type { CreateRunInput, EndStaleRunsInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, RunSummary, UpdateRunInput } from './types.js';
 import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
 
 /** Runs: their lifecycle, what they logged, and what they ran on. */
@@ -19,6 +20,7 @@ export class RunService {
   private readonly data: RunDataStore;
   private readonly provenance: ProvenanceStore;
   private readonly experiments: ExperimentStore;
+  private readonly secrets = new SecretEntries();
 
   constructor(private readonly store: Store) {
     this.runs = new RunStore(store.db);
@@ -54,14 +56,15 @@ export class RunService {
           lifecycle_stage: 'active',
           deleted_time: null,
           artifact_uri: `${experiment.artifactLocation.replace(/\/$/, '')}/${runId}/artifacts`,
-          command: input.command ? JSON.stringify(input.command) : null,
+          command: input.command ? JSON.stringify(this.secrets.command(input.command)) : null,
           working_dir: input.workingDir ?? null,
           exit_code: null,
           code_version_id: null,
           environment_digest: null,
+          last_heartbeat: input.heartbeat ? Date.now() : null,
         })
         .execute();
-      await this.data.upsertTags(trx, runId, Object.entries(tags).map(([key, value]) => ({ key, value })));
+      await this.data.upsertTags(trx, runId, this.secrets.redact(Object.entries(tags).map(([key, value]) => ({ key, value }))));
     });
     // The edge follows the tag so that a reproduction started against a server links up too.
     const original = tags[reproducesTag];
@@ -133,6 +136,34 @@ export class RunService {
     return this.info(runId);
   }
 
+  /** The writer is alive. Answers whether the run is still RUNNING (a reaped run stays ended). */
+  async heartbeat(runId: string): Promise<{ running: boolean }> {
+    await this.info(runId);
+    return { running: await this.runs.heartbeat(runId, Date.now()) };
+  }
+
+  /**
+   * Ends RUNNING runs whose writer stopped heartbeating `olderThanMs` ago as KILLED, with the
+   * reason in a tag. Runs that never beat (MLflow clients) are left alone unless asked for.
+   * Safe to run on several replicas at once: each run is ended by one of them.
+   */
+  async endStale(input: EndStaleRunsInput): Promise<string[]> {
+    const olderThanMs = input.olderThanMs;
+    if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) throw invalidArgument('olderThanMs must be a non-negative number of milliseconds');
+    const now = Date.now();
+    const ended: string[] = [];
+    for (const stale of await this.runs.stale(now - olderThanMs, input.includeUnmonitored === true, 1000)) {
+      if (!(await this.runs.endIfStale(stale.runId, stale.lastHeartbeat, 'KILLED', now))) continue;
+      const reason =
+        stale.lastHeartbeat === null
+          ? `ended by threadline: RUNNING with no heartbeat, started over ${Math.round(olderThanMs / 1000)} s before`
+          : `ended by threadline: no heartbeat since ${new Date(stale.lastHeartbeat).toISOString()} (timeout ${Math.round(olderThanMs / 1000)} s); its writer stopped`;
+      await this.data.upsertTags(this.store.db, stale.runId, [{ key: endReasonTag, value: reason }]);
+      ended.push(stale.runId);
+    }
+    return ended;
+  }
+
   async setLifecycle(runId: string, stage: LifecycleStage): Promise<void> {
     await this.info(runId);
     await this.runs.update(runId, { lifecycle_stage: stage, deleted_time: stage === 'deleted' ? Date.now() : null });
@@ -140,7 +171,10 @@ export class RunService {
 
   /** Params, metrics and tags in one transaction: all of a batch lands, or none of it. */
   async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
-    const { metrics, params, tags } = parseWith(logBatchSchema, batch, 'batch');
+    const parsed = parseWith(logBatchSchema, batch, 'batch');
+    const { metrics } = parsed;
+    const params = this.secrets.redact(parsed.params);
+    const tags = this.secrets.redact(parsed.tags);
     await this.requireActive(runId);
     await this.data.transaction(async (trx) => {
       if (params.length > 0) {

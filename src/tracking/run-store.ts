@@ -38,6 +38,40 @@ export class RunStore {
     await this.db.updateTable('runs').set(changes).where('run_id', '=', runId).execute();
   }
 
+  /** Records a heartbeat; false when the run is not RUNNING any more (ended, or reaped). */
+  async heartbeat(runId: string, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('runs').set({ last_heartbeat: now }).where('run_id', '=', runId).where('status', '=', 'RUNNING').executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** RUNNING runs whose last heartbeat is before `cutoff` (and, when asked, never-beating runs started before it). */
+  async stale(cutoff: number, includeUnmonitored: boolean, limit: number): Promise<{ runId: string; lastHeartbeat: number | null }[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .select(['run_id', 'last_heartbeat'])
+      .where('status', '=', 'RUNNING')
+      .where((eb) => {
+        const beat = eb('last_heartbeat', '<', cutoff);
+        return includeUnmonitored ? eb.or([beat, eb.and([eb('last_heartbeat', 'is', null), eb('start_time', '<', cutoff)])]) : beat;
+      })
+      .orderBy('run_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ runId: r.run_id, lastHeartbeat: r.last_heartbeat ?? null }));
+  }
+
+  /** Ends a run found stale unless it beat or ended meanwhile (another replica, or its writer): true when this call ended it. */
+  async endIfStale(runId: string, lastHeartbeat: number | null, status: string, endTime: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('runs')
+      .set({ status, end_time: endTime })
+      .where('run_id', '=', runId)
+      .where('status', '=', 'RUNNING')
+      .where((eb) => (lastHeartbeat === null ? eb('last_heartbeat', 'is', null) : eb('last_heartbeat', '=', lastHeartbeat)))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async list(query: { experimentIds?: string[]; lifecycle: LifecycleStage | 'all'; limit: number }): Promise<RunInfo[]> {
     let q = this.db.selectFrom('runs').selectAll().orderBy('start_time', 'desc').orderBy('run_id', 'desc').limit(query.limit);
     if (query.experimentIds && query.experimentIds.length > 0) q = q.where('experiment_id', 'in', query.experimentIds);

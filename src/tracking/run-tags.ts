@@ -5,3 +5,6 @@ export const reproducesTag = 'threadline.reproduces';
 
 /** JSON array of the param keys given with --param (the command may log more of its own). */
 export const paramKeysTag = 'threadline.params';
+
+/** Why Threadline ended a run itself (its writer stopped heartbeating, or `threadline runs gc`). */
+export const endReasonTag = 'threadline.end_reason';

@@ -89,6 +89,16 @@ export interface CreateRunInput {
   command?: string[];
   workingDir?: string;
   status?: RunStatus;
+  /** The client will heartbeat the run: a run whose heartbeats stop is ended by the reaper. */
+  heartbeat?: boolean;
+}
+
+/** Which RUNNING runs to end as stale, and why. */
+export interface EndStaleRunsInput {
+  /** Runs with no heartbeat (or, with `includeUnmonitored`, no start) for this long. */
+  olderThanMs: number;
+  /** Also end runs that never beat (MLflow clients), judged by their start time. */
+  includeUnmonitored?: boolean;
 }
 
 export interface UpdateRunInput {

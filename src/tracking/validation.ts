@@ -64,6 +64,7 @@ export const createRunSchema = z.object({
   command: z.array(z.string()).optional(),
   workingDir: z.string().optional(),
   status: runStatusSchema.optional(),
+  heartbeat: z.boolean().optional(),
 });
 
 export const updateRunSchema = z.object({

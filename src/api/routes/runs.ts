@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CodeVersion, DataVersion, Environment } from '../../capture/types.js';
 import type { Threadline } from '../../context.js';
-import type { CreateRunInput, LogBatchInput, Metric } from '../../tracking/types.js';
+import type { CreateRunInput, EndStaleRunsInput, LogBatchInput, Metric } from '../../tracking/types.js';
 import { decodeNumber } from '../json.js';
 import { viewOf } from './experiments.js';
 
@@ -20,6 +20,10 @@ export function runRoutes(app: FastifyInstance, tl: Threadline): void {
     const experimentIds = experiment === undefined ? undefined : [experiment].flat();
     return { runs: await tl.runs.list({ experimentIds, lifecycle: viewOf(view), limit: limit ? Number(limit) : undefined }) };
   });
+
+  app.post<{ Body: EndStaleRunsInput }>('/api/runs/end-stale', async (request) => ({ ended: await tl.runs.endStale(request.body ?? ({} as EndStaleRunsInput)) }));
+
+  app.post<RunParams>('/api/runs/:id/heartbeat', async (request) => tl.runs.heartbeat(request.params.id));
 
   app.get<RunParams>('/api/runs/:id', async (request) => tl.runs.get(await tl.runs.resolveId(request.params.id)));
 

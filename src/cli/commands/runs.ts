@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { Run } from '../../tracking/types.js';
 import { withBackend } from '../backend.js';
-import { formatDuration, formatTime, printJson, printLine, printTable } from '../output.js';
+import { parseDuration } from '../../duration.js';
+import { defaultHeartbeatTimeoutMs, heartbeatTimeoutMs } from '../../tracking/run-reaper.js';
+import { formatDuration, formatTime, printJson, printLine, printTable, progress } from '../output.js';
 
 export function registerRuns(program: Command): void {
   const runs = program.command('runs').description('list and inspect runs');
@@ -24,6 +26,22 @@ export function registerRuns(program: Command): void {
           ['RUN ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', 'DURATION'],
           ...list.map((r) => [r.runId, names.get(r.experimentId) ?? r.experimentId, r.name, r.status, formatTime(r.startTime), formatDuration(r.startTime, r.endTime)]),
         ]);
+      });
+    });
+
+  runs
+    .command('gc')
+    .description('end RUNNING runs whose writer stopped heartbeating (killed, machine gone) as KILLED, with the reason in a tag')
+    .option('--older-than <duration>', 'no heartbeat for this long (THREADLINE_RUN_HEARTBEAT_TIMEOUT, 10m by default)')
+    .option('--include-unmonitored', 'also end RUNNING runs that never heartbeat (MLflow clients) started that long ago')
+    .option('--json', 'JSON output')
+    .action(async (opts: { olderThan?: string; includeUnmonitored?: boolean; json?: boolean }) => {
+      const olderThanMs = opts.olderThan !== undefined ? parseDuration(opts.olderThan, '--older-than') : heartbeatTimeoutMs() || defaultHeartbeatTimeoutMs;
+      await withBackend(async ({ api }) => {
+        const ended = await api.endStaleRuns({ olderThanMs, includeUnmonitored: opts.includeUnmonitored === true });
+        if (opts.json) return printJson({ ended });
+        for (const id of ended) printLine(id);
+        progress(`ended ${ended.length} stale run(s)`);
       });
     });
 

@@ -5,6 +5,7 @@ import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
 import { invalidArgument } from '../../errors.js';
+import { heartbeatTimeoutMs, startRunReaper } from '../../tracking/run-reaper.js';
 import { progress } from '../output.js';
 
 export function registerServer(program: Command): void {
@@ -25,7 +26,13 @@ export function registerServer(program: Command): void {
         await tl.close();
         throw error;
       }
+      const timeoutMs = heartbeatTimeoutMs();
       const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel, bodies: bodyLimitsFromEnv() });
+      const stopReaper = startRunReaper(tl.runs, {
+        timeoutMs,
+        onEnded: (ids) => progress(`ended ${ids.length} run(s) whose writer stopped heartbeating: ${ids.join(', ')}`),
+        onError: (error) => progress(`run reaper: ${error instanceof Error ? error.message : String(error)}`),
+      });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
       process.stdout.write(url + '\n');
       // As a Kubernetes pod is stopped: readiness fails, in-flight requests finish (up to the grace), then exit.
@@ -33,6 +40,7 @@ export function registerServer(program: Command): void {
       const stop = async () => {
         if (stopping) return;
         stopping = true;
+        stopReaper();
         await drain(config.shutdownGraceMs);
         await tl.close();
         process.exit(0);

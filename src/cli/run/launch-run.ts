@@ -9,9 +9,11 @@ import type { CodeVersion, DataVersion } from '../../capture/types.js';
 import { invalidArgument } from '../../errors.js';
 import { openLineageEmitter } from '../../openlineage/emit.js';
 import type { ThreadlineApi } from '../../sdk/types.js';
+import { heartbeatIntervalMs } from '../../tracking/run-reaper.js';
 import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';
-import { maskSecrets, secretValues } from '../../capture/secret-mask.js';
+import { maskCommand } from '../../capture/mask-command.js';
+import { SecretMasker } from '../../capture/secret-mask.js';
 import { supervise } from './supervise.js';
 
 export interface LaunchOptions {
@@ -46,8 +48,9 @@ export interface LaunchResult {
 export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Promise<LaunchResult> {
   if (options.command.length === 0) throw invalidArgument('give the command to run after --, e.g. threadline run -- python train.py');
   const { progress, cwd, env } = options;
-  const secrets = secretValues(env);
-  const command = options.command.map((arg) => maskSecrets(arg, secrets));
+  const masker = SecretMasker.fromEnv(env);
+  const beatEveryMs = heartbeatIntervalMs(env);
+  const command = maskCommand(options.command, masker);
 
   // Everything that can fail on bad input is checked before the run exists.
   progress('capturing code, environment and inputs');
@@ -65,6 +68,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
     name: options.name,
     command,
     workingDir: cwd,
+    heartbeat: true,
     tags: {
       ...externalIdTags(externalIds),
       ...(code && mlflowSourceTags(code)),
@@ -90,6 +94,9 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
   const lineage = openLineageEmitter(env, progress);
   await lineage.started(runId, options.experiment ?? 'Default', code, options.inputs, inputs);
 
+  // Heartbeats: if this process dies (kill -9, the machine), the server's reaper ends the run.
+  const beat = setInterval(() => void api.heartbeatRun(runId).catch(() => undefined), beatEveryMs);
+  beat.unref();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-run-'));
   const started = Date.now();
   let status: RunStatus = 'FAILED';
@@ -101,7 +108,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
       env: childEnv(env, runId, code, options.childApiUrl),
       stdoutFile: path.join(logDir, 'stdout.log'),
       stderrFile: path.join(logDir, 'stderr.log'),
-      secrets,
+      masker,
     });
     if (outcome.error) progress(`could not start ${options.command[0]}: ${outcome.error.message}`);
     exitCode = outcome.exitCode ?? (outcome.signal ? 128 + (os.constants.signals[outcome.signal] ?? 0) : 127);
@@ -112,6 +119,7 @@ export async function launchRun(api: ThreadlineApi, options: LaunchOptions): Pro
     }
     for (const output of options.outputs) await uploadOutput(api, runId, cwd, output, progress);
   } finally {
+    clearInterval(beat);
     const endTime = Date.now();
     await api.updateRun(runId, { status, endTime, exitCode });
     await lineage.ended(api, status, exitCode);

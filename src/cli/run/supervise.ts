@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { SecretMaskingStream } from '../../capture/secret-mask.js';
+import type { SecretMasker } from '../../capture/secret-mask.js';
+import { watchChildGroup } from './watchdog.js';
 
 export interface ChildOutcome {
   exitCode: number | null;
@@ -17,7 +18,8 @@ export interface SuperviseOptions {
   env: NodeJS.ProcessEnv;
   stdoutFile: string;
   stderrFile: string;
-  secrets: readonly string[];
+  /** Masks the copy of the output that is stored. */
+  masker: SecretMasker;
 }
 
 /**
@@ -27,11 +29,18 @@ export interface SuperviseOptions {
  */
 export async function supervise(options: SuperviseOptions): Promise<ChildOutcome> {
   const [file, ...args] = options.command;
-  const child = spawn(file!, args, { cwd: options.cwd, env: options.env, stdio: ['inherit', 'pipe', 'pipe'] });
+  // In a process group (and session) of its own, so that all it starts can be signalled at once,
+  // and watched: if we die, even by kill -9, the watchdog ends the group.
+  const child = spawn(file!, args, { cwd: options.cwd, env: options.env, stdio: ['inherit', 'pipe', 'pipe'], detached: true });
+  const watchdog = child.pid !== undefined ? watchChildGroup(child.pid) : undefined;
   let interrupted = false;
   const forward = (signal: NodeJS.Signals) => {
     interrupted = true;
-    child.kill(signal);
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      child.kill(signal);
+    }
   };
   const onInt = () => forward('SIGINT');
   const onTerm = () => forward('SIGTERM');
@@ -39,8 +48,8 @@ export async function supervise(options: SuperviseOptions): Promise<ChildOutcome
   process.on('SIGTERM', onTerm);
 
   const logs = [
-    tee(child.stdout!, process.stderr, options.stdoutFile, options.secrets),
-    tee(child.stderr!, process.stderr, options.stderrFile, options.secrets),
+    tee(child.stdout!, process.stderr, options.stdoutFile, options.masker),
+    tee(child.stderr!, process.stderr, options.stderrFile, options.masker),
   ];
   try {
     const outcome = await new Promise<ChildOutcome>((resolve) => {
@@ -50,18 +59,23 @@ export async function supervise(options: SuperviseOptions): Promise<ChildOutcome
     await Promise.all(logs);
     return outcome;
   } finally {
+    watchdog?.release();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }
 }
 
-async function tee(source: NodeJS.ReadableStream, terminal: NodeJS.WritableStream, file: string, secrets: readonly string[]): Promise<void> {
-  const masked = new SecretMaskingStream(secrets);
+async function tee(source: NodeJS.ReadableStream, terminal: NodeJS.WritableStream, file: string, masker: SecretMasker): Promise<void> {
+  const masked = masker.stream();
   const out = fs.createWriteStream(file);
   masked.pipe(out);
   source.on('data', (chunk: Buffer) => {
     terminal.write(chunk);
-    masked.write(chunk);
+    // Back-pressure: a child writing faster than we mask and store waits rather than filling memory.
+    if (!masked.write(chunk)) {
+      source.pause();
+      masked.once('drain', () => source.resume());
+    }
   });
   await new Promise<void>((resolve) => source.once('end', resolve));
   masked.end();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { maskSecrets, secretValues } from '../../capture/secret-mask.js';
+import { SecretMasker } from '../../capture/secret-mask.js';
 
 export interface CheckResult {
   name: string;
@@ -52,9 +52,9 @@ export function runCheck(check: { name: string; command: string }, cwd: string, 
       signal?.removeEventListener('abort', killGroup);
       const exitCode = spawnError || timedOut ? null : code;
       // Mask before cutting the tail, so that a secret straddling the cut cannot leave a readable half.
-      const secrets = secretValues(process.env);
-      const tail = spawnError ? maskSecrets(spawnError.message, secrets) : maskSecrets(output, secrets).slice(-tailChars) + (timedOut ? `\n[killed after ${timeoutMs} ms]` : '');
-      resolve({ name: check.name, command: maskSecrets(check.command, secrets), exitCode, timedOut, ok: exitCode === 0, durationMs: Date.now() - started, outputTail: tail });
+      const masker = SecretMasker.fromEnv(process.env);
+      const tail = spawnError ? masker.mask(spawnError.message) : masker.mask(output).slice(-tailChars) + (timedOut ? `\n[killed after ${timeoutMs} ms]` : '');
+      resolve({ name: check.name, command: masker.mask(check.command), exitCode, timedOut, ok: exitCode === 0, durationMs: Date.now() - started, outputTail: tail });
     });
   });
 }

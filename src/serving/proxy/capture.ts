@@ -4,7 +4,9 @@ export interface CapturedBody {
   truncated: boolean;
 }
 
-export const redacted = '[REDACTED]';
+import type { Redactor } from './redactor.js';
+
+export { redacted } from './redactor.js';
 
 /** Collects chunks up to `cap` bytes while the full body streams on elsewhere. */
 export class BodyCapture {
@@ -26,42 +28,15 @@ export class BodyCapture {
     this.size += part.length;
   }
 
-  result(redact: ReadonlySet<string>): CapturedBody {
+  result(redactor: Redactor): CapturedBody {
     if (this.size === 0) return { text: null, truncated: this.truncated };
-    return { text: redactText(Buffer.concat(this.chunks, this.size).toString('utf8'), redact), truncated: this.truncated };
+    return { text: redactor.text(Buffer.concat(this.chunks, this.size).toString('utf8')), truncated: this.truncated };
   }
 }
 
 /** Body bytes as logged text, cut at the cap. */
-export function captureBuffer(body: Buffer, cap: number, redact: ReadonlySet<string>): CapturedBody {
+export function captureBuffer(body: Buffer, cap: number, redactor: Redactor): CapturedBody {
   const capture = new BodyCapture(cap);
   capture.add(body);
-  return capture.result(redact);
-}
-
-/**
- * Replaces the values of the named keys, at any depth, by "[REDACTED]". JSON is parsed and
- * rewritten; text that does not parse (a body cut at the cap, form data) is redacted by pattern.
- */
-export function redactText(text: string, fields: ReadonlySet<string>): string {
-  if (fields.size === 0) return text;
-  try {
-    return JSON.stringify(redactValue(JSON.parse(text), fields));
-  } catch {
-    let out = text;
-    for (const field of fields) {
-      const key = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      out = out.replace(new RegExp(`("${key}"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"?|[^,}\\]]*)`, 'g'), `$1"${redacted}"`);
-      out = out.replace(new RegExp(`(^|[?&])(${key}=)[^&]*`, 'g'), `$1$2${redacted}`);
-    }
-    return out;
-  }
-}
-
-function redactValue(value: unknown, fields: ReadonlySet<string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, fields));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = fields.has(k) ? redacted : redactValue(v, fields);
-  return out;
+  return capture.result(redactor);
 }

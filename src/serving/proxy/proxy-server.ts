@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import type { Prediction } from '../types.js';
 import { BodyCapture, type CapturedBody } from './capture.js';
+import { Redactor } from './redactor.js';
 import { requestHead, responseHead, type ResponseHead } from './headers.js';
 import type { ServingIdentity } from './identity.js';
 import { fastUuidV7 } from './uuid.js';
@@ -47,7 +48,7 @@ const notCaptured: CapturedBody = { text: null, truncated: false };
 export class TracingProxy {
   readonly server: http.Server;
   readonly pool: Pool;
-  readonly redact: ReadonlySet<string>;
+  readonly redact: Redactor;
   readonly cap: number;
   readonly sample: number;
   readonly injects: boolean;
@@ -58,7 +59,7 @@ export class TracingProxy {
 
   constructor(readonly options: TracingProxyOptions) {
     this.pool = new Pool(options.upstream, { connections: options.connections ?? 128, keepAliveTimeout: 30_000 });
-    this.redact = new Set(options.redact ?? []);
+    this.redact = new Redactor(options.redact ?? []);
     this.cap = options.maxBody ?? 64 * 1024;
     this.sample = options.sample ?? 1;
     this.injects = options.inject !== false;
@@ -322,7 +323,7 @@ class Exchange {
       id: this.id,
       time: this.time,
       method: this.req.method ?? 'GET',
-      path: (this.req.url ?? '/').slice(0, 2048),
+      path: redact.path((this.req.url ?? '/').slice(0, 2048)),
       status: this.status,
       latencyMs: Math.round((performance.now() - this.started) * 1000) / 1000,
       requestBody: request.text,

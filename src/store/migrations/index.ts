@@ -9,6 +9,7 @@ import * as events from './0007-events.js';
 import * as validations from './0008-validations.js';
 import * as mlflowDatasets from './0009-mlflow-datasets.js';
 import * as loggedModels from './0010-logged-models.js';
+import * as runHeartbeats from './0011-run-heartbeats.js';
 import * as leases from './0012-leases.js';
 
 /**
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008-validations': validations,
   '0009-mlflow-datasets': mlflowDatasets,
   '0010-logged-models': loggedModels,
+  '0011-run-heartbeats': runHeartbeats,
   '0012-leases': leases,
 };
 
