@@ -5,6 +5,7 @@ import type { ThreadlineConfig } from './config.js';
 import { EventService } from './observe/events/event-service.js';
 import { registerEventLineage } from './observe/events/lineage.js';
 import { registerValidationLineage } from './observe/validation-service.js';
+import { registerLoggedModelLineage } from './registry/logged-models/lineage.js';
 import { ModelService } from './registry/model-service.js';
 import { registerDeploymentLineage } from './release/deploy/lineage.js';
 import { registerImageLineage } from './release/image/lineage.js';
@@ -34,6 +35,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerPredictionLineage();
   registerEventLineage();
   registerValidationLineage();
+  registerLoggedModelLineage();
   registerMlflowDatasetLineage();
   const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);

@@ -6,6 +6,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { checkInputs } from './input-check.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
 import { stringifyWithNonFinite } from './json.js';
+import { loggedModelRoutes } from './routes/logged-models.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -79,6 +80,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   runRoutes(app, tl);
   artifactRoutes(app, tl);
   modelRoutes(app, tl);
+  loggedModelRoutes(app, tl);
   lineageRoutes(app, tl);
   mlflowRoutes(app, tl);
   mlflowIngestRoutes(app, tl);
