@@ -29,7 +29,7 @@ export interface Threadline {
   close(): Promise<void>;
 }
 
-export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
+export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'> & Partial<Pick<ThreadlineConfig, 'statementTimeoutMs'>>): Promise<Threadline> {
   registerImageLineage();
   registerDeploymentLineage();
   registerPredictionLineage();
@@ -37,7 +37,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerValidationLineage();
   registerLoggedModelLineage();
   registerMlflowDatasetLineage();
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
   const readBlob = (digest: string) => artifacts.readBytes(digest);

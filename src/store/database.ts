@@ -24,14 +24,19 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+export interface StoreOptions {
+  /** PostgreSQL only: statements running longer are cancelled (SQLite runs in-process). */
+  statementTimeoutMs?: number;
+}
+
 /** Opens SQLite (a file path or `file:`) or PostgreSQL (`postgres://…`) and runs pending migrations. */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   const location = parseDatabaseUrl(url);
   let store: Store;
   if (location.dialect === 'postgres') {
     // pg is loaded only for PostgreSQL: the embedded default never pays for it.
     const { postgresDialect } = await import('./postgres.js');
-    const { dialect } = postgresDialect(location.url);
+    const { dialect } = postgresDialect(location.url, process.env, { statementTimeoutMs: options.statementTimeoutMs });
     const db = new Kysely<Database>({ dialect: withUnavailableErrors(dialect) });
     store = { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() };
     await reachable(store, location.url);

@@ -113,6 +113,7 @@ export class RunService {
   }
 
   async list(query: ListRunsQuery = {}): Promise<RunInfo[]> {
+    if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 50_000)) throw invalidArgument(`limit must be a whole number from 1 to 50000, got '${query.limit}'`);
     return this.runs.list({ experimentIds: query.experimentIds, lifecycle: query.lifecycle ?? 'active', limit: query.limit ?? 100 });
   }
 
@@ -120,12 +121,14 @@ export class RunService {
     const changes = parseWith(updateRunSchema, raw, 'run update') as UpdateRunInput;
     await this.info(runId);
     const status = changes.status;
-    await this.runs.update(runId, {
+    const columns = {
       ...(status && { status }),
       ...(changes.endTime !== undefined && { end_time: changes.endTime }),
       ...(changes.name && { name: changes.name }),
       ...(changes.exitCode !== undefined && { exit_code: changes.exitCode }),
-    });
+    };
+    // An update that names nothing to change changes nothing (an empty SET is not SQL).
+    if (Object.keys(columns).length > 0) await this.runs.update(runId, columns);
     if (changes.name) await this.data.upsertTags(this.store.db, runId, [{ key: 'mlflow.runName', value: changes.name }]);
     return this.info(runId);
   }

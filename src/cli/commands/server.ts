@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { attachAlerts } from '../../alerts/attach.js';
+import { bodyLimitsFromEnv } from '../../api/body-guard.js';
 import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
@@ -27,7 +28,7 @@ export function registerServer(program: Command): void {
         throw error;
       }
       const timeoutMs = heartbeatTimeoutMs();
-      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel });
+      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel, bodies: bodyLimitsFromEnv() });
       const stopReaper = startRunReaper(tl.runs, {
         timeoutMs,
         onEnded: (ids) => progress(`ended ${ids.length} run(s) whose writer stopped heartbeating: ${ids.join(', ')}`),
