@@ -5,6 +5,7 @@ import type { ThreadlineConfig } from './config.js';
 import { EventService } from './observe/events/event-service.js';
 import { registerEventLineage } from './observe/events/lineage.js';
 import { registerValidationLineage } from './observe/validation-service.js';
+import { registerLoggedModelLineage } from './registry/logged-models/lineage.js';
 import { ModelService } from './registry/model-service.js';
 import { registerDeploymentLineage } from './release/deploy/lineage.js';
 import { registerImageLineage } from './release/image/lineage.js';
@@ -28,14 +29,15 @@ export interface Threadline {
   close(): Promise<void>;
 }
 
-export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'>): Promise<Threadline> {
+export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'> & Partial<Pick<ThreadlineConfig, 'statementTimeoutMs'>>): Promise<Threadline> {
   registerImageLineage();
   registerDeploymentLineage();
   registerPredictionLineage();
   registerEventLineage();
   registerValidationLineage();
+  registerLoggedModelLineage();
   registerMlflowDatasetLineage();
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
   const readBlob = (digest: string) => artifacts.readBytes(digest);

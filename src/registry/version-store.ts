@@ -107,7 +107,8 @@ export class VersionStore {
   async setTag(key: VersionKey, tag: string, value: string): Promise<void> {
     await this.db
       .insertInto('model_version_tags')
-      .values({ ...key, key: tag, value })
+      // Only the key columns: the row handed in may be a whole version (source, stage…).
+      .values({ name: key.name, version: key.version, key: tag, value })
       .onConflict((oc) => oc.columns(['name', 'version', 'key']).doUpdateSet({ value }))
       .execute();
   }

@@ -8,6 +8,7 @@ import { addEdges } from '../lineage/edge-store.js';
 import { formatText } from '../lineage/format/text.js';
 import { TraceService } from '../lineage/trace.js';
 import type { DeploymentsTable } from '../store/schema.js';
+import { PredictionService } from './prediction-service.js';
 
 describe.each(dialects)('predictions in trace on %s', (dialect) => {
   let tl: Threadline;
@@ -67,5 +68,15 @@ describe.each(dialects)('predictions in trace on %s', (dialect) => {
     expect(trace.nodes.map((n) => n.type)).toEqual(['prediction']);
     expect(trace.nodes[0]!.summary).toContain('unlinked');
     await expect(traces.trace('0193c1f2-0000-7000-8000-00000000ffff')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reads a prediction by its short form (the last 8 hex), and lists the candidates of an ambiguous one', async () => {
+    expect(await traces.resolve('00000001')).toEqual({ type: 'prediction', id: ids[0] });
+    expect((await new PredictionService(tl.store).get('00000002')).id).toBe(ids[1]);
+    const error = (await traces.resolve('000000', 'prediction').catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    for (const id of ids) expect(error.message).toContain(id);
+    await expect(new PredictionService(tl.store).get('0000')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('too short') });
+    await expect(new PredictionService(tl.store).get('0badc0de')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -1,20 +1,12 @@
-import { uuidPattern } from '../ids.js';
 import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
 import { registerLeafSource, type LeafSource } from '../lineage/leaves.js';
-import { registerResolver, type Resolver } from '../lineage/resolve.js';
+import { registerResolver, timeOrderedResolver, type Resolver } from '../lineage/resolve.js';
 
 /** IN lists stay well under both dialects' parameter limits. */
 const chunk = 1000;
 
-/** `trace 0193c1f2-…`: a prediction by its id. */
-export const predictionResolver: Resolver = {
-  kind: 'prediction id (UUID)',
-  accepts: (id) => uuidPattern.test(id),
-  async find(id, ctx) {
-    const row = await ctx.db.selectFrom('predictions').select('id').where('id', '=', id.toLowerCase()).executeTakeFirst();
-    return row ? [{ ref: { type: 'prediction' as const, id: row.id }, note: `prediction ${row.id}` }] : [];
-  },
-};
+/** `trace 0193c1f2-…` or `trace 8310db3a`: a prediction by its id or its short form. */
+export const predictionResolver: Resolver = timeOrderedResolver({ type: 'prediction', table: 'predictions', kind: 'prediction id (UUID, or its short form: 6-8 of its last 8 hex)' });
 
 export const describePredictions: Describer = async (ctx, ids) => {
   const out = new Map<string, Description>();

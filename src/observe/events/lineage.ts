@@ -1,18 +1,10 @@
-import { uuidPattern } from '../../ids.js';
 import { registerDescriber, type Describer, type Description } from '../../lineage/describe.js';
-import { registerResolver, type Resolver } from '../../lineage/resolve.js';
+import { registerResolver, timeOrderedResolver, type Resolver } from '../../lineage/resolve.js';
 
 const chunk = 1000;
 
 /** `trace <event id>`: what an event is about, and upstream from there. */
-export const eventResolver: Resolver = {
-  kind: 'event id (UUID)',
-  accepts: (id) => uuidPattern.test(id),
-  async find(id, ctx) {
-    const row = await ctx.db.selectFrom('events').select(['id', 'kind']).where('id', '=', id.toLowerCase()).executeTakeFirst();
-    return row ? [{ ref: { type: 'event' as const, id: row.id }, note: `event ${row.id} (${row.kind})` }] : [];
-  },
-};
+export const eventResolver: Resolver = timeOrderedResolver({ type: 'event', table: 'events', kind: 'event id (UUID, or its short form: 6-8 of its last 8 hex)' });
 
 export const describeEvents: Describer = async (ctx, ids) => {
   const out = new Map<string, Description>();

@@ -11,6 +11,7 @@ import * as mlflowDatasets from './0009-mlflow-datasets.js';
 import * as loggedModels from './0010-logged-models.js';
 import * as runHeartbeats from './0011-run-heartbeats.js';
 import * as leases from './0012-leases.js';
+import * as shortIds from './0014-short-ids.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010-logged-models': loggedModels,
   '0011-run-heartbeats': runHeartbeats,
   '0012-leases': leases,
+  '0014-short-ids': shortIds,
 };
 
 export const migrationProvider: MigrationProvider = {
