@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sha256File } from '../src/artifacts/digest.js';
 import { LocalArtifactStore } from '../src/artifacts/local-store.js';
+import { printBenchResult } from './result.js';
 
 const sizeMB = Number(process.argv[2] ?? 1024);
 if (!Number.isInteger(sizeMB) || sizeMB <= 0) throw new Error(`size must be a positive integer of MB, got ${process.argv[2]}`);
@@ -37,6 +38,8 @@ function writeInput(file: string): void {
   fs.closeSync(fd);
 }
 
+const ratios: Record<string, number> = {};
+
 async function compare(label: string, ours: () => unknown, theirs: () => unknown, theirsLabel: string): Promise<void> {
   const times = { ours: Infinity, theirs: Infinity };
   for (let i = 0; i < rounds; i++) {
@@ -45,6 +48,7 @@ async function compare(label: string, ours: () => unknown, theirs: () => unknown
   }
   const rate = (s: number) => `${(sizeMB / s).toFixed(0).padStart(6)} MB/s`;
   console.log(`${label.padEnd(32)} ${rate(times.ours)}   ${theirsLabel.padEnd(18)} ${rate(times.theirs)}   ratio ${(times.theirs / times.ours).toFixed(2)}`);
+  ratios[`${label} / ${theirsLabel} throughput`] = times.theirs / times.ours;
 }
 
 const input = path.join(dir, 'input.bin');
@@ -75,6 +79,7 @@ try {
   await compare('LocalArtifactStore.putFile', putFile, cp, 'cp');
   await compare('LocalArtifactStore.putFile', putFile, cpSync, 'cp + sync FILE');
   console.log('ratio = ours / baseline throughput (>= 1 means ours is as fast or faster)');
+  printBenchResult('digest', ratios);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -20,6 +20,7 @@ import { DuckDBInstance, DuckDBDataChunk, DOUBLE } from '@duckdb/node-api';
 import { checkDrift, type DriftCheckOptions } from '../src/observe/drift-check.js';
 import { renderDriftReport } from '../src/observe/report/html.js';
 import { ks2samp } from '../src/stats/index.js';
+import { printBenchResult } from './result.js';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const rows = Number(positional[0] ?? 1_000_000);
@@ -121,6 +122,7 @@ if (withFiles) {
   }
   console.log(`  (cpu counts this process only: DuckDB's reader threads are included, scipy's loop is single-threaded)`);
 }
+printBenchResult('drift', { 'scipy / ours wall': scipy.seconds / oursSeconds, 'scipy / ours cpu': scipy.cpu / oursCpu });
 fs.rmSync(dir, { recursive: true, force: true });
 
 /** The CLI's work for one drift report, best of n. */

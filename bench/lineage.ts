@@ -12,6 +12,7 @@ import { openThreadline } from '../src/context.js';
 import { TraceService } from '../src/lineage/trace.js';
 import { countReachable, walk } from '../src/lineage/walk.js';
 import { predictionLeaves } from '../src/serving/lineage.js';
+import { printBenchResult } from './result.js';
 
 const nPredictions = Number(process.argv[2] ?? 10_000_000);
 const nRuns = 100_000;
@@ -215,5 +216,6 @@ line(`predictions from data snapshot, TraceService.trace downstream, 20×`, down
 line(`predictions from data snapshot, bare queries only (walk + countReachable + countUnder), 20×`, downBareTimes, 200);
 console.log(`impact count for ${digest}: counts.prediction ${found}, leaves.prediction.count ${leafFound}, bare ${bareFound}, expected from generation ${expected} → ${found === expected && leafFound === expected && bareFound === expected ? 'MATCH' : 'MISMATCH'}`);
 
+printBenchResult('lineage', { 'trace upstream p50 / PK lookup p50': pct(upTimes, 50) / pkP50, 'trace downstream p50 / PK lookup p50': pct(downTimes, 50) / pkP50 });
 await tl.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startServer } from '../src/api/server.js';
 import { openThreadline } from '../src/context.js';
 import { ThreadlineClient } from '../src/sdk/client.js';
+import { printBenchResult } from './result.js';
 
 const batches = Number(process.argv[2] ?? 300);
 const perBatch = 1000;
@@ -70,4 +71,5 @@ console.log(`log-batch: ${batches} batches x ${perBatch} metrics into SQLite`);
 console.log(`  raw better-sqlite3 (prepared, one transaction per batch): ${Math.round(rawRate).toLocaleString()} metrics/s`);
 console.log(`  Threadline HTTP API over loopback (POST /api/runs/:id/batch): ${Math.round(apiResult.rate).toLocaleString()} metrics/s, p50 ${apiResult.p50.toFixed(2)} ms per batch`);
 console.log(`  ratio API / raw: ${(apiResult.rate / rawRate).toFixed(2)}  (target >= 0.50)`);
+printBenchResult('log-batch', { 'API / raw metrics per s': apiResult.rate / rawRate });
 fs.rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Pool } from 'undici';
 import { startServer } from '../src/api/server.js';
 import { openThreadline } from '../src/context.js';
+import { printBenchResult } from './result.js';
 
 const calls = Number(process.argv[2] ?? 2000);
 const warmup = 200;
@@ -64,6 +65,7 @@ try {
   console.log(`  log-batch    p50 ${pct(ours, 0.5).toFixed(3)} ms   p95 ${pct(ours, 0.95).toFixed(3)} ms   (target p50 < 2 ms)`);
   console.log(`  GET /api/health/live p50 ${pct(floor, 0.5).toFixed(3)} ms   p95 ${pct(floor, 0.95).toFixed(3)} ms   (same-run baseline)`);
   console.log(`  ratio log-batch p50 / health p50: ${(pct(ours, 0.5) / pct(floor, 0.5)).toFixed(2)}`);
+  printBenchResult('mlflow-log-batch', { 'log-batch p50 / health p50': pct(ours, 0.5) / pct(floor, 0.5) });
 } finally {
   await pool.close();
   await app.close();

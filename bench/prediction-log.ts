@@ -10,6 +10,7 @@ import { PredictionLog } from '../src/serving/prediction-log/writer.js';
 import { PredictionStore } from '../src/serving/prediction-store.js';
 import type { Prediction } from '../src/serving/types.js';
 import { openStore } from '../src/store/database.js';
+import { printBenchResult } from './result.js';
 
 const total = Number(process.argv[2] ?? 500_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-log-'));
@@ -53,3 +54,4 @@ const raw = await ceiling();
 const logged = await throughLog();
 console.log(`prediction log → SQLite: ${logged.rate.toFixed(0)} predictions/s persisted (target ≥ 50,000), raw prepared-statement ceiling ${raw.toFixed(0)}/s, ratio ${(logged.rate / raw).toFixed(2)}`);
 console.log(`metrics: ${JSON.stringify(logged.metrics)}`);
+printBenchResult('prediction-log', { 'logged / raw predictions per s': logged.rate / raw });

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { printBenchResult } from './result.js';
 
 const self = fileURLToPath(import.meta.url);
 const role = process.argv[2];
@@ -206,6 +207,7 @@ if (role === 'upstream') {
   console.log(`  raw TCP relay (floor) p50 ${r.p50.toFixed(3)} ms p99 ${r.p99.toFixed(3)} ms: added p50 +${(r.p50 - d.p50).toFixed(3)} ms, p99 +${(r.p99 - d.p99).toFixed(3)} ms`);
   console.log(`added by the proxy: p50 +${(p.p50 - d.p50).toFixed(3)} ms (target < 0.5), p99 +${(p.p99 - d.p99).toFixed(3)} ms (target < 2); p50 ratio ${(p.p50 / d.p50).toFixed(2)}`);
   console.log(`load average at end (1/5/15 min): ${load()}`);
+  printBenchResult('proxy', { 'proxied / direct p50 latency': p.p50 / d.p50, 'proxied / direct p99 latency': p.p99 / d.p99 });
   for (const child of children) child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
 }

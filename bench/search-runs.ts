@@ -16,6 +16,7 @@ import { compileSearchRuns } from '../src/registry/search-filter/compile-runs.js
 import { searchRuns, type SearchRunsOptions } from '../src/registry/search-filter/index.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { seededRandom } from '../test/random.js';
+import { printBenchResult } from './result.js';
 
 const PARAMS = 20;
 const METRICS = 20;
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     );
     const measured = await time('searchRuns (maxResults 100)', search);
     console.log(`ratio searchRuns / baseline: p50 ${(measured.p50 / base.p50).toFixed(1)}×, p95 ${(measured.p95 / base.p95).toFixed(1)}×`);
+    printBenchResult('search-runs', { 'searchRuns / baseline p50': measured.p50 / base.p50, 'searchRuns / baseline p95': measured.p95 / base.p95 });
   } finally {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { computeValidationFacts, tabularSource } from '../src/capture/validate-facts.js';
 import { evaluateSuite, planFacts } from '../src/validate/evaluate.js';
 import type { Suite } from '../src/validate/types.js';
+import { printBenchResult } from './result.js';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const rounds = 3;
@@ -68,6 +69,7 @@ const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 const csv = path.join(dir, 'orders.csv');
 const parquet = path.join(dir, 'orders.parquet');
+const ratios: Record<string, number> = {};
 const generate = `SELECT i AS id, CASE WHEN i % 37 = 0 THEN NULL ELSE (hash(i) % 12000) / 100.0 - 5 END AS amount,
   ['new', 'paid', 'shipped', 'lost'][1 + (hash(i * 7) % 4)::INTEGER] AS status,
   'user' || (i % 1000) || CASE WHEN i % 53 = 0 THEN '-at-example' ELSE '@example.com' END AS email,
@@ -89,10 +91,13 @@ for (const file of [csv, parquet]) {
     for (const sql of perExpectationSql) await connection.run(sql.replaceAll('{t}', reader));
   });
   const name = path.extname(file).slice(1);
+  ratios[`${name} ours / bare scan`] = ours / bare;
+  ratios[`${name} naive / ours`] = naive / ours;
   console.log(
     `${name.padEnd(8)} ours ${ours.toFixed(0)} ms (${verdict})  |  bare scan ${bare.toFixed(0)} ms → ours/bare ${(ours / bare).toFixed(2)}x  |  query per expectation ${naive.toFixed(0)} ms → naive/ours ${(naive / ours).toFixed(2)}x`,
   );
 }
+printBenchResult('validate', ratios);
 connection.closeSync();
 instance.closeSync();
 fs.rmSync(dir, { recursive: true, force: true });

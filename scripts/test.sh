@@ -7,7 +7,7 @@ bash scripts/setup.sh --with-test-services
 # The layering (dependency-cruiser, .dependency-cruiser.cjs) and the linter (eslint.config.js) first:
 # they take seconds and name the file and rule that broke.
 checked=$SECONDS
-npm run --silent lint
+npm run --silent lint:typed
 npm run --silent depcheck
 echo "lint and layering checked in $((SECONDS - checked)) s"
 report="$(mktemp -t threadline-vitest-XXXXXX.json)"

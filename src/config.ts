@@ -18,6 +18,8 @@ export interface ThreadlineConfig {
   projectFile: string;
   /** SIGTERM: how long in-flight requests may take to finish before sockets are cut (THREADLINE_SHUTDOWN_GRACE, default 25s). */
   shutdownGraceMs: number;
+  /** PostgreSQL's statement_timeout for every query (`THREADLINE_STATEMENT_TIMEOUT_MS`, 0 for none). */
+  statementTimeoutMs: number;
   /** Level of the server's JSON log on stderr (THREADLINE_LOG_LEVEL, default info); 5xx are logged at error. */
   logLevel: string;
 }
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     projectFile: path.resolve(cwd, env.THREADLINE_CONFIG || 'threadline.yaml'),
     shutdownGraceMs: durationSetting(env.THREADLINE_SHUTDOWN_GRACE || '25s', 'THREADLINE_SHUTDOWN_GRACE'),
     logLevel: logLevel(env.THREADLINE_LOG_LEVEL || 'info'),
+    statementTimeoutMs: wholeNumber(env, 'THREADLINE_STATEMENT_TIMEOUT_MS', 30_000),
   };
 }
 
@@ -64,4 +67,13 @@ function logLevel(value: string): string {
 /** A duration from the environment: `25s`, `500ms`, or a bare number of seconds. */
 export function durationSetting(value: string, name: string): number {
   return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value, name);
+}
+
+/** A whole number (milliseconds, bytes) from the environment, or the default when unset. */
+export function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw invalidArgument(`${name} must be a whole number (0 for none), got '${raw}'`);
+  return value;
 }

@@ -6,6 +6,7 @@ import { ensureHome } from './home.js';
 import { EventService } from './observe/events/event-service.js';
 import { registerEventLineage } from './observe/events/lineage.js';
 import { registerValidationLineage } from './observe/validation-service.js';
+import { registerLoggedModelLineage } from './registry/logged-models/lineage.js';
 import { ModelService } from './registry/model-service.js';
 import { registerDeploymentLineage } from './release/deploy/lineage.js';
 import { registerImageLineage } from './release/image/lineage.js';
@@ -30,15 +31,16 @@ export interface Threadline {
 }
 
 /** With `home` (the CLI and server do), a home that the store lives in is created with a `.gitignore`. */
-export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'> & { home?: string }): Promise<Threadline> {
+export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl' | 'artifactsUrl' | 's3'> & Partial<Pick<ThreadlineConfig, 'statementTimeoutMs'>> & { home?: string }): Promise<Threadline> {
   if (config.home) ensureHome({ ...config, home: config.home });
   registerImageLineage();
   registerDeploymentLineage();
   registerPredictionLineage();
   registerEventLineage();
   registerValidationLineage();
+  registerLoggedModelLineage();
   registerMlflowDatasetLineage();
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
   const readBlob = (digest: string) => artifacts.readBytes(digest);

@@ -13,6 +13,8 @@ export interface TestApi {
   tl: Threadline;
   app: FastifyInstance;
   url: string;
+  /** The server's database, for processes that write to it directly (a model server's prediction log). */
+  databaseUrl: string;
   client: ThreadlineClient;
   /** A temp folder for the artifacts and whatever files a test writes. */
   home: string;
@@ -21,7 +23,8 @@ export interface TestApi {
 
 export async function startTestApi(dialect: DialectName, prepare?: (tl: Threadline) => Promise<void>): Promise<TestApi> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-api-'));
-  const tl = await openThreadline({ databaseUrl: await freshDatabaseUrl(dialect), artifactsUrl: path.join(home, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
+  const databaseUrl = await freshDatabaseUrl(dialect);
+  const tl = await openThreadline({ databaseUrl, artifactsUrl: path.join(home, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
   await prepare?.(tl);
   const { app, url } = await startServer(tl, '127.0.0.1', 0);
   const client = new ThreadlineClient(url);
@@ -29,6 +32,7 @@ export async function startTestApi(dialect: DialectName, prepare?: (tl: Threadli
     tl,
     app,
     url,
+    databaseUrl,
     client,
     home,
     async close() {

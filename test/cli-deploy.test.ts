@@ -73,7 +73,7 @@ describe.each(dialects)('threadline deploy, rollback and deployments on %s', (di
     ]);
     const table = (await cli('deployments', 'list')).stdout.trimEnd().split('\n');
     expect(table[0]).toMatch(/^\s+ID\s+STATUS\s+REASON\s+TARGET\s+MODEL\s+RUN\s+IMAGE\s+BY\s+WHEN$/);
-    expect(table[1]).toMatch(new RegExp(`^\\*\\s+prod#4\\s+deployed\\s+rollback\\s+command\\s+reco/2\\s+${runs[1]}\\s+${image('2').replace(/[.]/g, '\\.')}\\s+ci-bot\\s+\\d{4}-`));
+    expect(table[1]).toMatch(new RegExp(`^\\*\\s+prod#4\\s+deployed\\s+rollback\\s+command\\s+reco/2\\s+${runs[1]!.slice(-8)}\\s+${image('2').replace(/[.]/g, '\\.')}\\s+ci-bot\\s+\\d{4}-`));
     expect(table).toHaveLength(5);
 
     const shown = (await cli('deployments', 'show', 'prod#3')).stdout;

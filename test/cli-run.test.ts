@@ -171,7 +171,7 @@ describe.each(dialects)('threadline run on %s', (dialect) => {
     const first = await runCli(['run', '--experiment', 'reco', '--', 'node', 'train.js'], { cwd: repo, env });
     const runId = first.stdout.trim();
     const list = await runCli(['runs', 'list'], { cwd: repo, env });
-    expect(list.stdout).toMatch(new RegExp(`${runId}\\s+reco\\s+\\S+\\s+FINISHED`));
+    expect(list.stdout).toMatch(new RegExp(`^${runId.slice(-8)}\\s+reco\\s+\\S+\\s+FINISHED`, 'm'));
     const show = await runCli(['runs', 'show', runId.slice(0, 10)], { cwd: repo, env });
     expect(show.stdout).toContain(`code       https://git.example.com/acme/reco.git @ ${git(repo, 'rev-parse', 'HEAD').slice(0, 12)} (main) clean`);
     const json = JSON.parse((await runCli(['runs', 'show', runId, '--json'], { cwd: repo, env })).stdout);

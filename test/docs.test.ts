@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/cli/program.js';
+import { buildFullProgram } from '../src/cli/program.js';
 
 // The docs name commands and flags; this test holds them to the CLI's own commander definitions,
 // so a renamed flag or a removed command cannot stay documented.
@@ -88,7 +88,7 @@ function checkFlags(command: Command, label: string, words: string[]): string[] 
 describe('the docs name only commands and options that exist', () => {
   let program: Command;
   beforeAll(async () => {
-    program = await buildProgram(['node', 'threadline']);
+    program = await buildFullProgram();
   });
 
   it('finds a wrong option, a wrong command and a wrong subcommand (the check can fail)', () => {

@@ -86,7 +86,7 @@ describe.each(dialects)('threadline trace on %s', (dialect) => {
     const text = await cli('trace', 'reco@champion');
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^model {6}reco v2 {2}\(alias champion\) {2}artifact sha256:/);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}run {8}${run3.slice(0, 12)}… .*finished ok$`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}run {8}${run3.slice(-8)} .*finished ok$`)));
     expect(lines).toContainEqual(`    code       github.com/acme/reco @ ${commit2.slice(0, 7)} (clean)  branch main`);
     expect(lines).toContainEqual(expect.stringMatching(/^ {4}data {7}.*data\/orders\.csv {2}sha256:.*\(3 rows, /));
     const impact = (await cli('trace', snapshotA, '--downstream')).stdout;

@@ -131,9 +131,8 @@ describe.each(dialects)('alert delivery on %s', (dialect) => {
     expect(mails[0]!.data).toContain('Subject: [WARNING] production/drift_detected: age drifted (psi 0.31)');
     expect(mails[0]!.data).toContain(`threadline events show ${recorded.id}`);
 
-    const rows = await tl.store.db.selectFrom('alert_deliveries' as never).selectAll().execute();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body: each test asserts the fields it reads
-    expect(rows.map((r: any) => [r.notifier, r.outcome]).sort()).toEqual([['hook', 'sent'], ['mail', 'sent'], ['slack', 'sent']]);
+    const rows = await tl.store.db.selectFrom('alert_deliveries').selectAll().execute();
+    expect(rows.map((r) => [r.notifier, r.outcome]).sort()).toEqual([['hook', 'sent'], ['mail', 'sent'], ['slack', 'sent']]);
     const everything = JSON.stringify([rows, await tl.events.list({ limit: 1000 })]);
     for (const secret of ['hunter2', 's3cr3t-hook', 'secret-token']) expect(everything).not.toContain(secret);
   });

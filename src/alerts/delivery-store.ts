@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { newUuid } from '../ids.js';
-import { observeDb } from '../observe/events/event-store.js';
 import type { Database } from '../store/schema.js';
 import { LeaseStore } from '../store/lease-store.js';
 
@@ -17,11 +16,9 @@ export interface DeliveryRow {
  * atomic statement before anything is sent, so two replicas handed the same finding send it once.
  */
 export class DeliveryStore {
-  private readonly db: ReturnType<typeof observeDb>;
   private readonly leases: LeaseStore;
 
-  constructor(db: Kysely<Database>) {
-    this.db = observeDb(db);
+  constructor(private readonly db: Kysely<Database>) {
     this.leases = new LeaseStore(db);
   }
 
@@ -30,7 +27,7 @@ export class DeliveryStore {
     let query = this.db.selectFrom('alert_deliveries').select('time').where('rule', '=', rule).where('outcome', '=', 'sent').where('time', '>', since);
     if (fingerprint !== undefined) query = query.where('fingerprint', '=', fingerprint);
     const row = await query.limit(1).executeTakeFirst();
-    return row ? Number(row.time) : undefined;
+    return row?.time;
   }
 
   /** Claims `key` for `windowMs` as `claimant`; false when another holds it. */

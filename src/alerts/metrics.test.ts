@@ -45,8 +45,8 @@ describe.each(dialects)('/metrics on %s', (dialect) => {
       await new ObserverState(tl.store.db, 'data:orders').set(healthKey, { lastPoke: 2000, lastSuccess: 2000, lastError: null, lastErrorTime: null, pokes: 4, failures: 1, events: 1 });
       await new ObserverState(tl.store.db, 'external').set(healthKey, { lastPoke: 3000, lastSuccess: 1000, lastError: 'timeout', lastErrorTime: 3000, pokes: 2, failures: 1, events: 0 });
       await tl.store.db
-        .insertInto('deployments' as never)
-        .values({ id: 'prod#1', environment: 'prod', sequence: 1, image_reference: 'registry.local/reco@sha256:' + 'a'.repeat(64), model_name: 'reco', model_version: 2, run_id: 'b'.repeat(32), git_sha: 'c'.repeat(40), target: 'local', actor: 'ci', created_at: 5000, status: 'running', replaced_id: null, reason: 'deploy', details: '{}' } as never)
+        .insertInto('deployments')
+        .values({ id: 'prod#1', environment: 'prod', sequence: 1, image_reference: 'registry.local/reco@sha256:' + 'a'.repeat(64), model_name: 'reco', model_version: 2, run_id: 'b'.repeat(32), git_sha: 'c'.repeat(40), target: 'local', actor: 'ci', created_at: 5000, status: 'running', replaced_id: null, reason: 'deploy', details: '{}' })
         .execute();
     });
     const response = await request(`${api.url}/metrics`);

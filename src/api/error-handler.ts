@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isThreadlineError, type ErrorCode } from '../errors.js';
+import { databaseInputError } from '../store/input-errors.js';
 
 export const httpStatus: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 400,
@@ -17,7 +18,8 @@ export interface ErrorBody {
 }
 
 /** Turns any error into `{error_code, message}` with a status; the one place that does so. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function toErrorResponse(raw: unknown): { status: number; body: ErrorBody } {
+  const error = databaseInputError(raw) ?? raw;
   if (isThreadlineError(error)) return { status: httpStatus[error.code], body: { error_code: error.code, message: error.message } };
   const fastifyError = error as Partial<FastifyError>;
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {

@@ -1,9 +1,12 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Threadline } from '../context.js';
 import { HttpMetrics } from '../alerts/http-metrics.js';
+import { defaultBodyLimits, guardBodies, markStreamed, type BodyLimits } from './body-guard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { checkInputs } from './input-check.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
 import { stringifyWithNonFinite } from './json.js';
+import { loggedModelRoutes } from './routes/logged-models.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -28,6 +31,10 @@ export interface ServerOptions {
    */
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
+  /** Body size, in-flight budget and timeouts; the defaults when absent. */
+  bodies?: Partial<BodyLimits>;
+  /** Called for every route as it is added: the fuzz suite enumerates the API this way. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export interface ServerHandle {
@@ -40,14 +47,20 @@ export interface ServerHandle {
 /** The HTTP API over one opened Threadline. Routes are thin: parse, call the domain, reply. */
 export function buildServer(tl: Threadline, options: ServerOptions = {}, health: HealthState = { draining: false }): FastifyInstance {
   const logged = options.logger || options.logLevel !== undefined;
+  const bodies = { ...defaultBodyLimits, ...options.bodies };
   const app = Fastify({
     logger: logged
       ? // Requests are logged by method, URL and address only: never bodies or headers (tokens).
         { level: options.logLevel ?? 'info', stream: options.logStream ?? process.stderr, redact: ['req.headers.authorization', 'req.headers.cookie'] }
       : false,
     logController: new LogController({ disableRequestLogging: !options.logger }),
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: bodies.bodyLimit,
+    requestTimeout: bodies.requestTimeoutMs,
+    connectionTimeout: bodies.idleTimeoutMs,
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  checkInputs(app);
+  guardBodies(app, bodies);
   const http = new HttpMetrics();
   app.addHook('onResponse', (request, reply, done) => {
     http.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
@@ -55,7 +68,10 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   });
   app.setReplySerializer((payload) => stringifyWithNonFinite(payload));
   // Artifact uploads stream straight through to the artifact store.
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser('application/octet-stream', (request, payload, done) => {
+    markStreamed(request);
+    done(null, payload);
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
@@ -64,6 +80,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   runRoutes(app, tl);
   artifactRoutes(app, tl);
   modelRoutes(app, tl);
+  loggedModelRoutes(app, tl);
   lineageRoutes(app, tl);
   mlflowRoutes(app, tl);
   mlflowIngestRoutes(app, tl);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
+import { LazyS3ArtifactStore } from './lazy-s3-store.js';
 import { LocalArtifactStore } from './local-store.js';
 import { openArtifactStore } from './open.js';
 import { S3ArtifactStore, parseS3Url } from './s3-store.js';
@@ -15,10 +16,11 @@ test('a path or file:// URL opens a local store', () => {
 
 test('s3://bucket/prefix opens an S3 store with keys under the prefix', async () => {
   const store = openArtifactStore({ artifactsUrl: 's3://lake/threadline/artifacts/', s3 });
-  expect(store).toBeInstanceOf(S3ArtifactStore);
+  // The SDK is loaded on first use only.
+  expect(store).toBeInstanceOf(LazyS3ArtifactStore);
   expect(store.url).toBe('s3://lake/threadline/artifacts');
   const digest = `sha256:ab${'c'.repeat(62)}`;
-  expect((store as S3ArtifactStore).key(digest)).toBe(`threadline/artifacts/sha256/ab/ab${'c'.repeat(62)}`);
+  expect((await (store as LazyS3ArtifactStore).load()).key(digest)).toBe(`threadline/artifacts/sha256/ab/ab${'c'.repeat(62)}`);
   expect(new S3ArtifactStore({ url: 's3://lake', ...s3 }).key(digest)).toBe(`sha256/ab/ab${'c'.repeat(62)}`);
   await store.close?.();
 });

@@ -14,10 +14,13 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { invalidArgument, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { parseDigest, readFileChunks, sha256Bytes, sha256File } from './digest.js';
 import { singleChunk } from './spool.js';
+import { parseS3Url } from './s3-url.js';
 import type { ArtifactStore, BlobInfo, BlobSource } from './types.js';
+
+export { parseS3Url } from './s3-url.js';
 
 export interface S3StoreOptions {
   /** `s3://bucket/prefix` */
@@ -59,6 +62,8 @@ export class S3ArtifactStore implements ArtifactStore {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(options.url));
     this.url = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
     this.copyPartBytes = options.copyPartBytes ?? maxCopyBytes;
+    // The SDK's notice that its later releases need Node 22 would otherwise open every command's output.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       region: options.region,
       endpoint: options.endpoint,
@@ -232,16 +237,6 @@ export class S3ArtifactStore implements ArtifactStore {
       throw error;
     }
   }
-}
-
-export function parseS3Url(url: string): { bucket: string; prefix: string } {
-  const match = /^s3:\/\/([A-Za-z0-9][A-Za-z0-9._-]*)(?:\/+(.*))?$/.exec(url);
-  if (!match) {
-    // Never echo user-info: a mistyped URL may carry a key.
-    const shown = url.replace(/\/\/[^/@]*@/, '//');
-    throw invalidArgument(`invalid S3 artifacts URL ${shown}: expected s3://bucket/prefix`);
-  }
-  return { bucket: match[1]!, prefix: (match[2] ?? '').replace(/\/+$/, '') };
 }
 
 function isMissing(error: unknown): boolean {

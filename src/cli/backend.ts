@@ -1,7 +1,6 @@
 import { attachAlerts } from '../alerts/attach.js';
 import { loadConfig, type ThreadlineConfig } from '../config.js';
 import { openThreadline, type Threadline } from '../context.js';
-import { ThreadlineClient } from '../sdk/client.js';
 import type { ThreadlineApi } from '../sdk/types.js';
 import { embeddedApi } from './embedded-api.js';
 
@@ -14,7 +13,8 @@ export interface Backend {
 }
 
 export async function openBackend(config: ThreadlineConfig = loadConfig()): Promise<Backend> {
-  if (config.serverUrl) return { api: new ThreadlineClient(config.serverUrl), config };
+  // The HTTP client (undici) is loaded only for a server: the embedded default never pays for it.
+  if (config.serverUrl) return { api: new (await import('../sdk/client.js')).ThreadlineClient(config.serverUrl), config };
   const local = await openThreadline(config);
   try {
     attachAlerts(local, config.projectFile);

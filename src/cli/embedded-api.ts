@@ -51,6 +51,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     createModelVersion: (input) => tl.models.createVersion(input),
     getModelVersion: (name, version) => tl.models.getVersion(name, version),
     resolveModel: (ref) => tl.models.resolve(ref),
+    getLoggedModel: (modelId) => tl.loggedModels.get(modelId),
     searchModelVersions: (search) => tl.models.searchVersions(search),
     setModelAlias: (name, alias, version, actor) => tl.models.setAlias(name, alias, version, actor),
     deleteModelAlias: (name, alias, actor) => tl.models.deleteAlias(name, alias, actor),

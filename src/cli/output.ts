@@ -9,6 +9,11 @@ export function printLine(line = ''): void {
   process.stdout.write(line + '\n');
 }
 
+/** What `server`, `proxy` and `serve` print once listening: the URL, or `{"url","port"}` with --json. */
+export function printStartLine(url: string, json: boolean | undefined): void {
+  printLine(json ? JSON.stringify({ url, port: Number(new URL(url).port) }) : url);
+}
+
 export function progress(message: string): void {
   process.stderr.write(`threadline: ${message}\n`);
 }

@@ -1,6 +1,16 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { EntityRef } from './types.js';
+
+/** Tables of time-ordered ids, and where their random tail (the short form) starts, 1-based as SQL's substr. */
+export const timeOrderedTables = {
+  runs: { column: 'run_id', tailFrom: 25 },
+  predictions: { column: 'id', tailFrom: 29 },
+  events: { column: 'id', tailFrom: 29 },
+  validations: { column: 'id', tailFrom: 29 },
+} as const;
+
+export type TimeOrderedTable = keyof typeof timeOrderedTables;
 
 /** A code version found by its commit, with what tells same-commit checkouts apart. */
 export interface CodeMatch {
@@ -26,9 +36,25 @@ export interface ArtifactUse {
 export class LookupStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async runIdsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('runs').select('run_id').where('run_id', '>=', prefix).where('run_id', '<', `${prefix}g`).orderBy('run_id').limit(limit).execute();
-    return rows.map((r) => r.run_id);
+  /**
+   * Ids of a time-ordered table typed as a short form (a prefix of the random tail that starts at
+   * character `tailFrom`, the expression migration 0014 indexes) or, with `prefix`, as a prefix of the whole id.
+   */
+  async idsByTailOrPrefix(table: TimeOrderedTable, typed: string, options: { prefix: boolean }, limit: number): Promise<string[]> {
+    const { column, tailFrom } = timeOrderedTables[table];
+    const id = sql.ref(column);
+    const tail = sql`substr(${id}, ${sql.lit(tailFrom)})`;
+    const queries = [];
+    if (typed.length <= 8) queries.push(sql<{ id: string }>`select ${id} as id from ${sql.table(table)} where ${tail} >= ${typed} and ${tail} < ${`${typed}g`} order by ${id} limit ${limit}`);
+    if (options.prefix) queries.push(sql<{ id: string }>`select ${id} as id from ${sql.table(table)} where ${id} >= ${typed} and ${id} < ${`${typed}g`} order by ${id} limit ${limit}`);
+    const results = await Promise.all(queries.map((q) => q.execute(this.db)));
+    return [...new Set(results.flatMap((r) => r.rows.map((row) => row.id)))];
+  }
+
+  async exists(table: TimeOrderedTable, id: string): Promise<boolean> {
+    const column = sql.ref(timeOrderedTables[table].column);
+    const { rows } = await sql<{ id: string }>`select ${column} as id from ${sql.table(table)} where ${column} = ${id}`.execute(this.db);
+    return rows.length > 0;
   }
 
   async codeByCommitPrefix(prefix: string, limit: number): Promise<CodeMatch[]> {
@@ -41,7 +67,7 @@ export class LookupStore {
       .orderBy('created_at')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ id: r.id, commitSha: r.commit_sha, dirty: Number(r.dirty) === 1, remoteUrl: r.remote_url }));
+    return rows.map((r) => ({ id: r.id, commitSha: r.commit_sha, dirty: r.dirty === 1, remoteUrl: r.remote_url }));
   }
 
   /** Every entity whose `sha256:` id starts with `prefix`: code versions, data versions, environments, blobs, model files. */
@@ -86,12 +112,12 @@ export class LookupStore {
       .orderBy('run_id')
       .orderBy('path')
       .execute();
-    return rows.map((r) => ({ digest: r.digest, runId: r.run_id, path: r.path, size: Number(r.size) }));
+    return rows.map((r) => ({ digest: r.digest, runId: r.run_id, path: r.path, size: r.size }));
   }
 
   async blobSizes(digests: readonly string[]): Promise<Map<string, number>> {
     if (digests.length === 0) return new Map();
     const rows = await this.db.selectFrom('blobs').select(['digest', 'size']).where('digest', 'in', [...digests]).execute();
-    return new Map(rows.map((r) => [r.digest, Number(r.size)]));
+    return new Map(rows.map((r) => [r.digest, r.size]));
   }
 }

@@ -12,7 +12,9 @@ import { registerEventLineage } from '../observe/events/lineage.js';
 import { registerValidationLineage, ValidationService } from '../observe/validation-service.js';
 import { runSuite } from '../validate/evaluate.js';
 import type { Suite } from '../validate/types.js';
+import { RunService } from '../tracking/run-service.js';
 import { parseEntityType, resolveEntity, type ResolveContext } from './resolve.js';
+import { shortId } from './short.js';
 import { codeVersion, dataVersion, environment, servicesOf, trainedModel } from './testing.js';
 
 const commitA = 'abcdef0123456789abcdef0123456789abcdef01';
@@ -57,6 +59,23 @@ describe.each(dialects)('resolveEntity on %s', (dialect) => {
     expect((error as Error).message).toContain(first.runId);
     expect((error as Error).message).toContain(second.runId);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('reads the short form shown in tables (the last 8 hex of a time-ordered id), or 6+ of it', async () => {
+    const runs = new RunService(store);
+    expect(shortId(first.runId)).toBe(first.runId.slice(-8));
+    expect(await resolveEntity(ctx, shortId(first.runId))).toEqual({ type: 'run', id: first.runId });
+    expect(await resolveEntity(ctx, shortId(second.runId).slice(0, 6).toUpperCase(), 'run')).toEqual({ type: 'run', id: second.runId });
+    expect(await runs.resolveId(shortId(second.runId))).toBe(second.runId);
+    expect(await runs.resolveId(` ${first.runId.slice(0, 31)}`)).toBe(first.runId);
+  });
+
+  it('says "too short" (INVALID_ARGUMENT) for fewer than 6 characters, everywhere an id is taken', async () => {
+    const runs = new RunService(store);
+    for (const attempt of [() => resolveEntity(ctx, first.runId.slice(-5)), () => resolveEntity(ctx, 'sha256:abcde'), () => runs.resolveId(first.runId.slice(0, 4)), () => new EventService(store).get('abc')]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('too short') });
+    }
+    await expect(runs.resolveId('ffffffffffff')).rejects.toMatchObject({ code: 'NOT_FOUND', message: "Run 'ffffffffffff' not found" });
   });
 
   it('reads model@alias and model/version', async () => {
@@ -110,6 +129,12 @@ describe.each(dialects)('resolveEntity on %s', (dialect) => {
         result: await runSuite(suite, duckdbFactSource(await tabularSource(file))),
       });
       expect(await resolveEntity(ctx, validation.id, parseEntityType('validation'))).toEqual({ type: 'validation', id: validation.id });
+      // Short forms, in trace and in `events show` / `validations show`.
+      expect(await resolveEntity(ctx, shortId(validation.id), 'validation')).toEqual({ type: 'validation', id: validation.id });
+      expect(await resolveEntity(ctx, shortId(validation.eventId!).slice(0, 7))).toEqual({ type: 'event', id: validation.eventId });
+      expect((await events.get(shortId(validation.eventId!))).id).toBe(validation.eventId);
+      expect((await new ValidationService(store, events).get(shortId(validation.id).toUpperCase())).id).toBe(validation.id);
+      await expect(events.get('0badc0de')).rejects.toMatchObject({ code: 'NOT_FOUND', message: "Event '0badc0de' not found" });
       expect(await resolveEntity(ctx, validation.eventId!, parseEntityType('EVENT'))).toEqual({ type: 'event', id: validation.eventId });
       // The type word narrows: a validation id is no event.
       await expect(resolveEntity(ctx, validation.id, parseEntityType('event'))).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No event matches') });

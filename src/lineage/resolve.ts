@@ -1,20 +1,23 @@
 import type { Kysely } from 'kysely';
 import { invalidArgument, notFound } from '../errors.js';
+import { runIdPattern, uuidPattern } from '../ids.js';
 import type { ModelVersion } from '../registry/types.js';
 import type { Database } from '../store/schema.js';
-import { LookupStore, type CodeMatch } from './lookup-store.js';
+import { LookupStore, type CodeMatch, type TimeOrderedTable } from './lookup-store.js';
 import type { EntityRef, EntityType } from './types.js';
 
 export interface ResolveContext {
   db: Kysely<Database>;
-  /** The registry's own reading of `name@alias` / `name/3`, so trace and `models show` agree. */
-  models: { resolve(ref: string): Promise<ModelVersion> };
+  /** The registry's own reading of `name@alias` / `name/3`, so trace and `models show` agree; without it model references are not read. */
+  models?: { resolve(ref: string): Promise<ModelVersion> };
 }
 
 /** One way of reading an id. `accepts` is a cheap shape check; `find` looks it up. */
 export interface Resolver {
   /** What the id was tried as, for "not found" messages: "run id (32 hex or a 6+ prefix)". */
   kind: string;
+  /** The one type it finds, if it finds one type only: `trace TYPE ID` then asks no other. */
+  type?: EntityType;
   accepts(id: string): boolean;
   find(id: string, ctx: ResolveContext): Promise<Candidate[]>;
 }
@@ -28,14 +31,33 @@ export interface Candidate {
 const maxCandidates = 10;
 const hex = (min: number, max: number) => new RegExp(`^[0-9a-f]{${min},${max}}$`);
 
-const runResolver: Resolver = {
-  kind: 'run id (32 hex, or a prefix of 6+)',
-  accepts: (id) => hex(6, 32).test(id),
-  async find(id, ctx) {
-    const ids = await new LookupStore(ctx.db).runIdsWithPrefix(id, maxCandidates);
-    return ids.map((runId) => ({ ref: { type: 'run', id: runId }, note: `run ${runId}` }));
-  },
-};
+/** Fewer characters than this are refused as too short, never looked up: 5 hex match one id in a million. */
+export const minIdLength = 6;
+/** The short form of a time-ordered id: its random tail, the last 8 hex (`run-8310db3a`). */
+export const shortFormLength = 8;
+
+/**
+ * How a table of time-ordered ids is read: whole, as its short form (a prefix of the last 8 hex,
+ * the random tail shown in tables), or for 32-hex run ids also as a prefix of the whole id.
+ */
+export function timeOrderedResolver(options: { type: EntityType; table: TimeOrderedTable; kind: string }): Resolver {
+  const uuid = options.table !== 'runs';
+  const whole = uuid ? uuidPattern : runIdPattern;
+  const partial = uuid ? hex(minIdLength, shortFormLength) : hex(minIdLength, 31);
+  return {
+    kind: options.kind,
+    type: options.type,
+    accepts: (id) => whole.test(id) || partial.test(id),
+    async find(raw, ctx) {
+      const id = raw.toLowerCase();
+      const store = new LookupStore(ctx.db);
+      const ids = whole.test(id) ? ((await store.exists(options.table, id)) ? [id] : []) : await store.idsByTailOrPrefix(options.table, id, { prefix: !uuid }, maxCandidates);
+      return ids.map((found) => ({ ref: { type: options.type, id: found }, note: `${options.type} ${found}` }));
+    },
+  };
+}
+
+export const runResolver = timeOrderedResolver({ type: 'run', table: 'runs', kind: 'run id (32 hex, its short form: 6-8 of its last 8 hex, or a prefix of 6+)' });
 
 /**
  * A git commit, full or a prefix. Several checkouts of one commit (clean, or dirty with different
@@ -43,6 +65,7 @@ const runResolver: Resolver = {
  * the caller has to pick by code version digest.
  */
 const commitResolver: Resolver = {
+  type: 'code',
   kind: 'git commit (full sha or a prefix of 6+)',
   accepts: (id) => hex(6, 64).test(id),
   async find(id, ctx) {
@@ -85,8 +108,10 @@ const dataFileResolver: Resolver = {
 
 const modelResolver: Resolver = {
   kind: 'model version (NAME@ALIAS or NAME/VERSION)',
+  type: 'model_version',
   accepts: (id) => /^[^@/]+(@[^@/]+|\/[^/]+)$/.test(id),
   async find(id, ctx) {
+    if (!ctx.models) return [];
     try {
       const version = await ctx.models.resolve(id);
       const versionId = `${version.name}/${version.version}`;
@@ -141,10 +166,34 @@ export function parseEntityType(word: string): EntityType {
  * await resolveEntity(ctx, 'amazon-recommender@champion') // { type: 'model_version', id: 'amazon-recommender/7' }
  */
 export async function resolveEntity(ctx: ResolveContext, rawId: string, type?: EntityType): Promise<EntityRef> {
+  return pick(ctx, rawId, resolvers.filter((r) => !type || !r.type || r.type === type), type);
+}
+
+/**
+ * The full id of one entity of one kind, as `runs show`, `predictions show`, `events show` take it:
+ * whole, short form or prefix; "too short", ambiguous (with the candidates) or `${what} '…' not found`.
+ *
+ * @example
+ * await resolveIdWith(runResolver, { db }, '8310db3a', 'Run') // '01a249…8310db3a'
+ */
+export async function resolveIdWith(resolver: Resolver, ctx: ResolveContext, rawId: string, what: string): Promise<string> {
+  try {
+    return (await pick(ctx, rawId, [resolver], resolver.type)).id;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NOT_FOUND') throw notFound(`${what} '${rawId}' not found`, { id: rawId });
+    throw error;
+  }
+}
+
+async function pick(ctx: ResolveContext, rawId: string, candidatesFrom: Resolver[], type?: EntityType): Promise<EntityRef> {
   const id = rawId.trim();
+  // A short hex string would be a prefix of everything: refuse it rather than say "not found".
+  if (/^(sha256:)?[0-9a-f]{1,5}$/i.test(id)) {
+    throw invalidArgument(`'${rawId}' is too short: give at least ${minIdLength} characters of an id (tables show ${shortFormLength})`, { id: rawId, reason: 'too_short' });
+  }
   // Hex ids are stored lowercase; model names keep their case.
   const lookups = [...new Set([id, id.toLowerCase()])];
-  const tried = resolvers.filter((r) => lookups.some((l) => r.accepts(l)));
+  const tried = candidatesFrom.filter((r) => lookups.some((l) => r.accepts(l)));
   const found = new Map<string, Candidate>();
   for (const resolver of tried) {
     for (const lookup of lookups.filter((l) => resolver.accepts(l))) {
@@ -162,7 +211,7 @@ export async function resolveEntity(ctx: ResolveContext, rawId: string, type?: E
       candidates: candidates.map((c) => c.ref),
     });
   }
-  const kinds = (tried.length > 0 ? tried : resolvers).map((r) => r.kind);
+  const kinds = (tried.length > 0 ? tried : candidatesFrom).map((r) => r.kind);
   const what = type ? `No ${type} matches` : 'Nothing matches';
   throw notFound(`${what} '${rawId}' (${tried.length > 0 ? 'tried' : 'expected'}: ${kinds.join('; ')})`, { id: rawId });
 }

@@ -42,7 +42,7 @@ describe.each(dialects)('trace service and GET /api/lineage on %s', (dialect) =>
     const trace = await traces.trace('amazon-recommender@champion');
     const text = formatTrace(trace, 'text').split('\n');
     expect(text[0]).toMatch(/^model {6}amazon-recommender v1 {2}\(alias champion\) {2}artifact sha256:[0-9a-f]{12}…$/);
-    expect(text).toContainEqual(`  run        ${trained.runId.slice(0, 12)}…  "train-amazon-recommender"  job 42 / run 777  finished ok`);
+    expect(text).toContainEqual(`  run        ${trained.runId.slice(-8)}  "train-amazon-recommender"  job 42 / run 777  finished ok`);
     expect(text).toContainEqual('    code       github.com/acme/reco @ 3f9d2c1 (clean)  branch main');
     expect(text).toContainEqual(expect.stringMatching(/^ {4}data {7}s3:\/\/lake\/orders\/2026-11-19 {2}sha256:[0-9a-f]{12}… {2}\(1,204,332 rows, 16 B\)$/));
     expect(text).toContainEqual(expect.stringMatching(/^ {4}env {8}python 3\.11\.7, node 20\.19\.0, requirements\.txt sha256:[0-9a-f]{12}…/));

@@ -54,12 +54,12 @@ export async function walk(db: Kysely<Database>, start: EntityRef, options: Walk
 /** How many distinct entities of each type the walk reaches, the start left out: the impact summary. */
 export async function countReachable(db: Kysely<Database>, start: EntityRef, options: WalkOptions): Promise<Partial<Record<EntityType, number>>> {
   const depth = checkDepth(options.depth);
-  const rows = await sql<{ node_type: string; n: number | string }>`${walkCte(start, options.direction, depth)}
+  const rows = await sql<{ node_type: string; n: number }>`${walkCte(start, options.direction, depth)}
     SELECT node_type, COUNT(DISTINCT node_id) AS n FROM walk
     WHERE NOT (node_type = ${start.type} AND node_id = ${start.id})
     GROUP BY node_type`.execute(db);
-  // PostgreSQL returns COUNT as a bigint string.
-  return Object.fromEntries(rows.rows.map((r) => [r.node_type, Number(r.n)]));
+  // COUNT is a bigint on PostgreSQL, read as a number (store/postgres.ts).
+  return Object.fromEntries(rows.rows.map((r) => [r.node_type, r.n]));
 }
 
 export function checkDepth(raw: number | undefined): number {
@@ -71,7 +71,7 @@ export function checkDepth(raw: number | undefined): number {
 interface WalkRow {
   node_type: string;
   node_id: string;
-  depth: number | string;
+  depth: number;
   via_type: string | null;
   via_id: string | null;
   relation: string | null;
@@ -107,7 +107,7 @@ function collect(rows: WalkRow[], direction: Direction): { nodes: WalkNode[]; ed
   const edges = new Map<string, Edge>();
   for (const row of rows) {
     const node = { type: row.node_type as EntityType, id: row.node_id };
-    const depth = Number(row.depth);
+    const depth = row.depth;
     const key = refKey(node);
     const seen = nodes.get(key);
     if (!seen || seen.depth > depth) nodes.set(key, { ...node, depth });

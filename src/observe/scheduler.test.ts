@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { dialects, freshDatabaseUrl } from '../../test/dialects.js';
 import { openThreadline, type Threadline } from '../context.js';
 import type { ObserverAgent } from './agent.js';
-import { observeDb } from './events/event-store.js';
 import { readProject } from './project-file.js';
 import { pokeOnce, runForever, type PlannedObserver, type SchedulerOptions } from './scheduler.js';
 import { healthKey, listObserverHealth, ObserverState, type ObserverHealth } from './state-store.js';
@@ -55,7 +54,7 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
 
   it('runForever keeps poking a throwing agent, and the other observers, until aborted; a broken health record loses a poke, not the loop', async () => {
     // A health row that is not JSON: reading it fails outside the agent's try.
-    await observeDb(tl.store.db).insertInto('observer_state').values({ observer: 'code:broken', key: healthKey, value: '{not json', updated_at: 0 }).execute();
+    await tl.store.db.insertInto('observer_state').values({ observer: 'code:broken', key: healthKey, value: '{not json', updated_at: 0 }).execute();
     let healthyPokes = 0;
     const healthy: ObserverAgent<unknown> = { ...throwing(null), poke: async () => void healthyPokes++ };
     const stop = new AbortController();

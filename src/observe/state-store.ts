@@ -1,17 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { observeDb } from './events/event-store.js';
 
 /** What one observer remembers between pokes (JSON values by key), kept in the store. */
 export class ObserverState {
-  private readonly db: ReturnType<typeof observeDb>;
-
   constructor(
-    db: Kysely<Database>,
+    private readonly db: Kysely<Database>,
     readonly observer: string,
-  ) {
-    this.db = observeDb(db);
-  }
+  ) {}
 
   async get<T>(key: string): Promise<T | undefined> {
     const row = await this.db.selectFrom('observer_state').select('value').where('observer', '=', this.observer).where('key', '=', key).executeTakeFirst();
@@ -43,6 +38,6 @@ export const healthKey = '_health';
 
 /** Every observer's health, for `observe --status` and /metrics. */
 export async function listObserverHealth(db: Kysely<Database>): Promise<ObserverHealth[]> {
-  const rows = await observeDb(db).selectFrom('observer_state').select(['observer', 'value']).where('key', '=', healthKey).orderBy('observer').execute();
+  const rows = await db.selectFrom('observer_state').select(['observer', 'value']).where('key', '=', healthKey).orderBy('observer').execute();
   return rows.map((r) => ({ ...(JSON.parse(r.value) as Omit<ObserverHealth, 'observer'>), observer: r.observer }));
 }

@@ -3,7 +3,7 @@ import { invalidArgument, notFound } from '../errors.js';
 import { newUuid, uuidPattern } from '../ids.js';
 import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
 import { addEdges } from '../lineage/edge-store.js';
-import { registerResolver, type Resolver } from '../lineage/resolve.js';
+import { registerResolver, resolveIdWith, timeOrderedResolver, type Resolver } from '../lineage/resolve.js';
 import type { EntityRef } from '../lineage/types.js';
 import type { Store } from '../store/database.js';
 import type { ValidationsTable } from '../store/schema.js';
@@ -112,8 +112,9 @@ export class ValidationService {
     return { ...validation, eventId: event?.id ?? null };
   }
 
-  async get(id: string): Promise<Validation> {
-    const row = await this.store.db.selectFrom('validations').selectAll().where('id', '=', id.toLowerCase()).executeTakeFirst();
+  async get(typed: string): Promise<Validation> {
+    const id = uuidPattern.test(typed) ? typed.toLowerCase() : await resolveIdWith(validationResolver, { db: this.store.db }, typed, 'Validation');
+    const row = await this.store.db.selectFrom('validations').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`no validation '${id}'`);
     return fromRow(row);
   }
@@ -164,25 +165,18 @@ function fromRow(row: ValidationsTable): Validation {
     dataUri: row.data_uri,
     suiteName: row.suite_name,
     suiteDigest: row.suite_digest,
-    success: Number(row.success) === 1,
-    evaluated: Number(row.evaluated),
-    failed: Number(row.failed),
+    success: row.success === 1,
+    evaluated: row.evaluated,
+    failed: row.failed,
     results: JSON.parse(row.results) as ExpectationResult[],
-    time: Number(row.time),
+    time: row.time,
   };
 }
 
 const chunk = 1000;
 
 /** `trace <validation id>`: the validation, then the data it checked and what made that data. */
-export const validationResolver: Resolver = {
-  kind: 'validation id (UUID)',
-  accepts: (id) => uuidPattern.test(id),
-  async find(id, ctx) {
-    const row = await ctx.db.selectFrom('validations').select(['id', 'suite_name']).where('id', '=', id.toLowerCase()).executeTakeFirst();
-    return row ? [{ ref: { type: 'validation' as const, id: row.id }, note: `validation ${row.id} (suite ${row.suite_name})` }] : [];
-  },
-};
+export const validationResolver: Resolver = timeOrderedResolver({ type: 'validation', table: 'validations', kind: 'validation id (UUID, or its short form: 6-8 of its last 8 hex)' });
 
 export const describeValidations: Describer = async (ctx, ids) => {
   const out = new Map<string, Description>();
@@ -193,10 +187,10 @@ export const describeValidations: Describer = async (ctx, ids) => {
       .where('id', 'in', ids.slice(i, i + chunk))
       .execute();
     for (const v of rows) {
-      const verdict = Number(v.success) === 1 ? `passed ${v.evaluated}/${v.evaluated}` : `FAILED ${v.failed} of ${v.evaluated}`;
+      const verdict = v.success === 1 ? `passed ${v.evaluated}/${v.evaluated}` : `FAILED ${v.failed} of ${v.evaluated}`;
       out.set(v.id, {
-        summary: `suite '${v.suite_name}' ${verdict} on ${v.data_uri}  ${new Date(Number(v.time)).toISOString()}`,
-        facts: { suite: v.suite_name, suiteDigest: v.suite_digest, dataUri: v.data_uri, dataDigest: v.data_digest, success: Number(v.success) === 1, evaluated: Number(v.evaluated), failed: Number(v.failed), time: Number(v.time) },
+        summary: `suite '${v.suite_name}' ${verdict} on ${v.data_uri}  ${new Date(v.time).toISOString()}`,
+        facts: { suite: v.suite_name, suiteDigest: v.suite_digest, dataUri: v.data_uri, dataDigest: v.data_digest, success: v.success === 1, evaluated: v.evaluated, failed: v.failed, time: v.time },
       });
     }
   }

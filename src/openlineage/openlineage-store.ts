@@ -153,8 +153,8 @@ export class OpenLineageStore {
         runId: row.run_id,
         jobId: row.job_id,
         state: row.state,
-        startTime: row.start_time === null ? null : Number(row.start_time),
-        endTime: row.end_time === null ? null : Number(row.end_time),
+        startTime: row.start_time,
+        endTime: row.end_time,
         parentRunId: row.parent_run_id,
         facets: JSON.parse(row.facets),
       }
@@ -163,7 +163,7 @@ export class OpenLineageStore {
 
   async runEvents(runId: string): Promise<{ type: string; time: number }[]> {
     const rows = await this.db.selectFrom('ol_run_events').select(['event_type', 'event_time']).where('run_id', '=', runId).orderBy('event_time').execute();
-    return rows.map((r) => ({ type: r.event_type, time: Number(r.event_time) }));
+    return rows.map((r) => ({ type: r.event_type, time: r.event_time }));
   }
 
   async dataset(id: string): Promise<StoredDataset | undefined> {

@@ -13,10 +13,10 @@ export class EntityLoader {
   ) {}
 
   async versionsOf(rows: ModelVersionsTable[]): Promise<ModelVersion[]> {
-    const keys = rows.map((r) => ({ name: r.name, version: Number(r.version) }));
+    const keys = rows.map((r) => ({ name: r.name, version: r.version }));
     const [tags, aliases] = await Promise.all([this.versions.tags(keys), this.aliases.forModels([...new Set(keys.map((k) => k.name))])]);
     return rows.map((row) => {
-      const version = Number(row.version);
+      const version = row.version;
       return {
         name: row.name,
         version,

@@ -14,8 +14,8 @@ import { ModelStore } from './model-store.js';
 import { searchModelVersions } from './search-filter/compile-model-versions.js';
 import { searchRegisteredModels } from './search-filter/compile-registered-models.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput, Stage } from './types.js';
-import { isUniqueViolation } from './unique-violation.js';
-import { aliasSchema, createModelSchema, createVersionSchema, descriptionSchema, keySchema, modelNameSchema, parseStage, parseVersion, parseWith } from './validation.js';
+import { isUniqueViolation } from '../store/conflicts.js';
+import { aliasSchema, createModelSchema, createVersionSchema, descriptionSchema, keySchema, modelNameSchema, registerSchema, registryTagValueSchema, parseStage, parseVersion, parseWith } from './validation.js';
 import { VersionStore } from './version-store.js';
 
 /** What the registry needs of MLflow 3's LoggedModels: read one, and note a version made from it. */
@@ -104,7 +104,7 @@ export class ModelService {
 
   async setModelTag(name: string, key: string, value: string): Promise<void> {
     parseWith(keySchema, key, 'tag key');
-    if (typeof value !== 'string') throw invalidArgument('Invalid tag value: must be a string');
+    checkTagValue(value);
     await this.modelRow(name);
     await this.models.setTag(name, key, value, Date.now());
   }
@@ -177,7 +177,8 @@ export class ModelService {
   }
 
   /** `threadline models register`: the run's artifact path as a version, the model created when missing. */
-  async register(input: RegisterInput): Promise<ModelVersion> {
+  async register(raw: RegisterInput): Promise<ModelVersion> {
+    const input = parseWith(registerSchema, raw, 'model registration');
     const path = input.artifactPath.replace(/^\/+|\/+$/g, '');
     // People type run id prefixes, as for `runs show`.
     const run = await this.runs.info(await this.runs.resolveId(input.runId));
@@ -220,7 +221,7 @@ export class ModelService {
 
   async setVersionTag(name: string, version: number | string, key: string, value: string): Promise<void> {
     parseWith(keySchema, key, 'tag key');
-    if (typeof value !== 'string') throw invalidArgument('Invalid tag value: must be a string');
+    checkTagValue(value);
     const row = await this.versionRow(name, version);
     await this.versions.setTag(row, key, value);
   }
@@ -314,7 +315,7 @@ export class ModelService {
     const number = parseVersion(version);
     const row = await this.versions.get(name, number);
     if (!row) throw notFound(`Model Version (name=${name}, version=${number}) not found`, { name, version: number });
-    return { ...row, version: Number(row.version) };
+    return row;
   }
 }
 
@@ -329,4 +330,9 @@ function pathUnder(source: string, artifactUri: string): string | undefined {
   const root = artifactUri.replace(/\/+$/, '');
   if (source === root) return '';
   return source.startsWith(`${root}/`) ? source.slice(root.length + 1) : undefined;
+}
+
+function checkTagValue(value: unknown): void {
+  if (typeof value !== 'string') throw invalidArgument('Invalid tag value: must be a string');
+  parseWith(registryTagValueSchema, value, 'tag value');
 }

@@ -20,7 +20,9 @@ export const aliasSchema = z
   .regex(/^[\w-]+$/, 'alias may contain only alphanumerics, underscores and dashes')
   .refine((a) => a.toLowerCase() !== 'latest' && !/^v\d+$/i.test(a), "alias must not be 'latest' or look like a version (v1, v2…)");
 
-const tagMapSchema = z.record(keySchema, z.string().max(limits.tagValueLength, `tag values must be at most ${limits.tagValueLength} characters`));
+/** MLflow bounds registry tag values at 100,000 characters, more than run tags. */
+export const registryTagValueSchema = z.string().max(limits.registryTagValueLength, `tag values must be at most ${limits.registryTagValueLength} characters`);
+const tagMapSchema = z.record(keySchema, registryTagValueSchema);
 const descriptionSchema = z.string().max(5000, 'description must be at most 5000 characters');
 
 export const createModelSchema = z.object({
@@ -31,9 +33,9 @@ export const createModelSchema = z.object({
 
 export const createVersionSchema = z.object({
   name: modelNameSchema,
-  source: z.string().min(1, 'source must not be empty'),
-  runId: z.string().min(1).optional(),
-  runLink: z.string().optional(),
+  source: z.string().min(1, 'source must not be empty').max(limits.sourceLength, `source must be at most ${limits.sourceLength} characters`),
+  runId: z.string().min(1).max(256).optional(),
+  runLink: z.string().max(limits.sourceLength, `run link must be at most ${limits.sourceLength} characters`).optional(),
   description: descriptionSchema.optional(),
   tags: tagMapSchema.optional(),
   userId: z.string().max(256).optional(),
@@ -41,12 +43,23 @@ export const createVersionSchema = z.object({
   modelId: z.string().min(1).optional(),
 });
 
+/** `threadline models register` and POST /api/models/:name/versions with a run and a path. */
+export const registerSchema = z.object({
+  name: modelNameSchema,
+  runId: z.string({ error: 'runId must be a string' }).min(1, 'runId must not be empty').max(256),
+  artifactPath: z.string({ error: 'artifactPath must be a string' }).max(1000, 'artifactPath must be at most 1000 characters'),
+  tags: tagMapSchema.optional(),
+  description: descriptionSchema.optional(),
+  userId: z.string().max(256).optional(),
+});
+
 export { descriptionSchema, keySchema };
 
 /** Versions arrive as numbers (native API) or strings (MLflow, CLI): both must be positive integers. */
 export function parseVersion(raw: unknown): number {
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
-  if (!/^[1-9]\d{0,9}$/.test(text)) throw invalidArgument(`Invalid version '${String(raw)}': expected a positive integer`);
+  // Versions are 32-bit integer columns on PostgreSQL.
+  if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) throw invalidArgument(`Invalid version '${String(raw)}': expected a positive integer`);
   return Number(text);
 }
 

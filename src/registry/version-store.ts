@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { insertNextNumber } from '../store/conflicts.js';
 import type { Database, ModelVersionsTable } from '../store/schema.js';
 import type { Db } from './model-store.js';
-import { isUniqueViolation } from './unique-violation.js';
 
 export interface VersionKey {
   name: string;
@@ -17,26 +17,23 @@ export class VersionStore {
    * read the same max; the loser hits the primary key and tries again with a fresh max.
    */
   async insertNext(row: Omit<ModelVersionsTable, 'version'>, tags: Record<string, string>): Promise<number> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.db.transaction().execute(async (trx) => {
+    return insertNextNumber({
+      attempts: 21,
+      insert: () =>
+        this.db.transaction().execute(async (trx) => {
           const { max } = await trx
             .selectFrom('model_versions')
             .select(sql<number | null>`max(version)`.as('max'))
             .where('name', '=', row.name)
             .executeTakeFirstOrThrow();
-          const version = Number(max ?? 0) + 1;
+          const version = (max ?? 0) + 1;
           await trx.insertInto('model_versions').values({ ...row, version }).execute();
           const tagRows = Object.entries(tags).map(([key, value]) => ({ name: row.name, version, key, value }));
           if (tagRows.length > 0) await trx.insertInto('model_version_tags').values(tagRows).execute();
           await trx.updateTable('registered_models').set({ last_updated_time: row.creation_time }).where('name', '=', row.name).execute();
           return version;
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
-      }
-    }
+        }),
+    });
   }
 
   async get(name: string, version: number): Promise<ModelVersionsTable | undefined> {
@@ -110,7 +107,8 @@ export class VersionStore {
   async setTag(key: VersionKey, tag: string, value: string): Promise<void> {
     await this.db
       .insertInto('model_version_tags')
-      .values({ ...key, key: tag, value })
+      // Only the key columns: the row handed in may be a whole version (source, stage…).
+      .values({ name: key.name, version: key.version, key: tag, value })
       .onConflict((oc) => oc.columns(['name', 'version', 'key']).doUpdateSet({ value }))
       .execute();
   }

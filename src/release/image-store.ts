@@ -1,17 +1,11 @@
 import type { Kysely } from 'kysely';
 import { addEdges } from '../lineage/edge-store.js';
-import type { Database } from '../store/schema.js';
-import type { ImageFilter, ImageRecord, ImagesTable } from './image-types.js';
-
-type ImageDb = Kysely<Database & { images: ImagesTable }>;
-
-function imagesDb(db: Kysely<Database>): ImageDb {
-  return db.withTables<{ images: ImagesTable }>();
-}
+import type { Database, ImagesTable } from '../store/schema.js';
+import type { ImageFilter, ImageRecord } from './image-types.js';
 
 /** Images matching every given field, newest first. */
 export async function findImages(db: Kysely<Database>, filter: ImageFilter = {}): Promise<ImageRecord[]> {
-  let query = imagesDb(db).selectFrom('images').selectAll();
+  let query = db.selectFrom('images').selectAll();
   if (filter.modelName !== undefined) query = query.where('model_name', '=', filter.modelName);
   if (filter.modelVersion !== undefined) query = query.where('model_version', '=', filter.modelVersion);
   if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
@@ -27,7 +21,7 @@ export async function findImages(db: Kysely<Database>, filter: ImageFilter = {})
  * time, so `run-<id>` keeps naming it; the layout is the latest; `pushed` only ever turns on.
  */
 export async function saveImage(db: Kysely<Database>, image: ImageRecord): Promise<ImageRecord> {
-  const idb = imagesDb(db);
+  const idb = db;
   const [existing] = await findImages(db, { reference: image.reference });
   if (existing) {
     await idb
@@ -69,12 +63,12 @@ function toRecord(row: ImagesTable): ImageRecord {
     digest: row.digest,
     tag: row.tag,
     modelName: row.model_name,
-    modelVersion: row.model_version === null ? null : Number(row.model_version),
+    modelVersion: row.model_version,
     runId: row.run_id,
     gitSha: row.git_sha,
     labels: JSON.parse(row.labels) as Record<string, string>,
     layoutPath: row.layout_path,
-    pushed: Number(row.pushed) === 1,
-    createdAt: Number(row.created_at),
+    pushed: row.pushed === 1,
+    createdAt: row.created_at,
   };
 }

@@ -10,7 +10,7 @@ import type { Deployment, DeploySubject, RecordDeploymentInput, RollbackPlan, Up
 import type { ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
 import { ThreadlineApiError } from './errors.js';
 import { isTransient, retryFromEnv, withRetry, type RetryPolicy } from './retry.js';
-import type { BackfillQuery, BackfillReport, BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
+import type { BackfillQuery, BackfillReport, BlobInfo, CodeVersion, DataVersion, Environment, Experiment, LoggedModel, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -192,6 +192,16 @@ export class ThreadlineClient implements ThreadlineApi {
    */
   resolveModel(ref: string): Promise<ModelVersion> {
     return this.call('GET', `/api/models/resolve/${encodeURIComponent(ref)}`);
+  }
+
+  /**
+   * An MLflow 3 logged model with its files (path, digest, size), params, tags and metrics.
+   *
+   * @example
+   * const { files, sourceRunId } = await tl.getLoggedModel('m-0193c1f2…');
+   */
+  getLoggedModel(modelId: string): Promise<LoggedModel> {
+    return this.call('GET', `/api/logged-models/${encodeURIComponent(modelId)}`);
   }
 
   /**

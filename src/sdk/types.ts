@@ -7,6 +7,7 @@ import type { ListValidationsQuery, RecordValidationInput, Validation } from '..
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { DeploymentApi } from '../release/deploy/types.js';
 import type { ImageApi } from '../release/image-types.js';
+import type { LoggedModel } from '../registry/logged-models/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
 import type { CreateRunInput, EndStaleRunsInput, Experiment, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, UpdateRunInput } from '../tracking/types.js';
 
@@ -52,6 +53,8 @@ export interface ThreadlineApi extends ImageApi, DeploymentApi {
   /** `name@alias`, `name/3`, `name/Production` or `name` (its latest version). */
   resolveModel(ref: string): Promise<ModelVersion>;
   searchModelVersions(search?: SearchInput): Promise<Page<ModelVersion>>;
+  /** An MLflow 3 logged model (`m-…`) with its files, params, tags and metrics. NOT_FOUND when absent or deleted. */
+  getLoggedModel(modelId: string): Promise<LoggedModel>;
   setModelAlias(name: string, alias: string, version: number | string, actor?: string): Promise<ModelVersion>;
   deleteModelAlias(name: string, alias: string, actor?: string): Promise<void>;
   modelHistory(name: string): Promise<AliasMove[]>;
@@ -87,5 +90,6 @@ export type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Pag
 export type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
 export type { ExpectationResult, ListValidationsQuery, RecordValidationInput, SuiteResult, Validation } from '../validate/types.js';
 export type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
+export type { LoggedModel, LoggedModelFile } from '../registry/logged-models/types.js';
 export type { BackfillQuery, BackfillReport } from '../ingest-mlflow/types.js';
 export type { BlobInfo, CodeVersion, DataVersion, Environment, Experiment, Metric, Run, RunArtifact, RunInfo };

@@ -10,7 +10,7 @@ export type FeedbackLine = { predictionId: string; label: unknown; source: strin
  * columns are). Quoted CSV fields may hold commas and doubled quotes, not line breaks.
  */
 export async function* parseFeedback(input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, format: 'jsonl' | 'csv'): AsyncGenerator<FeedbackLine> {
-  const lines = readline.createInterface({ input: Readable.from(input as AsyncIterable<Uint8Array>), crlfDelay: Infinity });
+  const lines = readline.createInterface({ input: Readable.from(bytesOnly(input as AsyncIterable<unknown>)), crlfDelay: Infinity });
   let header: string[] | undefined;
   for await (const raw of lines) {
     const line = raw.trim();
@@ -26,6 +26,17 @@ export async function* parseFeedback(input: NodeJS.ReadableStream | AsyncIterabl
       continue;
     }
     yield fromObject(Object.fromEntries(header.map((name, i) => [name, csvValue(cells[i] ?? '')])));
+  }
+}
+
+/**
+ * readline throws inside a stream callback (where nothing can catch it) on a chunk that is not
+ * text or bytes, e.g. an already parsed JSON array: such input fails the iteration instead.
+ */
+async function* bytesOnly(input: AsyncIterable<unknown>): AsyncGenerator<string | Uint8Array> {
+  for await (const chunk of input) {
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) throw new Error('expected JSON lines or CSV text, not a parsed value');
+    yield chunk;
   }
 }
 

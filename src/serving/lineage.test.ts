@@ -1,15 +1,14 @@
 import path from 'node:path';
 import os from 'node:os';
 import fs from 'node:fs';
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabaseUrl } from '../../test/dialects.js';
 import { openThreadline, type Threadline } from '../context.js';
 import { addEdges } from '../lineage/edge-store.js';
 import { formatText } from '../lineage/format/text.js';
 import { TraceService } from '../lineage/trace.js';
-import type { DeploymentsTable } from '../release/deploy/types.js';
-import type { ServingTables } from './prediction-store.js';
+import type { DeploymentsTable } from '../store/schema.js';
+import { PredictionService } from './prediction-service.js';
 
 describe.each(dialects)('predictions in trace on %s', (dialect) => {
   let tl: Threadline;
@@ -26,7 +25,7 @@ describe.each(dialects)('predictions in trace on %s', (dialect) => {
       id, environment: 'prod', sequence, image_reference: null, model_name: 'reco', model_version: 1, run_id: runId, git_sha: 'a'.repeat(40),
       target: 'command', actor: 'test', created_at: 1000 + sequence, status: 'deployed', replaced_id: null, reason: 'deploy', details: '{}',
     });
-    const db = tl.store.db.withTables<{ deployments: DeploymentsTable } & ServingTables>() as unknown as Kysely<{ deployments: DeploymentsTable } & ServingTables>;
+    const db = tl.store.db;
     await db.insertInto('deployments').values([deployment('prod#1', 1), deployment('prod#2', 2)]).execute();
     await addEdges(tl.store.db, [
       { from: { type: 'deployment', id: 'prod#1' }, relation: 'serves', to: { type: 'model_version', id: 'reco/1' } },
@@ -69,5 +68,15 @@ describe.each(dialects)('predictions in trace on %s', (dialect) => {
     expect(trace.nodes.map((n) => n.type)).toEqual(['prediction']);
     expect(trace.nodes[0]!.summary).toContain('unlinked');
     await expect(traces.trace('0193c1f2-0000-7000-8000-00000000ffff')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reads a prediction by its short form (the last 8 hex), and lists the candidates of an ambiguous one', async () => {
+    expect(await traces.resolve('00000001')).toEqual({ type: 'prediction', id: ids[0] });
+    expect((await new PredictionService(tl.store).get('00000002')).id).toBe(ids[1]);
+    const error = (await traces.resolve('000000', 'prediction').catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    for (const id of ids) expect(error.message).toContain(id);
+    await expect(new PredictionService(tl.store).get('0000')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('too short') });
+    await expect(new PredictionService(tl.store).get('0badc0de')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

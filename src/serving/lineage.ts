@@ -1,30 +1,17 @@
-import { uuidPattern } from '../ids.js';
-import type { Kysely } from 'kysely';
 import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
 import { registerLeafSource, type LeafSource } from '../lineage/leaves.js';
-import { registerResolver, type Resolver } from '../lineage/resolve.js';
-import type { Database } from '../store/schema.js';
-import type { ServingTables } from './prediction-store.js';
+import { registerResolver, timeOrderedResolver, type Resolver } from '../lineage/resolve.js';
 
 /** IN lists stay well under both dialects' parameter limits. */
 const chunk = 1000;
 
-const predictions = (db: Kysely<Database>) => db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
-
-/** `trace 0193c1f2-…`: a prediction by its id. */
-export const predictionResolver: Resolver = {
-  kind: 'prediction id (UUID)',
-  accepts: (id) => uuidPattern.test(id),
-  async find(id, ctx) {
-    const row = await predictions(ctx.db).selectFrom('predictions').select('id').where('id', '=', id.toLowerCase()).executeTakeFirst();
-    return row ? [{ ref: { type: 'prediction' as const, id: row.id }, note: `prediction ${row.id}` }] : [];
-  },
-};
+/** `trace 0193c1f2-…` or `trace 8310db3a`: a prediction by its id or its short form. */
+export const predictionResolver: Resolver = timeOrderedResolver({ type: 'prediction', table: 'predictions', kind: 'prediction id (UUID, or its short form: 6-8 of its last 8 hex)' });
 
 export const describePredictions: Describer = async (ctx, ids) => {
   const out = new Map<string, Description>();
   for (let i = 0; i < ids.length; i += chunk) {
-    const rows = await predictions(ctx.db)
+    const rows = await ctx.db
       .selectFrom('predictions')
       .select(['id', 'deployment_id', 'time', 'status', 'latency_ms', 'model_name', 'model_version', 'run_id', 'git_sha', 'path'])
       .where('id', 'in', ids.slice(i, i + chunk))
@@ -47,7 +34,7 @@ export const predictionLeaves: LeafSource = {
   parentType: 'deployment',
   relation: 'served_by',
   async parentOf(db, id) {
-    const row = await predictions(db).selectFrom('predictions').select('deployment_id').where('id', '=', id).executeTakeFirst();
+    const row = await db.selectFrom('predictions').select('deployment_id').where('id', '=', id).executeTakeFirst();
     return row?.deployment_id ? { type: 'deployment', id: row.deployment_id } : undefined;
   },
   async countUnder(db, deploymentIds) {
@@ -55,14 +42,14 @@ export const predictionLeaves: LeafSource = {
     let first: number | null = null;
     let last: number | null = null;
     for (let i = 0; i < deploymentIds.length; i += chunk) {
-      const row = await predictions(db)
+      const row = await db
         .selectFrom('predictions')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
         .where('deployment_id', 'in', deploymentIds.slice(i, i + chunk))
         .executeTakeFirstOrThrow();
-      count += Number(row.n);
-      if (row.first !== null) first = first === null ? Number(row.first) : Math.min(first, Number(row.first));
-      if (row.last !== null) last = last === null ? Number(row.last) : Math.max(last, Number(row.last));
+      count += row.n;
+      if (row.first !== null) first = first === null ? row.first : Math.min(first, row.first);
+      if (row.last !== null) last = last === null ? row.last : Math.max(last, row.last);
     }
     return { count, first, last };
   },

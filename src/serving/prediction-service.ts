@@ -1,5 +1,8 @@
 import { invalidArgument, notFound } from '../errors.js';
+import { uuidPattern } from '../ids.js';
+import { resolveIdWith } from '../lineage/resolve.js';
 import type { Store } from '../store/database.js';
+import { predictionResolver } from './lineage.js';
 import { parseFeedback, fromObject, type FeedbackLine } from './feedback-parse.js';
 import { PredictionStore } from './prediction-store.js';
 import { parseSince } from './since.js';
@@ -11,9 +14,11 @@ const shownUnknown = 5;
 /** The prediction log as read by people: list, show, and ground truth joined to predictions. */
 export class PredictionService {
   private readonly predictions: PredictionStore;
+  private readonly db: Store['db'];
 
   constructor(store: Store) {
     this.predictions = new PredictionStore(store);
+    this.db = store.db;
   }
 
   async list(query: ListPredictionsQuery = {}): Promise<Prediction[]> {
@@ -23,7 +28,9 @@ export class PredictionService {
     return this.predictions.list({ deploymentId: query.deploymentId || undefined, since, limit });
   }
 
-  async get(id: string): Promise<PredictionDetail> {
+  /** By id or short form (`predictions show 8310db3a`). */
+  async get(typed: string): Promise<PredictionDetail> {
+    const id = uuidPattern.test(typed) ? typed : await resolveIdWith(predictionResolver, { db: this.db }, typed, 'Prediction');
     const prediction = await this.predictions.get(id);
     if (!prediction) throw notFound(`Prediction ${id} not found`, { id });
     return { ...prediction, feedback: await this.predictions.feedbackOf(id) };

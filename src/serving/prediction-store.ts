@@ -1,36 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
+import type { Database, PredictionsTable } from '../store/schema.js';
 import type { Feedback, Prediction } from './types.js';
-
-export interface PredictionsTable {
-  id: string;
-  deployment_id: string | null;
-  time: number;
-  method: string;
-  path: string;
-  status: number;
-  latency_ms: number;
-  request_body: string | null;
-  response_body: string | null;
-  truncated: number;
-  model_name: string | null;
-  model_version: number | null;
-  run_id: string | null;
-  git_sha: string | null;
-  error: string | null;
-}
-
-export interface PredictionFeedbackTable {
-  prediction_id: string;
-  label: string;
-  time: number;
-  source: string | null;
-}
-
-export type ServingTables = {
-  predictions: PredictionsTable;
-  prediction_feedback: PredictionFeedbackTable;
-};
 
 const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'] as const;
 // Rows per multi-row SQLite statement (15 parameters each, well under SQLite's 32,766).
@@ -40,7 +11,7 @@ const pgChunk = 2000;
 
 /** SQL of the prediction log and feedback (migration 0006), over the one Kysely handle. */
 export class PredictionStore {
-  readonly db: Kysely<ServingTables>;
+  readonly db: Kysely<Database>;
   private sqliteInsert?: (rows: readonly Prediction[]) => void;
 
   /** `sqliteBusyMs`: how long a log insert waits on a SQLite lock before failing (the writer then journals). */
@@ -48,7 +19,7 @@ export class PredictionStore {
     private readonly store: Store,
     private readonly sqliteBusyMs = 100,
   ) {
-    this.db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+    this.db = store.db;
   }
 
   /** Inserts a batch in one transaction; ids already there are skipped (journal replays are idempotent). */
@@ -107,7 +78,7 @@ export class PredictionStore {
 
   async count(): Promise<number> {
     const row = await this.db.selectFrom('predictions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return row.n;
   }
 
   /** Which of `ids` are logged predictions. */
@@ -127,7 +98,7 @@ export class PredictionStore {
 
   async feedbackOf(id: string): Promise<Feedback[]> {
     const rows = await this.db.selectFrom('prediction_feedback').selectAll().where('prediction_id', '=', id).orderBy('time').execute();
-    return rows.map((r) => ({ predictionId: r.prediction_id, label: JSON.parse(r.label) as unknown, time: Number(r.time), source: r.source }));
+    return rows.map((r) => ({ predictionId: r.prediction_id, label: JSON.parse(r.label) as unknown, time: r.time, source: r.source }));
   }
 }
 
@@ -159,16 +130,16 @@ function fromRow(r: PredictionsTable): Prediction {
   return {
     id: r.id,
     deploymentId: r.deployment_id,
-    time: Number(r.time),
+    time: r.time,
     method: r.method,
     path: r.path,
-    status: Number(r.status),
-    latencyMs: Number(r.latency_ms),
+    status: r.status,
+    latencyMs: r.latency_ms,
     requestBody: r.request_body,
     responseBody: r.response_body,
-    truncated: Number(r.truncated) === 1,
+    truncated: r.truncated === 1,
     modelName: r.model_name,
-    modelVersion: r.model_version === null ? null : Number(r.model_version),
+    modelVersion: r.model_version,
     runId: r.run_id,
     gitSha: r.git_sha,
     error: r.error,

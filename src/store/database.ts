@@ -1,8 +1,8 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import { ThreadlineError } from '../errors.js';
+import { ThreadlineError, unavailable } from '../errors.js';
+import { describePostgresUrl, parseDatabaseUrl } from './database-url.js';
 import { migrationProvider } from './migrations/index.js';
-import { postgresDialect } from './postgres.js';
 import type { Database } from './schema.js';
 import { sqliteDialect } from './sqlite.js';
 import { withUnavailableErrors } from './unavailable-driver.js';
@@ -21,18 +21,27 @@ export interface Store {
 }
 
 export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
+  return /^postgres(ql)?:\/\//i.test(url);
 }
 
-/** Opens SQLite (a file path) or PostgreSQL (`postgres://…`) and runs pending migrations. */
-export async function openStore(url: string): Promise<Store> {
+export interface StoreOptions {
+  /** PostgreSQL only: statements running longer are cancelled (SQLite runs in-process). */
+  statementTimeoutMs?: number;
+}
+
+/** Opens SQLite (a file path or `file:`) or PostgreSQL (`postgres://…`) and runs pending migrations. */
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
+  const location = parseDatabaseUrl(url);
   let store: Store;
-  if (isPostgresUrl(url)) {
-    const { dialect } = postgresDialect(url);
+  if (location.dialect === 'postgres') {
+    // pg is loaded only for PostgreSQL: the embedded default never pays for it.
+    const { postgresDialect } = await import('./postgres.js');
+    const { dialect } = postgresDialect(location.url, process.env, { statementTimeoutMs: options.statementTimeoutMs });
     const db = new Kysely<Database>({ dialect: withUnavailableErrors(dialect) });
     store = { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() };
+    await reachable(store, location.url);
   } else {
-    const { dialect, raw } = sqliteDialect(url);
+    const { dialect, raw } = sqliteDialect(location.file);
     const db = new Kysely<Database>({ dialect });
     store = { db, dialect: 'sqlite', sqlite: raw, ping: () => ping(db), close: () => db.destroy() };
   }
@@ -56,6 +65,19 @@ async function migrate(db: Kysely<Database>): Promise<void> {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new ThreadlineError('UNAVAILABLE', `database migration ${failed} failed: ${describe(error)}`);
+  }
+}
+
+/** A server that cannot be reached says so, rather than surfacing as a failed migration. */
+async function reachable(store: Store, url: string): Promise<void> {
+  try {
+    await sql`select 1`.execute(store.db);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    const code = (error as { code?: string }).code;
+    // Connection failures carry a Node errno code (ECONNREFUSED, ENOTFOUND…); SQL states are 5 characters.
+    if (code && /^E[A-Z]+$/.test(code)) throw unavailable(`cannot reach PostgreSQL at ${describePostgresUrl(url)}: ${code}`, { code });
+    throw unavailable(`cannot open PostgreSQL at ${describePostgresUrl(url)}: ${describe(error).split('\n')[0]}`);
   }
 }
 

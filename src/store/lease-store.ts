@@ -3,15 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-interface LeasesTable {
-  name: string;
-  holder: string;
-  acquired_at: number;
-  expires_at: number;
-}
-
-type LeaseDb = Kysely<{ leases: LeasesTable }>;
-
 export interface Lease {
   name: string;
   holder: string;
@@ -30,11 +21,7 @@ export function leaseHolderId(): string {
  * a single atomic statement; under a live holder it changes nothing and returns no row.
  */
 export class LeaseStore {
-  private readonly db: LeaseDb;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ leases: LeasesTable }>() as unknown as LeaseDb;
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   /** Takes `name` for `holder` until `now + ttlMs` (or renews it); true when `holder` now holds it. */
   async acquire(name: string, holder: string, ttlMs: number, now = Date.now()): Promise<boolean> {
@@ -64,6 +51,6 @@ export class LeaseStore {
 
   async get(name: string): Promise<Lease | undefined> {
     const row = await this.db.selectFrom('leases').selectAll().where('name', '=', name).executeTakeFirst();
-    return row && { name: row.name, holder: row.holder, acquiredAt: Number(row.acquired_at), expiresAt: Number(row.expires_at) };
+    return row && { name: row.name, holder: row.holder, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
   }
 }

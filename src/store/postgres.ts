@@ -14,9 +14,15 @@ const defaultPoolSize = 10;
  * Here the lost connections are dropped and the queries on them fail as UNAVAILABLE (see
  * unavailable-driver.ts); the next query connects afresh once the server is back.
  */
-export function postgresDialect(url: string, env: NodeJS.ProcessEnv = process.env): { dialect: PostgresDialect; pool: pg.Pool } {
+export interface PostgresOptions {
+  /** Ends any statement running longer (PostgreSQL's statement_timeout); 0 or absent: none. */
+  statementTimeoutMs?: number;
+}
+
+export function postgresDialect(url: string, env: NodeJS.ProcessEnv = process.env, options: PostgresOptions = {}): { dialect: PostgresDialect; pool: pg.Pool } {
   const { connectionString, poolSize } = poolSettings(url, env);
-  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 10_000, keepAlive: true });
+  const timeout = options.statementTimeoutMs;
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 10_000, keepAlive: true, ...(timeout && timeout > 0 && { statement_timeout: timeout }) });
   // An idle connection lost: pg-pool removes it and reports here. Nothing to do but note it.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`, { code: 'THREADLINE_PG' }));
   // A checked-out connection lost between queries reports on the client: its queries fail anyway.

@@ -1,4 +1,5 @@
 import { alreadyExists, invalidArgument, notFound } from '../errors.js';
+import { insertNextNumber } from '../store/conflicts.js';
 import type { Store } from '../store/database.js';
 import { ExperimentStore } from './experiment-store.js';
 import type { Experiment, LifecycleStage } from './types.js';
@@ -17,10 +18,14 @@ export class ExperimentService {
     for (const [key, value] of Object.entries(input.tags ?? {})) parseWith(tagSchema, { key, value }, 'experiment tag');
     if (await this.experiments.getByName(name)) throw alreadyExists(`Experiment '${name}' already exists.`);
     // Ids are max+1; two concurrent creates can pick the same one, so the loser tries again.
-    for (let attempt = 0; ; attempt++) {
-      const id = await this.experiments.nextId();
-      const now = Date.now();
-      try {
+    return insertNextNumber({
+      attempts: 6,
+      onConflict: async () => {
+        if (await this.experiments.getByName(name)) throw alreadyExists(`Experiment '${name}' already exists.`);
+      },
+      insert: async () => {
+        const id = await this.experiments.nextId();
+        const now = Date.now();
         await this.experiments.insert(
           {
             experiment_id: id,
@@ -33,11 +38,8 @@ export class ExperimentService {
           input.tags ?? {},
         );
         return (await this.experiments.get(id))!;
-      } catch (error) {
-        if (await this.experiments.getByName(name)) throw alreadyExists(`Experiment '${name}' already exists.`);
-        if (attempt >= 5) throw error;
-      }
-    }
+      },
+    });
   }
 
   /** The experiment named `name`, created when missing: what `threadline run --experiment` does. */

@@ -3,6 +3,7 @@ import type { CodeVersion, DataVersion, Environment } from '../capture/types.js'
 import { invalidArgument, notFound } from '../errors.js';
 import { newRunId, runIdPattern } from '../ids.js';
 import { addEdges, removeEdges } from '../lineage/edge-store.js';
+import { resolveIdWith, runResolver } from '../lineage/resolve.js';
 import { linkInputToDatasets } from '../openlineage/link-runs.js';
 import type { Store } from '../store/database.js';
 import { ExperimentStore } from './experiment-store.js';
@@ -112,18 +113,15 @@ export class RunService {
     return infos.map((info) => ({ info, ...data.get(info.runId)! }));
   }
 
-  /** A full run id from a unique prefix of at least 6 characters, as people type them. */
-  async resolveId(idOrPrefix: string): Promise<string> {
-    const prefix = idOrPrefix.toLowerCase();
-    if (runIdPattern.test(prefix)) return (await this.info(prefix)).runId;
-    if (!/^[0-9a-f]{6,31}$/.test(prefix)) throw notFound(`Run '${idOrPrefix}' not found`);
-    const matches = await this.runs.idsWithPrefix(prefix, 2);
-    if (matches.length === 0) throw notFound(`Run '${idOrPrefix}' not found`);
-    if (matches.length > 1) throw invalidArgument(`Run id prefix '${idOrPrefix}' is ambiguous: give more characters`);
-    return matches[0]!;
+  /** A full run id from what people type: the whole id, its short form (the last 8 hex) or a unique prefix. */
+  async resolveId(typed: string): Promise<string> {
+    const id = typed.trim().toLowerCase();
+    if (runIdPattern.test(id)) return (await this.info(id)).runId;
+    return resolveIdWith(runResolver, { db: this.store.db }, typed, 'Run');
   }
 
   async list(query: ListRunsQuery = {}): Promise<RunInfo[]> {
+    if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 50_000)) throw invalidArgument(`limit must be a whole number from 1 to 50000, got '${query.limit}'`);
     return this.runs.list({ experimentIds: query.experimentIds, lifecycle: query.lifecycle ?? 'active', limit: query.limit ?? 100 });
   }
 
@@ -131,12 +129,14 @@ export class RunService {
     const changes = parseWith(updateRunSchema, raw, 'run update') as UpdateRunInput;
     await this.info(runId);
     const status = changes.status;
-    await this.runs.update(runId, {
+    const columns = {
       ...(status && { status }),
       ...(changes.endTime !== undefined && { end_time: changes.endTime }),
       ...(changes.name && { name: changes.name }),
       ...(changes.exitCode !== undefined && { exit_code: changes.exitCode }),
-    });
+    };
+    // An update that names nothing to change changes nothing (an empty SET is not SQL).
+    if (Object.keys(columns).length > 0) await this.runs.update(runId, columns);
     if (changes.name) await this.data.upsertTags(this.store.db, runId, [{ key: 'mlflow.runName', value: changes.name }]);
     return this.info(runId);
   }

@@ -22,18 +22,6 @@ export class RunStore {
     return runIds.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** Run ids that start with `prefix`, at most `limit` of them: for short ids typed by people. */
-  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('runs')
-      .select('run_id')
-      .where('run_id', '>=', prefix)
-      .where('run_id', '<', prefix + 'g')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.run_id);
-  }
-
   async update(runId: string, changes: Partial<RunsTable>): Promise<void> {
     await this.db.updateTable('runs').set(changes).where('run_id', '=', runId).execute();
   }

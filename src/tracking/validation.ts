@@ -71,7 +71,7 @@ export const updateRunSchema = z.object({
   status: runStatusSchema.optional(),
   endTime: z.number().int().nonnegative().optional(),
   name: z.string().min(1).max(limits.runNameLength).optional(),
-  exitCode: z.number().int().optional(),
+  exitCode: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).optional(),
 });
 
 export const createExperimentSchema = z.object({

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { ThreadlineError } from '../../errors.js';
 import { resolveSecret, type NotifierConfig } from '../config.js';
 import { alertText, alertTitle, type Alert } from './message.js';
@@ -14,6 +13,8 @@ export function emailNotifier(config: EmailConfig): Notifier {
       const { smtp } = config;
       const user = smtp.user === undefined ? undefined : resolveSecret(smtp.user, `notifier ${config.name} smtp.user`);
       const pass = smtp.password === undefined ? undefined : resolveSecret(smtp.password, `notifier ${config.name} smtp.password`);
+      // Loaded when an alert is sent, not at every CLI start.
+      const { default: nodemailer } = await import('nodemailer');
       const transport = nodemailer.createTransport({
         host: smtp.host,
         port: smtp.port,

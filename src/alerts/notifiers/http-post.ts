@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { ThreadlineError } from '../../errors.js';
 
 const timeoutMs = 5000;
@@ -7,6 +6,8 @@ const timeoutMs = 5000;
 export async function postJson(url: string, body: unknown, headers: Record<string, string>, what: string): Promise<void> {
   let status: number;
   try {
+    // Loaded when an alert is sent, not at every CLI start.
+    const { request } = await import('undici');
     const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     status = response.statusCode;
     await response.body.dump();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { markStreamed } from '../body-guard.js';
 import { invalidParameter } from './errors.js';
 
 /**
@@ -25,5 +26,8 @@ export function jsonBodiesOnly(scope: FastifyInstance): void {
  */
 export function rawBodies(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  scope.addContentTypeParser('*', (request, payload, done) => {
+    markStreamed(request);
+    done(null, payload);
+  });
 }

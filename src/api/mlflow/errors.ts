@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isThreadlineError, type ErrorCode } from '../../errors.js';
+import { databaseInputError } from '../../store/input-errors.js';
 
 /** An error already phrased in MLflow's terms: its `error_code` name and HTTP status. */
 export class MlflowError extends Error {
@@ -36,7 +37,8 @@ const byCode: Record<ErrorCode, { errorCode: string; status: number }> = {
   INTERNAL: { errorCode: 'INTERNAL_ERROR', status: 500 },
 };
 
-export function toMlflowError(error: unknown): { status: number; body: { error_code: string; message: string } } {
+export function toMlflowError(raw: unknown): { status: number; body: { error_code: string; message: string } } {
+  const error = databaseInputError(raw) ?? raw;
   if (error instanceof MlflowError) return { status: error.status, body: { error_code: error.errorCode, message: error.message } };
   if (isThreadlineError(error)) {
     const { errorCode, status } = byCode[error.code];

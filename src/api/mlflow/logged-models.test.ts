@@ -146,6 +146,13 @@ describe.each(dialects)('MLflow 3 logged models on %s', (dialect) => {
     expect(put.status).toBe(404);
     const wrongExperiment = await fetch(`${h.url}/api/2.0/mlflow-artifacts/artifacts/0/models/${id}/artifacts/MLmodel`, { method: 'PUT', body: 'x' });
     expect(wrongExperiment.status).toBe(404);
+    // Longer than the store's columns: refused before anything is written, on both dialects.
+    expect(await code('POST', 'runs/log-metric', { run_id: runId, key: 'k', value: 1, timestamp: 1, model_id: id, dataset_digest: 'd'.repeat(300) })).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    expect((await c.call('GET', 'metrics/get-history', { run_id: runId, metric_key: 'k' })).body).toEqual({});
+    const longPath = await fetch(`${h.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/models/${id}/artifacts/${'a'.repeat(1001)}`, { method: 'PUT', body: 'x' });
+    expect(longPath.status).toBe(400);
+    const longType = await fetch(`${h.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/models/${id}/artifacts/MLmodel`, { method: 'PUT', headers: { 'content-type': `text/${'x'.repeat(300)}` }, body: 'x' });
+    expect(longType.status).toBe(400);
     const notJson = await fetch(`${h.url}/api/2.0/mlflow/logged-models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"experiment_id":' });
     expect(notJson.status).toBe(400);
   });

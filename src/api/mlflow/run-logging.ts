@@ -31,6 +31,7 @@ export function runLoggingEndpoints(app: FastifyInstance, tl: Threadline): void 
       step: optionalInt(f, 'step') ?? 0,
       ...modelFieldsOf(f),
     };
+    tl.loggedModels.checkMetricLinks([metric]);
     await tl.runs.logBatch(runId, { metrics: [plainMetric(metric)] });
     await tl.loggedModels.logMetrics(runId, [metric]);
     return {};
@@ -66,6 +67,7 @@ export function runLoggingEndpoints(app: FastifyInstance, tl: Threadline): void 
     const params = keyValueList(objectList(f, 'params'), 'params');
     const tags = withoutCredentials(keyValueList(objectList(f, 'tags'), 'tags'));
     // One transaction for all three, so MLflow's limits and write-once params hold for the whole batch.
+    tl.loggedModels.checkMetricLinks(metrics);
     await tl.runs.logBatch(runId, { metrics: metrics.map(plainMetric), params, tags });
     await tl.loggedModels.logMetrics(runId, metrics);
     await followRunName(runId, tags);

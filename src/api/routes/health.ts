@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Threadline } from '../../context.js';
 
 // A digest no blob has: a stat of it proves the artifact store answers, at the cost of one HEAD.
@@ -17,7 +17,7 @@ export interface HealthState {
  */
 export function healthRoutes(app: FastifyInstance, tl: Threadline, state: HealthState): void {
   app.get('/api/health/live', async () => ({ status: 'ok' }));
-  const ready = async (_request: unknown, reply: import('fastify').FastifyReply) => {
+  const ready = async (_request: unknown, reply: FastifyReply) => {
     const checks = {
       store: await check(() => tl.store.ping()),
       artifacts: await check(async () => void (await tl.artifacts.stat(probeDigest))),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Threadline } from '../../context.js';
+import { decodePercent } from '../../percent.js';
 import { findImages } from '../../release/image-store.js';
 import type { ImageFilter } from '../../release/image-types.js';
 import { getImage, recordImage } from '../../release/image/record-image.js';
@@ -37,7 +38,7 @@ export function imageRoutes(app: FastifyInstance, tl: Threadline): void {
   });
 
   // `REPO@sha256:…` (slashes encoded or not) or a bare `sha256:…`.
-  app.get<{ Params: { '*': string } }>('/api/images/*', async (request) => getImage(tl.store.db, decodeURIComponent(request.params['*'])));
+  app.get<{ Params: { '*': string } }>('/api/images/*', async (request) => getImage(tl.store.db, decodePercent(request.params['*'], 'image reference')));
 
   app.post('/api/images', async (request, reply) => {
     const input = parseWith(recordImageSchema, request.body ?? {}, 'image');

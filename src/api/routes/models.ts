@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
+import { decodePercent } from '../../percent.js';
 import type { CreateModelInput, CreateVersionInput, RegisterInput, SearchInput } from '../../registry/types.js';
 
 type Name = { Params: { name: string } };
@@ -24,7 +25,7 @@ export function modelRoutes(app: FastifyInstance, tl: Threadline): void {
   });
 
   // `name@alias`, `name/3` (slash encoded or not), `name/Production`, or `name` for its latest version.
-  app.get<{ Params: { '*': string } }>('/api/models/resolve/*', async (request) => models.resolve(decodeURIComponent(request.params['*'])));
+  app.get<{ Params: { '*': string } }>('/api/models/resolve/*', async (request) => models.resolve(decodePercent(request.params['*'], 'model reference')));
 
   app.get<Name>('/api/models/:name', async (request) => models.getModel(request.params.name));
 

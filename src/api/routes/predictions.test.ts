@@ -56,4 +56,13 @@ describe.each(dialects)('predictions over HTTP on %s', (dialect) => {
     const noIdColumn = await request(`${url}/api/feedback?format=csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'id,label\nx,1\n' });
     expect(noIdColumn.statusCode).toBe(400);
   });
+
+  it('answers a JSON value sent as bulk feedback with 400, and stays up', async () => {
+    for (const body of ['[1]', '[[]]', '[{"prediction_id":"x"}]', '{"prediction_id":"x"}', '"x"']) {
+      const response = await request(`${url}/api/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.statusCode, body).toBe(400);
+      expect(await response.body.json()).toMatchObject({ error_code: 'INVALID_ARGUMENT', message: expect.stringContaining('JSON lines') });
+    }
+    expect((await request(`${url}/api/health`)).statusCode).toBe(200);
+  });
 });

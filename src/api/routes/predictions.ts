@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { invalidArgument } from '../../errors.js';
+import { markStreamed } from '../body-guard.js';
 import type { Threadline } from '../../context.js';
 import { feedbackFormat, PredictionService } from '../../serving/prediction-service.js';
 
@@ -9,7 +12,10 @@ type ById = { Params: { id: string } };
 export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
   const predictions = new PredictionService(tl.store);
   // Bulk feedback is streamed to the service, never buffered whole.
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/jsonlines'], (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/jsonlines'], (request, payload, done) => {
+    markStreamed(request);
+    done(null, payload);
+  });
 
   app.get<ListQuery>('/api/predictions', async (request) => {
     const { deployment, since, limit } = request.query;
@@ -23,8 +29,12 @@ export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
     return predictions.recordFeedback(request.params.id, request.body ?? {});
   });
 
-  app.post<{ Querystring: { format?: string; source?: string }; Body: NodeJS.ReadableStream }>('/api/feedback', async (request) => {
+  app.post<{ Querystring: { format?: string; source?: string }; Body: unknown }>('/api/feedback', async (request) => {
     const format = feedbackFormat(request.query.format ?? request.headers['content-type']);
+    // An application/json body arrives parsed: bulk feedback is a stream of lines, never one value.
+    if (!(request.body instanceof Readable)) {
+      throw invalidArgument('POST /api/feedback takes JSON lines (application/x-ndjson) or CSV (text/csv); for one prediction use POST /api/predictions/:id/feedback');
+    }
     return predictions.importFeedback(request.body, format, request.query.source ?? null);
   });
 }

@@ -3,6 +3,7 @@ import { ThreadlineError } from '../../errors.js';
 import { DeployService, parseSequence, type DeployResult } from '../../release/deploy/deploy-service.js';
 import type { Deployment } from '../../release/deploy/types.js';
 import { withBackend } from '../backend.js';
+import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable, progress } from '../output.js';
 
 interface TargetFlags {
@@ -54,7 +55,7 @@ export function registerDeploy(program: Command): void {
       if (opts.json) return printJson(list);
       printTable([
         ['', 'ID', 'STATUS', 'REASON', 'TARGET', 'MODEL', 'RUN', 'IMAGE', 'BY', 'WHEN'],
-        ...list.map((d) => [d.current ? '*' : '', d.id, d.status, d.reason, d.target, `${d.modelName}/${d.modelVersion}`, d.runId ?? '-', d.imageReference ?? '-', d.actor, formatTime(d.createdAt)]),
+        ...list.map((d) => [d.current ? '*' : '', d.id, d.status, d.reason, d.target, `${d.modelName}/${d.modelVersion}`, d.runId ? shortId(d.runId) : '-', d.imageReference ?? '-', d.actor, formatTime(d.createdAt)]),
       ]);
     });
   deployments

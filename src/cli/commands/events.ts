@@ -3,6 +3,7 @@ import { invalidArgument } from '../../errors.js';
 import { parseSubject } from '../../api/routes/events.js';
 import type { Severity, Stage } from '../../observe/events/types.js';
 import { withBackend } from '../backend.js';
+import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
 
 export function registerEvents(program: Command): void {
@@ -29,7 +30,7 @@ export function registerEvents(program: Command): void {
         if (rows.length === 0) return printLine('no events');
         printTable([
           ['TIME', 'STAGE', 'SEVERITY', 'KIND', 'SUMMARY', 'ID'],
-          ...rows.map((e) => [formatTime(e.time), e.stage, e.severity, e.kind, e.summary, e.id]),
+          ...rows.map((e) => [formatTime(e.time), e.stage, e.severity, e.kind, e.summary, shortId(e.id)]),
         ]);
       });
     });

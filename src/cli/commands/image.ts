@@ -52,15 +52,19 @@ export function registerImage(program: Command): void {
     .option('-o, --output <file>', 'write it to FILE instead of stdout')
     .option('--context <dir>', 'also write the build context there: model/ and serve.sh')
     .option('--base <ref>', 'FROM image', 'node:20-slim')
-    .action(async (model: string, opts: { output?: string; context?: string; base: string }) => {
+    .option('--json', 'JSON output: {model, version, dockerfile, output, context}')
+    .action(async (model: string, opts: { output?: string; context?: string; base: string; json?: boolean }) => {
       await withImages(async (deps) => {
         const version = await deps.api.resolveModel(model);
         const run = version.runId ? await deps.api.getRun(version.runId) : undefined;
         const text = dockerfileFor(version, run, new Date(buildEpochSeconds(version) * 1000).toISOString(), opts.base);
         if (opts.context) await writeContext(deps, version, run, opts.context);
+        if (opts.output) {
+          await fs.mkdir(path.dirname(path.resolve(opts.output)), { recursive: true });
+          await fs.writeFile(opts.output, text);
+        }
+        if (opts.json) return printJson({ model: version.name, version: version.version, dockerfile: text, output: opts.output ?? null, context: opts.context ?? null });
         if (!opts.output) return void process.stdout.write(text);
-        await fs.mkdir(path.dirname(path.resolve(opts.output)), { recursive: true });
-        await fs.writeFile(opts.output, text);
         printLine(opts.output);
       });
     });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.js';
 import type { ModelVersion, RegisteredModel } from '../../registry/types.js';
 import { withBackend } from '../backend.js';
+import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
 
 export function registerModels(program: Command): void {
@@ -52,7 +53,7 @@ export function registerModels(program: Command): void {
         if (opts.json) return printJson(items);
         printTable([
           ['MODEL', 'VERSION', 'STAGE', 'ALIASES', 'RUN', 'CREATED', 'SOURCE'],
-          ...items.map((v) => [v.name, String(v.version), v.currentStage, v.aliases.join(',') || '-', v.runId ?? '-', formatTime(v.creationTime), v.source]),
+          ...items.map((v) => [v.name, String(v.version), v.currentStage, v.aliases.join(',') || '-', v.runId ? shortId(v.runId) : '-', formatTime(v.creationTime), v.source]),
         ]);
       });
     });

@@ -6,6 +6,7 @@ import { exportRequestRows } from '../../observe/production/export.js';
 import { parseJsonPath } from '../../observe/production/rows.js';
 import { parseSince } from '../../serving/since.js';
 import { withBackend } from '../backend.js';
+import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
 
 export function registerPredictions(program: Command): void {
@@ -26,7 +27,7 @@ export function registerPredictions(program: Command): void {
         if (opts.json) return printJson(rows);
         printTable([
           ['ID', 'TIME', 'DEPLOYMENT', 'MODEL', 'STATUS', 'LATENCY', 'PATH'],
-          ...rows.map((p) => [p.id, formatTime(p.time), p.deploymentId ?? '-', p.modelName ? `${p.modelName}${p.modelVersion === null ? '' : `/${p.modelVersion}`}` : '-', String(p.status), `${p.latencyMs.toFixed(1)}ms`, `${p.method} ${p.path}`]),
+          ...rows.map((p) => [shortId(p.id), formatTime(p.time), p.deploymentId ?? '-', p.modelName ? `${p.modelName}${p.modelVersion === null ? '' : `/${p.modelVersion}`}` : '-', String(p.status), `${p.latencyMs.toFixed(1)}ms`, `${p.method} ${p.path}`]),
         ]);
       });
     });
@@ -67,7 +68,8 @@ export function registerPredictionsExport(predictions: Command): void {
     .option('--request-path <path>', 'where the rows are in a request body ($.inputs); default MLflow\'s shapes, then the body itself')
     .option('--with-ids', 'lead each row with prediction_id and time')
     .option('-o, --out <file>', 'write here instead of stdout')
-    .action(async (opts: { deployment: string; columns: string; since: string; requestPath?: string; withIds?: boolean; out?: string }) => {
+    .option('--json', 'JSON Lines instead of CSV: one object per row, keyed by column')
+    .action(async (opts: { deployment: string; columns: string; since: string; requestPath?: string; withIds?: boolean; out?: string; json?: boolean }) => {
       const columns = opts.columns.split(',').map((c) => c.trim()).filter(Boolean);
       if (columns.length === 0) throw invalidArgument('--columns names at least one column');
       let requestPath;
@@ -82,7 +84,7 @@ export function registerPredictionsExport(predictions: Command): void {
         const deployment = await resolveDeployment(local.store.db, opts.deployment);
         const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
         const write = (chunk: string) => (out.write(chunk) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())));
-        const counts = await exportRequestRows(local.store, { deploymentId: deployment.id, from, to: Date.now(), columns, requestPath, withIds: opts.withIds }, write);
+        const counts = await exportRequestRows(local.store, { deploymentId: deployment.id, from, to: Date.now(), columns, requestPath, withIds: opts.withIds, format: opts.json ? 'jsonl' : 'csv' }, write);
         if (opts.out) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())));
         process.stderr.write(`threadline: ${counts.rows} rows from ${counts.requests} requests of ${deployment.id}${counts.skipped ? ` (${counts.skipped} skipped: errors, truncated or unreadable bodies)` : ''}${opts.out ? ` written to ${opts.out}` : ''}\n`);
       });

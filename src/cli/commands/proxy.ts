@@ -19,6 +19,6 @@ export function registerProxy(program: Command): void {
     const tracing = await startTracing(store, { home: config.home, upstream: flags.upstream, identity, ...options });
     const url = await tracing.proxy.listen(options.port, options.host);
     progress(`tracing ${flags.upstream} at ${url}${identity.deploymentId ? ` as ${identity.deploymentId}` : ' (no deployment: predictions unlinked)'}`);
-    runUntilSignal(url, tracing, store);
+    runUntilSignal(url, flags.json, tracing, store);
   });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Run } from '../../tracking/types.js';
+import { shortId } from '../../lineage/short.js';
 import { withBackend } from '../backend.js';
 import { parseDuration } from '../../duration.js';
 import { defaultHeartbeatTimeoutMs, heartbeatTimeoutMs } from '../../tracking/run-reaper.js';
@@ -23,8 +24,8 @@ export function registerRuns(program: Command): void {
         const list = await api.listRuns({ experimentIds, lifecycle: opts.deleted ? 'deleted' : 'active', limit: Number(opts.limit) || 20 });
         if (opts.json) return printJson(list);
         printTable([
-          ['RUN ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', 'DURATION'],
-          ...list.map((r) => [r.runId, names.get(r.experimentId) ?? r.experimentId, r.name, r.status, formatTime(r.startTime), formatDuration(r.startTime, r.endTime)]),
+          ['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', 'DURATION'],
+          ...list.map((r) => [shortId(r.runId), names.get(r.experimentId) ?? r.experimentId, r.name, r.status, formatTime(r.startTime), formatDuration(r.startTime, r.endTime)]),
         ]);
       });
     });
@@ -48,7 +49,7 @@ export function registerRuns(program: Command): void {
   runs
     .command('show')
     .description('one run: what it ran on, what it logged, what it wrote')
-    .argument('<run-id>', 'run id or a unique prefix of it')
+    .argument('<run-id>', 'run id, its short form (as tables show it) or a unique prefix')
     .option('--json', 'JSON output')
     .action(async (id: string, opts: { json?: boolean }) => {
       await withBackend(async ({ api }) => {

@@ -28,7 +28,7 @@ export function registerServe(program: Command): void {
     const tracing = await startTracing(store, { home: config.home, upstream: upstream.url, identity, health: () => health, ...options });
     const url = await tracing.proxy.listen(options.port, options.host);
     progress(`serving ${model.name}${model.version === null ? '' : `/${model.version}`} (${upstream.kind}) from ${model.dir} at ${url} (run ${model.runId ?? '-'}, git ${model.gitSha ?? '-'})`);
-    runUntilSignal(url, tracing, store, async () => {
+    runUntilSignal(url, flags.json, tracing, store, async () => {
       await upstream.close();
       if (backend.local) return; // the store is the backend's: closed by runUntilSignal
       await backend.api.close();

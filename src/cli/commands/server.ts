@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { attachAlerts } from '../../alerts/attach.js';
+import { bodyLimitsFromEnv } from '../../api/body-guard.js';
 import { startServer } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { openThreadline } from '../../context.js';
 import { invalidArgument } from '../../errors.js';
 import { heartbeatTimeoutMs, startRunReaper } from '../../tracking/run-reaper.js';
-import { progress } from '../output.js';
+import { printStartLine, progress } from '../output.js';
 
 export function registerServer(program: Command): void {
   program
@@ -14,7 +15,8 @@ export function registerServer(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port', '5000')
     .option('--log', 'log each request')
-    .action(async (opts: { host: string; port: string; log?: boolean }) => {
+    .option('--json', 'print the start line as one JSON object: {"url", "port"}')
+    .action(async (opts: { host: string; port: string; log?: boolean; json?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument(`--port must be 0-65535, got '${opts.port}'`);
       const config = loadConfig();
@@ -26,14 +28,14 @@ export function registerServer(program: Command): void {
         throw error;
       }
       const timeoutMs = heartbeatTimeoutMs();
-      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel });
+      const { url, drain } = await startServer(tl, opts.host, port, { logger: opts.log, logLevel: config.logLevel, bodies: bodyLimitsFromEnv() });
       const stopReaper = startRunReaper(tl.runs, {
         timeoutMs,
         onEnded: (ids) => progress(`ended ${ids.length} run(s) whose writer stopped heartbeating: ${ids.join(', ')}`),
         onError: (error) => progress(`run reaper: ${error instanceof Error ? error.message : String(error)}`),
       });
       progress(`serving ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl} at ${url}`);
-      process.stdout.write(url + '\n');
+      printStartLine(url, opts.json);
       // As a Kubernetes pod is stopped: readiness fails, in-flight requests finish (up to the grace), then exit.
       let stopping = false;
       const stop = async () => {

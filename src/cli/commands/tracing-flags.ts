@@ -3,7 +3,7 @@ import { loadConfig } from '../../config.js';
 import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Tracing } from '../../serving/tracing.js';
-import { progress } from '../output.js';
+import { printStartLine, progress } from '../output.js';
 
 /** The tracing options `proxy` and `serve` share. */
 export interface TracingFlags {
@@ -29,7 +29,8 @@ export function addTracingFlags(command: Command, defaultPort: string): Command 
     .option('--sample <rate>', 'share of requests whose bodies are logged, 0-1 (every request is logged)', '1')
     .option('--redact <fields>', 'comma-separated keys whose values are logged as [REDACTED], at any depth')
     .option('--fsync-interval <ms>', 'journal fsync period: the most a machine crash can lose of spilled predictions', '100')
-    .option('--queue-capacity <n>', 'predictions held in memory before spilling to the journal', '100000');
+    .option('--queue-capacity <n>', 'predictions held in memory before spilling to the journal', '100000')
+    .option('--json', 'print the start line as one JSON object: {"url", "port"}');
 }
 
 export function parseTracingFlags(flags: TracingFlags): { port: number; host: string; inject: boolean; maxBody: number; sample: number; redact: string[]; log: { fsyncIntervalMs: number; capacity: number } } {
@@ -50,7 +51,7 @@ export function parseTracingFlags(flags: TracingFlags): { port: number; host: st
  * Prints the URL on stdout, and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish
  * (up to THREADLINE_SHUTDOWN_GRACE), flushes the log and exits 0.
  */
-export function runUntilSignal(url: string, tracing: Tracing, store: Store, cleanup: () => Promise<void> = async () => undefined): void {
+export function runUntilSignal(url: string, json: boolean | undefined, tracing: Tracing, store: Store, cleanup: () => Promise<void> = async () => undefined): void {
   const graceMs = loadConfig().shutdownGraceMs;
   let stopping = false;
   const stop = async () => {
@@ -66,5 +67,5 @@ export function runUntilSignal(url: string, tracing: Tracing, store: Store, clea
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   // Only now: a supervisor may signal as soon as it reads the URL.
-  process.stdout.write(url + '\n');
+  printStartLine(url, json);
 }

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
 import { openThreadline, type Threadline } from '../../context.js';
 import { edgesFrom } from '../../lineage/edge-store.js';
-import { observeDb } from '../events/event-store.js';
 import { readProject } from '../project-file.js';
 import { planObservers, runOnce } from '../scheduler.js';
 
@@ -156,7 +155,7 @@ describe.each(dialects)('external observer on %s', (dialect) => {
     expect(bumped.events[0]).toMatchObject({ kind: 'new_revision', details: { before: { sha: 'a'.repeat(40) }, after: { sha: 'b'.repeat(40) } } });
     expect(bumped.events[0]!.summary).toMatch(/acme\/reco@main: new revision a+… → b+…/);
 
-    const stored = JSON.stringify([await tl.events.list({ stage: 'external', limit: 1000 }), await observeDb(tl.store.db).selectFrom('observer_state').selectAll().execute(), await tl.store.db.selectFrom('ol_datasets').selectAll().execute()]);
+    const stored = JSON.stringify([await tl.events.list({ stage: 'external', limit: 1000 }), await tl.store.db.selectFrom('observer_state').selectAll().execute(), await tl.store.db.selectFrom('ol_datasets').selectAll().execute()]);
     expect(stored).not.toContain('hf_secret_value_123');
 
     delete process.env.TL_TEST_HF_TOKEN;

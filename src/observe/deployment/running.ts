@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { invalidArgument } from '../../errors.js';
-import type { DeploymentsTable } from '../../release/deploy/types.js';
+import type { DeploymentsTable } from '../../store/schema.js';
 import { matcher } from '../code/globs.js';
 
 /** What a Kubernetes Deployment (a manifest on disk, or `kubectl get -o json`) says it runs. */

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { invalidArgument, notFound } from '../../errors.js';
-import { newUuid } from '../../ids.js';
+import { newUuid, uuidPattern } from '../../ids.js';
+import { resolveIdWith } from '../../lineage/resolve.js';
 import type { EntityType } from '../../lineage/types.js';
 import { parseSince } from '../../serving/since.js';
 import type { Store } from '../../store/database.js';
 import { EventStore } from './event-store.js';
+import { eventResolver } from './lineage.js';
 import { severities, stages, type EventInput, type ListEventsQuery, type ObserverEvent } from './types.js';
 
 /** Called after an event is stored (alert rules, metrics). A listener that throws loses nothing. */
@@ -27,9 +29,11 @@ const eventInput = z.object({
 export class EventService {
   readonly store: EventStore;
   private readonly listeners: EventListener[] = [];
+  private readonly db: Store['db'];
 
   constructor(store: Store) {
     this.store = new EventStore(store);
+    this.db = store.db;
   }
 
   onEvent(listener: EventListener): void {
@@ -66,7 +70,9 @@ export class EventService {
     return event;
   }
 
-  async get(id: string): Promise<ObserverEvent> {
+  /** By id or short form (`events show 8310db3a`). */
+  async get(typed: string): Promise<ObserverEvent> {
+    const id = uuidPattern.test(typed) ? typed : await resolveIdWith(eventResolver, { db: this.db }, typed, 'Event');
     const event = await this.store.get(id);
     if (!event) throw notFound(`no event '${id}'`);
     return event;

@@ -2,61 +2,19 @@ import type { Kysely } from 'kysely';
 import { addEdges } from '../../lineage/edge-store.js';
 import type { EntityRef, EntityType } from '../../lineage/types.js';
 import type { Store } from '../../store/database.js';
-import type { Database } from '../../store/schema.js';
+import type { Database, EventsTable } from '../../store/schema.js';
 import { severities, severityRank, type ListEventsQuery, type ObserverEvent, type Severity, type Stage } from './types.js';
-
-export interface EventsTable {
-  id: string;
-  time: number;
-  stage: string;
-  kind: string;
-  severity: string;
-  summary: string;
-  details: string;
-  source: string | null;
-  fingerprint: string | null;
-}
-
-export interface ObserverStateTable {
-  observer: string;
-  key: string;
-  value: string;
-  updated_at: number;
-}
-
-export interface AlertDeliveriesTable {
-  id: string;
-  rule: string;
-  notifier: string;
-  event_id: string;
-  fingerprint: string | null;
-  time: number;
-  outcome: string;
-  error: string | null;
-}
-
-/** Tables of migration 0007, beside the shared schema (as the serving tables are). */
-export type ObserveTables = {
-  events: EventsTable;
-  observer_state: ObserverStateTable;
-  alert_deliveries: AlertDeliveriesTable;
-};
-type WithEdges = ObserveTables & Pick<Database, 'edges'>;
 
 export const aboutRelation = 'about';
 const defaultLimit = 100;
 const maxLimit = 10_000;
 
-export function observeDb(db: Kysely<Database>): Kysely<WithEdges> {
-  return db.withTables<ObserveTables>() as unknown as Kysely<WithEdges>;
-}
-
 /** SQL of events: rows in `events`, subjects as lineage edges event → subject. */
 export class EventStore {
-  readonly db: Kysely<WithEdges>;
+  readonly db: Kysely<Database>;
 
   constructor(store: Store) {
-    this.db = observeDb(store.db);
+    this.db = store.db;
   }
 
   async insert(event: ObserverEvent): Promise<void> {
@@ -76,7 +34,7 @@ export class EventStore {
         })
         .execute();
       await addEdges(
-        trx as unknown as Kysely<Database>,
+        trx,
         event.subjects.map((to) => ({ from: { type: 'event', id: event.id }, relation: aboutRelation, to })),
         event.time,
       );
@@ -134,7 +92,7 @@ export class EventStore {
     for (const e of edges) subjects.set(e.from_id, [...(subjects.get(e.from_id) ?? []), { type: e.to_type as EntityType, id: e.to_id }]);
     return rows.map((r) => ({
       id: r.id,
-      time: Number(r.time),
+      time: r.time,
       stage: r.stage as Stage,
       kind: r.kind,
       severity: r.severity as Severity,

@@ -45,6 +45,13 @@ describe.each(dialects)('exporting served requests as CSV on %s', (dialect) => {
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('prediction_id,time,basket_size');
     expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(['3', '2']);
+    // `predictions export --json`: the same rows as JSON Lines, no header.
+    let jsonl = '';
+    await exportRequestRows(store, { deploymentId: 'prod#1', from: t0 + 1, to: t0 + 1, columns: ['basket_size'], requestPath: parseJsonPath('$.dataframe_split'), withIds: true, format: 'jsonl' }, (c) => {
+      jsonl += c;
+    });
+    const objects = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(objects.map((o) => [o.prediction_id, o.time, o.basket_size])).toEqual(lines.slice(1).map((l) => l.split(',')).map(([id, time, n]) => [id, time, Number(n)]));
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-export-'));
     let served = '';

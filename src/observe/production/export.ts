@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
-import type { ServingTables } from '../../serving/prediction-store.js';
 import { requestRows, type JsonPath } from './rows.js';
 import { predictionPages } from './window.js';
 
@@ -13,6 +11,8 @@ export interface ExportRequest {
   requestPath?: JsonPath;
   /** Lead each row with the prediction id and time (ISO). */
   withIds?: boolean;
+  /** CSV with a header line (the default), or JSON Lines: one object per row keyed by column. */
+  format?: 'csv' | 'jsonl';
 }
 
 export interface ExportCounts {
@@ -27,15 +27,19 @@ export interface ExportCounts {
  * can compare served traffic with the training data.
  */
 export async function exportRequestRows(store: Store, request: ExportRequest, write: (chunk: string) => Promise<void> | void): Promise<ExportCounts> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const db = store.db;
   const counts: ExportCounts = { requests: 0, rows: 0, skipped: 0 };
   const header = [...(request.withIds ? ['prediction_id', 'time'] : []), ...request.columns];
-  await write(header.map(csvField).join(',') + '\n');
+  const line =
+    request.format === 'jsonl'
+      ? (values: unknown[]) => JSON.stringify(Object.fromEntries(header.map((name, i) => [name, values[i] ?? null]))) + '\n'
+      : (values: unknown[]) => values.map(csvField).join(',') + '\n';
+  if (request.format !== 'jsonl') await write(line(header));
   for await (const page of predictionPages(db, request, ['status', 'request_body', 'truncated'])) {
     let chunk = '';
     for (const p of page) {
       counts.requests++;
-      if (Number(p.status) >= 400 || Number(p.truncated) === 1) {
+      if (p.status >= 400 || p.truncated === 1) {
         counts.skipped++;
         continue;
       }
@@ -45,8 +49,8 @@ export async function exportRequestRows(store: Store, request: ExportRequest, wr
         continue;
       }
       for (let i = 0; i < parsed.rows.count; i++) {
-        const values = request.columns.map((c) => csvField(parsed.rows.get(i, c)));
-        chunk += [...(request.withIds ? [p.id, new Date(Number(p.time)).toISOString()] : []), ...values].join(',') + '\n';
+        const values = request.columns.map((c) => parsed.rows.get(i, c));
+        chunk += line([...(request.withIds ? [p.id, new Date(p.time).toISOString()] : []), ...values]);
         counts.rows++;
       }
     }

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { ColumnKind } from '../../capture/columns.js';
 import type { Store } from '../../store/database.js';
-import type { ServingTables } from '../../serving/prediction-store.js';
+import type { Database, PredictionsTable } from '../../store/schema.js';
 import { atPath, requestRows, responsePredictions, type JsonPath } from './rows.js';
 
 const PAGE = 2000;
@@ -112,7 +112,7 @@ function addFeature(column: FeatureColumn, v: unknown): void {
 }
 
 export async function readWindow(store: Store, request: WindowRequest): Promise<WindowData> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const db = store.db;
   const out: WindowData = {
     from: request.from,
     to: request.to,
@@ -143,14 +143,14 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
     const feedback = request.labels && !request.predictionsOnly ? await latestLabels(db, page.map((p) => p.id)) : new Map<string, unknown>();
     for (const p of page) {
       out.requests++;
-      latencies.push(Number(p.latency_ms));
-      const status = Number(p.status);
+      latencies.push(p.latency_ms);
+      const status = p.status;
       if (status >= 500 || p.error !== null) {
         out.errors++;
         continue;
       }
       if (status >= 400) continue;
-      if (Number(p.truncated) === 1) {
+      if (p.truncated === 1) {
         skip('body truncated');
         continue;
       }
@@ -185,20 +185,20 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
       }
     }
     const tail = page[page.length - 1]!;
-    out.last = { time: Number(tail.time), id: tail.id };
+    out.last = { time: tail.time, id: tail.id };
   }
   out.latencies = latencies.values();
   return out;
 }
 
-type PredictionRow = ServingTables['predictions'];
+type PredictionRow = PredictionsTable;
 
 /**
  * A deployment's predictions with time in [from, to], page by page in (time, id) order: what the
  * production observer and `predictions export` read, without holding more than a page.
  */
 export async function* predictionPages<C extends keyof PredictionRow>(
-  db: Kysely<ServingTables>,
+  db: Kysely<Database>,
   range: { deploymentId: string; from: number; to: number },
   columns: readonly C[],
 ): AsyncGenerator<Pick<PredictionRow, C | 'id' | 'time'>[]> {
@@ -218,7 +218,7 @@ export async function* predictionPages<C extends keyof PredictionRow>(
     if (page.length === 0) return;
     yield page;
     const tail = page[page.length - 1]!;
-    after = { time: Number(tail.time), id: tail.id };
+    after = { time: tail.time, id: tail.id };
     if (page.length < PAGE) return;
   }
 }
@@ -230,7 +230,7 @@ function rowLabels(label: unknown, count: number, ranked: boolean): unknown[] | 
   return Array.isArray(label) && label.length === count ? label : null;
 }
 
-async function latestLabels(db: Kysely<ServingTables>, ids: string[]): Promise<Map<string, unknown>> {
+async function latestLabels(db: Kysely<Database>, ids: string[]): Promise<Map<string, unknown>> {
   const rows = await db.selectFrom('prediction_feedback').select(['prediction_id', 'label']).where('prediction_id', 'in', ids).orderBy('time').execute();
   const labels = new Map<string, unknown>();
   for (const r of rows) {
@@ -244,14 +244,13 @@ async function latestLabels(db: Kysely<ServingTables>, ids: string[]): Promise<M
 }
 
 export async function newestPredictionTime(store: Store, deploymentId: string): Promise<number | null> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
-  const row = await db.selectFrom('predictions').select((eb) => eb.fn.max('time').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
-  return row?.max === null || row?.max === undefined ? null : Number(row.max);
+  const row = await store.db.selectFrom('predictions').select((eb) => eb.fn.max('time').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
+  return row?.max ?? null;
 }
 
 /** Requests and feedback rows of a window, counted in SQL: equal counts mean nothing new to judge. */
 export async function windowSignature(store: Store, deploymentId: string, from: number, to: number): Promise<{ requests: number; feedback: number }> {
-  const db = store.db.withTables<ServingTables>() as unknown as Kysely<ServingTables>;
+  const db = store.db;
   const requests = await db
     .selectFrom('predictions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -267,5 +266,5 @@ export async function windowSignature(store: Store, deploymentId: string, from: 
     .where('p.time', '>=', from)
     .where('p.time', '<=', to)
     .executeTakeFirstOrThrow();
-  return { requests: Number(requests.n), feedback: Number(feedback.n) };
+  return { requests: requests.n, feedback: feedback.n };
 }

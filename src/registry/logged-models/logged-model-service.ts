@@ -14,7 +14,7 @@ import { LoggedModelStore } from './logged-model-store.js';
 import { toLoggedModels } from './rows.js';
 import { searchLoggedModelIds } from './search-store.js';
 import type { CreateLoggedModelInput, LoggedModel, LoggedModelFile, LoggedModelStatus, ModelMetricInput, RunModelLink, SearchLoggedModelsInput } from './types.js';
-import { createLoggedModelSchema, loggedModelParamSchema, loggedModelTagSchema, modelIdPattern } from './validation.js';
+import { createLoggedModelSchema, loggedModelFileSchema, loggedModelParamSchema, loggedModelTagSchema, modelIdPattern, modelMetricLinkSchema } from './validation.js';
 import { z } from 'zod';
 
 const modelVersionsTag = 'mlflow.modelVersions';
@@ -150,7 +150,8 @@ export class LoggedModelService {
   }
 
   /** A file uploaded through the artifact proxy under the model's artifact root. */
-  async recordFile(modelId: string, file: LoggedModelFile): Promise<void> {
+  async recordFile(modelId: string, raw: LoggedModelFile): Promise<void> {
+    const file = parseWith(loggedModelFileSchema, raw, 'logged model file');
     await this.row(modelId);
     await this.models.putFile(modelId, file);
     await this.models.update(modelId, { last_updated_time: Date.now() });
@@ -171,8 +172,14 @@ export class LoggedModelService {
     return nextPageToken ? { models, nextPageToken } : { models };
   }
 
+  /** Refuses model and dataset fields the store cannot hold; call before the run's own logging. */
+  checkMetricLinks(metrics: readonly ModelMetricInput[]): void {
+    for (const m of metrics) parseWith(modelMetricLinkSchema, { modelId: m.modelId, datasetName: m.datasetName, datasetDigest: m.datasetDigest }, 'metric');
+  }
+
   /** The model-linked copies of metrics a run logs with a model_id (log-metric, log-batch). */
   async logMetrics(runId: string, metrics: ModelMetricInput[]): Promise<void> {
+    this.checkMetricLinks(metrics);
     const linked = metrics.filter((m) => m.modelId);
     if (linked.length === 0) return;
     await this.runs.info(runId);

@@ -20,6 +20,12 @@ export class LoggedModelStore {
     return this.db.selectFrom('logged_models').selectAll().where('model_id', '=', modelId).executeTakeFirst();
   }
 
+  /** `prefix` is `m-` and hex only (the resolver checks), so LIKE has no wildcard to escape. */
+  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('logged_models').select('model_id').where('model_id', 'like', `${prefix}%`).orderBy('model_id').limit(limit).execute();
+    return rows.map((r) => r.model_id);
+  }
+
   async getMany(modelIds: readonly string[]): Promise<LoggedModelsTable[]> {
     if (modelIds.length === 0) return [];
     return this.db.selectFrom('logged_models').selectAll().where('model_id', 'in', [...modelIds]).execute();
@@ -93,7 +99,7 @@ export class LoggedModelStore {
     const out = new Map<string, RunModelLink[]>();
     if (runIds.length === 0) return out;
     const rows = await this.db.selectFrom('run_models').selectAll().where('run_id', 'in', [...runIds]).orderBy('model_id').execute();
-    for (const r of rows) out.set(r.run_id, [...(out.get(r.run_id) ?? []), { modelId: r.model_id, direction: r.direction, step: Number(r.step) }]);
+    for (const r of rows) out.set(r.run_id, [...(out.get(r.run_id) ?? []), { modelId: r.model_id, direction: r.direction, step: r.step }]);
     return out;
   }
 

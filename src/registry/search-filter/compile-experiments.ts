@@ -2,7 +2,7 @@ import { sql, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
 import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, keyValueCondition, unsupported, type Condition } from './conditions.js';
+import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
 import { searchDialects, type SearchDialect } from './dialect-sql.js';
 import { experimentsGrammar } from './grammar.js';
 import { parseOrderBy } from './order-by.js';
@@ -45,7 +45,7 @@ export async function searchExperiments(store: Store, options: SearchExperiments
   let query: ExperimentsQuery = store.db.selectFrom('experiments').select('experiments.experiment_id');
   const stage = stages[options.viewType ?? 'ACTIVE_ONLY'];
   if (stage !== undefined) query = query.where('experiments.lifecycle_stage', '=', stage);
-  for (const c of comparisons) query = query.where(experimentCondition(c, dialect));
+  for (const condition of experimentConditions(comparisons, dialect)) query = query.where(condition);
   query = orderExperiments(query, orderBy, dialect);
 
   const rows = await query.limit(maxResults + 1).offset(offset).execute();
@@ -53,12 +53,15 @@ export async function searchExperiments(store: Store, options: SearchExperiments
   return rows.length > maxResults ? { experimentIds, nextPageToken: encodePageToken(offset + maxResults) } : { experimentIds };
 }
 
-function experimentCondition(c: Comparison, dialect: SearchDialect): Condition {
-  if (c.entity === 'tag') {
-    return keyValueCondition('experiment_tags', { column: 'experiment_id', outer: sql.ref('experiments.experiment_id') }, c, dialect);
+function experimentConditions(comparisons: readonly Comparison[], dialect: SearchDialect): Condition[] {
+  const conditions: Condition[] = [];
+  const tags: KeyTest[] = [];
+  for (const c of comparisons) {
+    if (c.entity === 'tag') tags.push(keyValueTest(c, dialect));
+    else if (c.entity === 'attribute') conditions.push(compare(sql.ref(`experiments.${c.key}`), c, dialect));
+    else throw unsupported(c, `experiments cannot be filtered on ${c.entity}s`);
   }
-  if (c.entity === 'attribute') return compare(sql.ref(`experiments.${c.key}`), c, dialect);
-  throw unsupported(c, `experiments cannot be filtered on ${c.entity}s`);
+  return [...conditions, ...keyTests(sql`from experiment_tags as kv where kv.experiment_id = experiments.experiment_id`, tags)];
 }
 
 /** Experiment ids are decimal strings: shorter first, then by text, is numeric order. */

@@ -1,7 +1,8 @@
 import { sql, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
+import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, unsupported, type Condition } from './conditions.js';
+import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
 import { searchDialects, type SearchDialect } from './dialect-sql.js';
 import { parseOrderBy } from './order-by.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';
@@ -47,27 +48,32 @@ export async function searchModelVersions(store: Store, options: SearchModelVers
 
   const dialect = searchDialects[store.dialect];
   let query: VersionsQuery = store.db.selectFrom('model_versions').select(['model_versions.name', 'model_versions.version']);
-  for (const c of comparisons) query = query.where(versionCondition(c, dialect));
+  for (const condition of versionConditions(comparisons, dialect)) query = query.where(condition);
   query = orderVersions(query, orderBy, dialect);
 
   const rows = await query.limit(maxResults + 1).offset(offset).execute();
-  const versions = rows.slice(0, maxResults).map((r) => ({ name: r.name, version: Number(r.version) }));
+  const versions = rows.slice(0, maxResults).map((r) => ({ name: r.name, version: r.version }));
   return rows.length > maxResults ? { versions, nextPageToken: encodePageToken(offset + maxResults) } : { versions };
 }
 
-function versionCondition(c: Comparison, dialect: SearchDialect): Condition {
-  if (c.entity === 'attribute') return compare(sql.ref(`model_versions.${columns[c.key]!}`), c, dialect);
-  if (c.entity !== 'tag') throw unsupported(c, `model versions cannot be filtered on ${c.entity}s`);
-  // A version's tags are keyed by (name, version): the shared keyValueCondition keys on one column.
-  const rows = sql`select 1 from model_version_tags as kv where kv.name = model_versions.name and kv.version = model_versions.version and kv.key = ${c.key}`;
-  if (c.comparator === 'IS NULL') return sql`not exists (${rows})`;
-  if (c.comparator === 'IS NOT NULL') return sql`exists (${rows})`;
-  return sql`exists (${rows} and ${compare(sql.ref('kv.value'), c, dialect)})`;
+function versionConditions(comparisons: readonly Comparison[], dialect: SearchDialect): Condition[] {
+  const conditions: Condition[] = [];
+  const tags: KeyTest[] = [];
+  for (const c of comparisons) {
+    if (c.entity === 'tag') tags.push(keyValueTest(c, dialect));
+    else if (c.entity === 'attribute') conditions.push(compare(sql.ref(`model_versions.${columns[c.key]!}`), c, dialect));
+    else throw unsupported(c, `model versions cannot be filtered on ${c.entity}s`);
+  }
+  // A version's tags are keyed by (name, version).
+  const rows = sql`from model_version_tags as kv where kv.name = model_versions.name and kv.version = model_versions.version`;
+  return [...conditions, ...keyTests(rows, tags)];
 }
 
 /** The caller's order, then name and newest version first, so that pages never overlap. */
 function orderVersions(query: VersionsQuery, orderBy: OrderBy[], dialect: SearchDialect): VersionsQuery {
   for (const o of orderBy) {
+    // As in MLflow: the registry orders by attributes only (a tag is no column of the table).
+    if (o.entity !== 'attribute') throw invalidArgument(`model versions cannot be ordered by ${o.entity}s: order_by takes name, version_number, creation_timestamp or last_updated_timestamp`);
     const direction = (ob: OrderByItemBuilder) => (o.ascending ? ob.asc() : ob.desc());
     const column = sql.ref(`model_versions.${columns[o.key] ?? o.key}`);
     query = query.orderBy(column, o.key === 'name' ? (ob) => direction(dialect.byteOrder(ob)) : direction);

@@ -1,7 +1,8 @@
 import { sql, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
+import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, unsupported, type Condition } from './conditions.js';
+import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
 import { searchDialects, type SearchDialect } from './dialect-sql.js';
 import { parseOrderBy } from './order-by.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';
@@ -44,7 +45,7 @@ export async function searchRegisteredModels(store: Store, options: SearchRegist
 
   const dialect = searchDialects[store.dialect];
   let query: ModelsQuery = store.db.selectFrom('registered_models').select('registered_models.name');
-  for (const c of comparisons) query = query.where(modelCondition(c, dialect));
+  for (const condition of modelConditions(comparisons, dialect)) query = query.where(condition);
   query = orderModels(query, orderBy, dialect);
 
   const rows = await query.limit(maxResults + 1).offset(offset).execute();
@@ -52,17 +53,21 @@ export async function searchRegisteredModels(store: Store, options: SearchRegist
   return rows.length > maxResults ? { names, nextPageToken: encodePageToken(offset + maxResults) } : { names };
 }
 
-function modelCondition(c: Comparison, dialect: SearchDialect): Condition {
-  if (c.entity === 'attribute') return compare(sql.ref(`registered_models.${columns[c.key]!}`), c, dialect);
-  if (c.entity !== 'tag') throw unsupported(c, `registered models cannot be filtered on ${c.entity}s`);
-  const rows = sql`select 1 from registered_model_tags as kv where kv.name = registered_models.name and kv.key = ${c.key}`;
-  if (c.comparator === 'IS NULL') return sql`not exists (${rows})`;
-  if (c.comparator === 'IS NOT NULL') return sql`exists (${rows})`;
-  return sql`exists (${rows} and ${compare(sql.ref('kv.value'), c, dialect)})`;
+function modelConditions(comparisons: readonly Comparison[], dialect: SearchDialect): Condition[] {
+  const conditions: Condition[] = [];
+  const tags: KeyTest[] = [];
+  for (const c of comparisons) {
+    if (c.entity === 'tag') tags.push(keyValueTest(c, dialect));
+    else if (c.entity === 'attribute') conditions.push(compare(sql.ref(`registered_models.${columns[c.key]!}`), c, dialect));
+    else throw unsupported(c, `registered models cannot be filtered on ${c.entity}s`);
+  }
+  return [...conditions, ...keyTests(sql`from registered_model_tags as kv where kv.name = registered_models.name`, tags)];
 }
 
 function orderModels(query: ModelsQuery, orderBy: OrderBy[], dialect: SearchDialect): ModelsQuery {
   for (const o of orderBy) {
+    // As in MLflow: the registry orders by attributes only (a tag is no column of the table).
+    if (o.entity !== 'attribute') throw invalidArgument(`registered models cannot be ordered by ${o.entity}s: order_by takes name, creation_timestamp or last_updated_timestamp`);
     const direction = (ob: OrderByItemBuilder) => (o.ascending ? ob.asc() : ob.desc());
     const column = sql.ref(`registered_models.${columns[o.key]!}`);
     query = query.orderBy(column, o.key === 'name' ? (ob) => direction(dialect.byteOrder(ob)) : direction);

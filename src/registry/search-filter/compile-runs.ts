@@ -1,7 +1,7 @@
 import { sql, type Expression, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, keyValueCondition, unsupported, type Condition } from './conditions.js';
+import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
 import { searchDialects, type SearchDialect } from './dialect-sql.js';
 import { runsGrammar } from './grammar.js';
 import { parseOrderBy } from './order-by.js';
@@ -75,36 +75,46 @@ export function compileSearchRuns(store: Store, options: SearchRunsOptions): { q
     .where('runs.experiment_id', 'in', [...options.experimentIds]);
   const stage = stages[options.runViewType ?? 'ACTIVE_ONLY'];
   if (stage !== undefined) query = query.where('runs.lifecycle_stage', '=', stage);
-  for (const c of comparisons) query = query.where(runCondition(c, dialect));
+  for (const condition of runConditions(comparisons, dialect)) query = query.where(condition);
   query = orderRuns(query, orderBy, dialect);
   return { query: query.limit(maxResults + 1).offset(offset), maxResults, offset };
 }
 
-const outerRunId = sql.ref('runs.run_id');
-
-function runCondition(c: Comparison, dialect: SearchDialect): Condition {
-  switch (c.entity) {
-    case 'metric':
-      return metricCondition(c, dialect);
-    case 'param':
-      return keyValueCondition('params', { column: 'run_id', outer: outerRunId }, c, dialect);
-    case 'tag':
-      return keyValueCondition('run_tags', { column: 'run_id', outer: outerRunId }, c, dialect);
-    case 'attribute':
-      return compare(sql.ref(`runs.${runColumns[c.key]!.column}`), c, dialect);
-    case 'dataset':
-      throw unsupported(c, 'dataset filters are not supported yet: Threadline does not record MLflow dataset inputs');
+/** Attribute tests on the run's own columns; one key test per table of key/value rows. */
+function runConditions(comparisons: readonly Comparison[], dialect: SearchDialect): Condition[] {
+  const conditions: Condition[] = [];
+  const tests: Record<'metric' | 'param' | 'tag', KeyTest[]> = { metric: [], param: [], tag: [] };
+  for (const c of comparisons) {
+    switch (c.entity) {
+      case 'metric':
+        tests.metric.push({ key: c.key, test: metricTest(c, dialect) });
+        break;
+      case 'param':
+      case 'tag':
+        tests[c.entity].push(keyValueTest(c, dialect));
+        break;
+      case 'attribute':
+        conditions.push(compare(sql.ref(`runs.${runColumns[c.key]!.column}`), c, dialect));
+        break;
+      case 'dataset':
+        throw unsupported(c, 'dataset filters are not supported yet: Threadline does not record MLflow dataset inputs');
+    }
   }
+  return [
+    ...conditions,
+    ...keyTests(sql`from latest_metrics as kv where kv.run_id = runs.run_id`, tests.metric),
+    ...keyTests(sql`from params as kv where kv.run_id = runs.run_id`, tests.param),
+    ...keyTests(sql`from run_tags as kv where kv.run_id = runs.run_id`, tests.tag),
+  ];
 }
 
 /**
  * Metrics compare on their latest value. NaN is stored as 0 with is_nan = 1; it follows IEEE
  * rules here (equal to nothing, different from everything) rather than posing as 0.
  */
-function metricCondition(c: Comparison, dialect: SearchDialect): Condition {
-  const value = sql.ref('m.value');
-  const test = c.comparator === '!=' ? sql`(m.is_nan = 1 or ${value} <> ${c.value})` : sql`m.is_nan = 0 and ${compare(value, c, dialect)}`;
-  return sql`exists (select 1 from latest_metrics as m where m.run_id = runs.run_id and m.key = ${c.key} and ${test})`;
+function metricTest(c: Comparison, dialect: SearchDialect): Condition {
+  const value = sql.ref('kv.value');
+  return c.comparator === '!=' ? sql`(kv.is_nan = 1 or ${value} <> ${c.value})` : sql`kv.is_nan = 0 and ${compare(value, c, dialect)}`;
 }
 
 type Direction = (ob: OrderByItemBuilder) => OrderByItemBuilder;

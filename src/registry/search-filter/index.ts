@@ -5,3 +5,4 @@ export { searchRuns, type SearchRunsOptions, type SearchRunsResult } from './com
 export { searchExperiments, type SearchExperimentsOptions, type SearchExperimentsResult } from './compile-experiments.js';
 export { runsGrammar, experimentsGrammar, type FilterGrammar, type AttributeSpec, type EntitySpec } from './grammar.js';
 export type { Comparator, Comparison, Entity, OrderBy, ViewType } from './types.js';
+export { filterLimits } from './limits.js';

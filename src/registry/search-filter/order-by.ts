@@ -1,6 +1,7 @@
 import { invalidArgument } from '../../errors.js';
 import { runsGrammar, type FilterGrammar } from './grammar.js';
 import { readIdentifier } from './identifier.js';
+import { filterLimits } from './limits.js';
 import { TokenStream } from './token-stream.js';
 import type { OrderBy } from './types.js';
 
@@ -14,6 +15,7 @@ import type { OrderBy } from './types.js';
  * //  { entity: 'attribute', key: 'start_time', ascending: true }]
  */
 export function parseOrderBy(clauses: readonly string[], grammar: FilterGrammar = runsGrammar): OrderBy[] {
+  if (clauses.length > filterLimits.orderBy) throw invalidArgument(`order_by takes at most ${filterLimits.orderBy} clauses, got ${clauses.length}`);
   const seen = new Set<string>();
   return clauses.map((clause) => {
     const stream = new TokenStream(clause, `Invalid order_by clause '${clause}'`);

@@ -1,5 +1,7 @@
+import { invalidArgument } from '../../errors.js';
 import { runsGrammar, type FilterGrammar, type ValueKind } from './grammar.js';
 import { readIdentifier, type Identifier } from './identifier.js';
+import { filterLimits } from './limits.js';
 import { showToken, TokenStream } from './token-stream.js';
 import type { Comparator, Comparison } from './types.js';
 
@@ -15,11 +17,23 @@ import type { Comparator, Comparison } from './types.js';
  */
 export function parseFilter(filter: string, grammar: FilterGrammar = runsGrammar): Comparison[] {
   if (filter.trim() === '') return [];
+  if (filter.length > filterLimits.length) {
+    throw invalidArgument(`Invalid filter: it has ${filter.length} characters, more than the ${filterLimits.length} a search takes`);
+  }
   const stream = new TokenStream(filter, 'Invalid filter');
   const comparisons: Comparison[] = [];
+  let listValues = 0;
   for (;;) {
     const start = stream.peek().position;
-    comparisons.push(readComparison(stream, grammar));
+    const comparison = readComparison(stream, grammar);
+    comparisons.push(comparison);
+    if (comparisons.length > filterLimits.terms) {
+      throw stream.error(comparison.position, `more than ${filterLimits.terms} comparisons joined by AND: narrow the filter or search in parts`);
+    }
+    if (Array.isArray(comparison.value)) listValues += comparison.value.length;
+    if (listValues > filterLimits.listValues) {
+      throw stream.error(comparison.position, `more than ${filterLimits.listValues} values in IN lists: search in batches`);
+    }
     const token = stream.next();
     if (token.kind === 'end') return comparisons;
     if (stream.isKeyword(token, 'AND')) continue;

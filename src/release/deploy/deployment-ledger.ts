@@ -2,6 +2,7 @@ import type { Threadline } from '../../context.js';
 import { failedPrecondition, invalidArgument, notFound, type ThreadlineError } from '../../errors.js';
 import { addEdges } from '../../lineage/edge-store.js';
 import type { Edge } from '../../lineage/types.js';
+import type { DeploymentsTable } from '../../store/schema.js';
 import { DeploymentStore } from './deployment-store.js';
 import { resolveRun, resolveSubject, subjectOfImageRef, subjectOfVersion } from './resolve-subject.js';
 import {
@@ -10,7 +11,6 @@ import {
   type DeploymentApi,
   type DeploymentDetails,
   type DeploymentReason,
-  type DeploymentsTable,
   type DeploymentTarget,
   type DeploySubject,
   type RecordDeploymentInput,

@@ -1,58 +1,50 @@
 import type { Kysely } from 'kysely';
 import { conflict } from '../../errors.js';
-import { isUniqueViolation } from '../../registry/unique-violation.js';
-import type { Database } from '../../store/schema.js';
-import type { DeploymentTables, DeploymentsTable } from './types.js';
+import { insertNextNumber } from '../../store/conflicts.js';
+import type { Database, DeploymentsTable } from '../../store/schema.js';
 
-type Db = Kysely<Database & DeploymentTables>;
 export type NewDeploymentRow = Omit<DeploymentsTable, 'id' | 'sequence'>;
 
 /** The `deployments` table: rows numbered per environment, newest first. */
 export class DeploymentStore {
-  private readonly db: Db;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<DeploymentTables>();
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   /** Inserts `ENV#(max+1)`; a concurrent deploy that took the number first makes this retry. */
   async insertNext(row: NewDeploymentRow, attempts = 8): Promise<DeploymentsTable> {
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      try {
-        return await this.db.transaction().execute(async (trx) => {
+    return insertNextNumber({
+      attempts,
+      exhausted: () => conflict(`could not number a new deployment of ${row.environment}: too many concurrent deploys`),
+      insert: () =>
+        this.db.transaction().execute(async (trx) => {
           const top = await trx
             .selectFrom('deployments')
             .select((eb) => eb.fn.max('sequence').as('max'))
             .where('environment', '=', row.environment)
             .executeTakeFirst();
-          const sequence = Number(top?.max ?? 0) + 1;
+          const sequence = (top?.max ?? 0) + 1;
           const full = { ...row, id: `${row.environment}#${sequence}`, sequence };
           await trx.insertInto('deployments').values(full).execute();
           return full;
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error) && !isSerializationFailure(error)) throw error;
-      }
-    }
-    throw conflict(`could not number a new deployment of ${row.environment}: too many concurrent deploys`);
+        }),
+    });
   }
 
   async list(environment?: string): Promise<DeploymentsTable[]> {
     let query = this.db.selectFrom('deployments').selectAll();
     if (environment !== undefined) query = query.where('environment', '=', environment);
     const rows = await query.orderBy('created_at', 'desc').orderBy('sequence', 'desc').execute();
-    return rows.map(normalize);
+    return rows;
   }
 
   async get(environment: string, sequence: number): Promise<DeploymentsTable | undefined> {
     const row = await this.db.selectFrom('deployments').selectAll().where('environment', '=', environment).where('sequence', '=', sequence).executeTakeFirst();
-    return row && normalize(row);
+    return row;
   }
 
   async getMany(ids: readonly string[]): Promise<DeploymentsTable[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('deployments').selectAll().where('id', 'in', ids).execute();
-    return rows.map(normalize);
+    return rows;
   }
 
   /** What ENV runs now: its newest deployment with status `deployed`. */
@@ -65,7 +57,7 @@ export class DeploymentStore {
       .orderBy('sequence', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row && normalize(row);
+    return row;
   }
 
   async setStatus(id: string, status: DeploymentsTable['status']): Promise<void> {
@@ -81,12 +73,4 @@ export class DeploymentStore {
       }
     });
   }
-}
-
-function normalize(row: DeploymentsTable): DeploymentsTable {
-  return { ...row, sequence: Number(row.sequence), model_version: Number(row.model_version), created_at: Number(row.created_at) };
-}
-
-function isSerializationFailure(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '40001';
 }

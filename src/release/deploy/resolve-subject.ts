@@ -39,8 +39,9 @@ export async function subjectOfVersion(tl: Services, version: ModelVersion): Pro
  */
 export async function resolveRun(tl: Services, given: string): Promise<DeploySubject> {
   // An unknown run may still be the id an image recorded (a CI run id); an ambiguous prefix is an error.
-  const runId = await tl.runs.resolveId(given).catch((error: { code?: string }) => {
-    if (error.code === 'NOT_FOUND') return undefined;
+  const runId = await tl.runs.resolveId(given).catch((error: { code?: string; details?: { reason?: string } }) => {
+    // `--run 777` is a CI run id, too short to be ours.
+    if (error.code === 'NOT_FOUND' || error.details?.reason === 'too_short') return undefined;
     throw error;
   });
   for (const id of new Set([runId, given].filter((x): x is string => x !== undefined))) {

@@ -100,23 +100,3 @@ export interface DeploymentApi {
   getDeployment(id: string): Promise<Deployment>;
 }
 
-/** The table, as Kysely sees it (kept beside the domain and added with `withTables`). */
-export interface DeploymentsTable {
-  id: string;
-  environment: string;
-  sequence: number;
-  image_reference: string | null;
-  model_name: string;
-  model_version: number;
-  run_id: string | null;
-  git_sha: string | null;
-  target: string;
-  actor: string;
-  created_at: number;
-  status: string;
-  replaced_id: string | null;
-  reason: string;
-  details: string;
-}
-
-export type DeploymentTables = { deployments: DeploymentsTable };

@@ -10,7 +10,7 @@ import { writeLayer, type LayerEntry } from './layer.js';
 import { OciLayout } from './layout.js';
 import { mediaTypes, type ImageManifest } from './media-types.js';
 import { buildEpochSeconds, entrypoint, imageMetadata, servePort, serveScript } from './metadata.js';
-import { modelFiles, parentFolders } from './model-files.js';
+import { loggedModelFiles, modelFiles, parentFolders, type LoggedModelFiles } from './model-files.js';
 import { pushImage } from './push.js';
 import { parseImageRef, parseRepository } from './reference.js';
 import { RegistryClient } from './registry-client.js';
@@ -19,7 +19,7 @@ import { RegistryClient } from './registry-client.js';
  * What building needs of Threadline: the model version, its run, the artifact bytes, and a place
  * to record the result. The ThreadlineApi is one (embedded, or a server: the build runs here).
  */
-export interface ImageSource {
+export interface ImageSource extends LoggedModelFiles {
   resolveModel(ref: string): Promise<ModelVersion>;
   getRun(runId: string): Promise<Run>;
   openBlob(digest: string): Promise<NodeJS.ReadableStream>;
@@ -56,7 +56,7 @@ export async function buildImage(deps: ImageDeps, input: BuildInput): Promise<Im
   const target = parseRepository(input.repository);
   const repository = `${target.registry}/${target.name}`;
   const run = version.runId ? await deps.api.getRun(version.runId) : undefined;
-  const files = modelFiles(version, run?.artifacts ?? []);
+  const files = modelFiles(version, run?.artifacts ?? [], await loggedModelFiles(deps.api, version));
   const epoch = buildEpochSeconds(version, env);
   const created = new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const meta = imageMetadata(version, run, created);

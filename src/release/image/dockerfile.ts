@@ -6,7 +6,7 @@ import type { ModelVersion } from '../../registry/types.js';
 import type { Run } from '../../tracking/types.js';
 import type { ImageDeps } from './build-image.js';
 import { entrypoint, imageMetadata, servePort, serveScript } from './metadata.js';
-import { modelFiles } from './model-files.js';
+import { loggedModelFiles, modelFiles } from './model-files.js';
 
 /**
  * A Dockerfile equivalent to `threadline image build` for teams that build with their own
@@ -41,7 +41,7 @@ export function dockerfileFor(version: ModelVersion, run: Run | undefined, creat
 
 /** Writes the build context: `model/…` streamed from the artifact store, and `serve.sh`. */
 export async function writeContext(deps: Pick<ImageDeps, 'api'>, version: ModelVersion, run: Run | undefined, dir: string): Promise<void> {
-  for (const file of modelFiles(version, run?.artifacts ?? [])) {
+  for (const file of modelFiles(version, run?.artifacts ?? [], await loggedModelFiles(deps.api, version))) {
     const target = path.join(dir, 'model', file.path);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await pipeline(await deps.api.openBlob(file.digest), createWriteStream(target));

@@ -10,11 +10,26 @@ export interface ModelFile {
   size: number;
 }
 
+/** Reads an MLflow 3 logged model's files: what packaging a `models:/<model_id>` version needs. */
+export interface LoggedModelFiles {
+  getLoggedModel(modelId: string): Promise<{ files: readonly ModelFile[] }>;
+}
+
+/** The files of a version registered from a logged model (none for a run's `runs:/` version). */
+export async function loggedModelFiles(api: LoggedModelFiles, version: ModelVersion): Promise<readonly ModelFile[] | undefined> {
+  return version.modelId ? (await api.getLoggedModel(version.modelId)).files : undefined;
+}
+
 /**
- * The version's files as stored run artifacts: a folder's files keep their paths below it, a
- * single file keeps its name. A version that does not point at run artifacts cannot be packaged.
+ * The version's files: an MLflow 3 logged model's files (`logged`, paths under its artifact
+ * root), or its run artifacts, where a folder's files keep their paths below it and a single file
+ * keeps its name. A version with neither cannot be packaged.
  */
-export function modelFiles(version: ModelVersion, artifacts: readonly RunArtifact[]): ModelFile[] {
+export function modelFiles(version: ModelVersion, artifacts: readonly RunArtifact[], logged?: readonly ModelFile[]): ModelFile[] {
+  if (version.modelId) {
+    if (!logged || logged.length === 0) throw new ThreadlineError('FAILED_PRECONDITION', `Model ${version.name}/${version.version} comes from logged model ${version.modelId}, which has no files to package`);
+    return logged.map((f) => ({ path: f.path, digest: f.digest, size: f.size })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
   const uri = runArtifactSource(version);
   const folder = (uri?.path ?? '').replace(/^\/+|\/+$/g, '');
   const single = artifacts.find((a) => folder !== '' && a.path === folder);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ThreadlineError } from '../../errors.js';
 import { runArtifactSource } from '../../registry/artifact-digest.js';
-import type { ThreadlineApi } from '../../sdk/types.js';
+import type { ModelVersion, Run, RunArtifact, ThreadlineApi } from '../../sdk/types.js';
 
 /** A model on local disk, ready to serve, with what its responses are stamped with. */
 export interface ServedModel {
@@ -26,23 +26,17 @@ export async function materializeModel(api: ThreadlineApi, ref: string, home: st
     return { name: path.basename(path.resolve(ref)), version: null, dir: path.resolve(ref), runId: process.env.THREADLINE_RUN_ID || null, gitSha: process.env.GIT_SHA || null };
   }
   const version = await api.resolveModel(ref);
-  const source = runArtifactSource(version);
-  if (!source || !version.runId) throw new ThreadlineError('FAILED_PRECONDITION', `${version.name}/${version.version} comes from '${version.source}', not from a run's artifacts: only those can be served`);
-  const run = await api.getRun(source.runId);
+  const { files, run, owner } = await sourceFiles(api, version);
   const dir = path.join(home, 'models', version.name, String(version.version));
-  const served = { name: version.name, version: version.version, dir, runId: run.info.runId, gitSha: run.code?.commitSha ?? run.tags.GIT_SHA ?? null };
+  const served = { name: version.name, version: version.version, dir, runId: run?.info.runId ?? null, gitSha: run ? (run.code?.commitSha ?? run.tags.GIT_SHA ?? null) : null };
   if (version.artifactDigest && readMarker(dir) === version.artifactDigest) return served;
 
-  const folder = source.path.replace(/^\/+|\/+$/g, '');
-  const files = run.artifacts.filter((a) => a.path === folder || folder === '' || a.path.startsWith(`${folder}/`));
-  if (files.length === 0) throw new ThreadlineError('NOT_FOUND', `run ${run.info.runId} has no artifacts under '${folder}'`);
   const staging = `${dir}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  for (const file of files) {
-    const relative = file.path === folder ? path.basename(folder) : file.path.slice(folder === '' ? 0 : folder.length + 1);
+  for (const { relative, ...file } of files) {
     const bytes = await api.readBlob(file.digest);
     const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-    if (actual !== file.digest) throw new ThreadlineError('INTERNAL', `artifact ${file.path} of run ${run.info.runId} is corrupt: expected ${file.digest}, read ${actual}`);
+    if (actual !== file.digest) throw new ThreadlineError('INTERNAL', `artifact ${file.path} of ${owner} is corrupt: expected ${file.digest}, read ${actual}`);
     const target = path.join(staging, relative);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, bytes);
@@ -52,6 +46,26 @@ export async function materializeModel(api: ThreadlineApi, ref: string, home: st
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   fs.renameSync(staging, dir);
   return served;
+}
+
+/**
+ * Where a version's files are: an MLflow 3 logged model's files (`models:/<model_id>`), or its
+ * run's artifacts under the `runs:/` source path; each with its path inside the served folder.
+ */
+async function sourceFiles(api: ThreadlineApi, version: ModelVersion): Promise<{ files: (RunArtifact & { relative: string })[]; run: Run | undefined; owner: string }> {
+  const run = version.runId ? await api.getRun(version.runId) : undefined;
+  if (version.modelId) {
+    const logged = await api.getLoggedModel(version.modelId);
+    if (logged.files.length === 0) throw new ThreadlineError('NOT_FOUND', `logged model ${version.modelId} has no files`);
+    return { files: logged.files.map((f) => ({ ...f, relative: f.path })), run, owner: `logged model ${version.modelId}` };
+  }
+  const source = runArtifactSource(version);
+  if (!source || !run) throw new ThreadlineError('FAILED_PRECONDITION', `${version.name}/${version.version} comes from '${version.source}', not from a run's artifacts: only those can be served`);
+  const folder = source.path.replace(/^\/+|\/+$/g, '');
+  const files = run.artifacts.filter((a) => a.path === folder || folder === '' || a.path.startsWith(`${folder}/`));
+  if (files.length === 0) throw new ThreadlineError('NOT_FOUND', `run ${run.info.runId} has no artifacts under '${folder}'`);
+  const relative = (p: string) => (p === folder ? path.basename(folder) : p.slice(folder === '' ? 0 : folder.length + 1));
+  return { files: files.map((f) => ({ ...f, relative: relative(f.path) })), run, owner: `run ${run.info.runId}` };
 }
 
 function readMarker(dir: string): string | undefined {

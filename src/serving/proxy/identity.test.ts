@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshStore } from '../../../test/dialects.js';
 import type { Store } from '../../store/database.js';
@@ -8,7 +7,7 @@ describe.each(dialects)('serving identity on %s', (dialect) => {
   let store: Store;
   beforeAll(async () => {
     store = await freshStore(dialect);
-    await (store.db as unknown as Kysely<Record<string, Record<string, unknown>>>)
+    await store.db
       .insertInto('deployments')
       .values({ id: 'prod#2', environment: 'prod', sequence: 2, image_reference: null, model_name: 'reco', model_version: 3, run_id: 'b'.repeat(32), git_sha: 'e'.repeat(40), target: 'local', actor: 'al', created_at: Date.now(), status: 'active', replaced_id: null, reason: 'deploy', details: '{}' })
       .execute();

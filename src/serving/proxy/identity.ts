@@ -9,8 +9,6 @@ export interface ServingIdentity {
   gitSha: string | null;
 }
 
-type DeploymentsTable = { deployments: { id: string; model_name: string | null; model_version: number | null; run_id: string | null; git_sha: string | null } };
-
 /**
  * The deployment's model, run and git sha from the `deployments` table when a deployment id
  * (`ENV#N`, `--deployment` or THREADLINE_DEPLOYMENT) is given, else from the environment
@@ -29,13 +27,13 @@ export async function resolveIdentity(store: Store | undefined, deploymentId: st
   };
   if (!id || !store) return fromEnv;
   try {
-    const db = store.db.withTables<DeploymentsTable>();
-    const row = await db.selectFrom('deployments').select(['model_name', 'model_version', 'run_id', 'git_sha']).where('id', '=', id).executeTakeFirst();
+    const row = await store.db.selectFrom('deployments').select(['model_name', 'model_version', 'run_id', 'git_sha']).where('id', '=', id).executeTakeFirst();
     if (!row) return fromEnv;
     return {
       deploymentId: id,
-      modelName: row.model_name ?? fromEnv.modelName,
-      modelVersion: row.model_version === null ? fromEnv.modelVersion : Number(row.model_version),
+      // Both are NOT NULL in the table.
+      modelName: row.model_name,
+      modelVersion: row.model_version,
       runId: row.run_id ?? fromEnv.runId,
       gitSha: row.git_sha ?? fromEnv.gitSha,
     };

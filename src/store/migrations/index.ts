@@ -12,6 +12,7 @@ import * as loggedModels from './0010-logged-models.js';
 import * as runHeartbeats from './0011-run-heartbeats.js';
 import * as leases from './0012-leases.js';
 import * as captureFacts from './0013-capture-facts.js';
+import * as shortIds from './0014-short-ids.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011-run-heartbeats': runHeartbeats,
   '0012-leases': leases,
   '0013-capture-facts': captureFacts,
+  '0014-short-ids': shortIds,
 };
 
 export const migrationProvider: MigrationProvider = {
