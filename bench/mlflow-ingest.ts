@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
+import { printBenchResult } from './result.js';
 import { startServer } from '../src/api/server.js';
 import { openThreadline } from '../src/context.js';
 import { datasetTagKey } from '../src/ingest-mlflow/dataset-inputs.js';
@@ -79,6 +80,7 @@ try {
   console.log(`  runs/create, 8 other tags (baseline)    p50 ${p50(plainCreate).toFixed(3)} ms   ratio ${(p50(ingestCreate) / p50(plainCreate)).toFixed(2)}`);
   console.log(`  runs/log-inputs, 1 Delta dataset        p50 ${p50(ingestInputs).toFixed(3)} ms`);
   console.log(`  runs/log-batch, the same tag (baseline) p50 ${p50(plainInputs).toFixed(3)} ms   ratio ${(p50(ingestInputs) / p50(plainInputs)).toFixed(2)}`);
+  printBenchResult('mlflow-ingest', { 'runs/create ingested / plain': p50(ingestCreate) / p50(plainCreate), 'log-inputs / log-batch': p50(ingestInputs) / p50(plainInputs) });
 } finally {
   await pool.close();
   await app.close();

@@ -125,7 +125,7 @@ describe.each(dialects)('deploy, rollback and deployments against a threadline s
       expect((await cli('rollback', '--env', 'prod', '--to', '99')).code).toBe(3);
       expect((await cli('deploy', 'reco/1', '--env', 'prod', '--target', 'kubernetes')).code).toBe(2); // no image, no cluster
       const onlyOne = await cli('rollback', '--env', 'k8s');
-      expect([onlyOne.code, onlyOne.stderr]).toEqual([5, 'threadline: k8s#1 is the only deployment of k8s: nothing to roll back to (FAILED_PRECONDITION)\n']);
+      expect([onlyOne.code, onlyOne.stderr]).toEqual([5, 'threadline: k8s has no current deployment: nothing to roll back to (FAILED_PRECONDITION)\n']);
       expect((await json('deployments', 'list')).length).toBe(count);
       expect(fs.existsSync(log) && fs.readFileSync(log, 'utf8').trim().split('\n').length).toBe(4);
     } finally {

@@ -162,9 +162,15 @@ describe.each(dialects)('threadline deploy, rollback and deployments on %s', (di
     expect(shown).toMatchObject({ status: 'failed', current: false, details: { exitCode: 1, error: 'error: unable to recognize "manifests.yaml": no matches for kind "Deployment"' } });
     expect(JSON.parse((await cli(['deployments', 'show', 'k8s', '--json'])).stdout).id).toBe('k8s#2');
 
+    // The dry run k8s#1 is no deployment to go back to: k8s#2 is the only one that ran.
+    const nothing = await cli(['rollback', '--env', 'k8s', '--kubeconfig', kubeconfig]);
+    expect([nothing.code, nothing.stderr]).toEqual([5, 'threadline: k8s#2 is the only deployment of k8s: nothing to roll back to (FAILED_PRECONDITION)\n']);
+    const again = await cli(['deploy', 'reco/1', '--env', 'k8s', '--target', 'kubernetes', '--kubeconfig', kubeconfig]);
+    expect([again.code, again.stdout], again.stderr).toEqual([0, 'k8s#4\n']);
+
     // A rollback re-applies to the same target, by the previous deployment's image.
     const back = await cli(['rollback', '--env', 'k8s', '--kubeconfig', kubeconfig, '--json']);
     expect(back.code, back.stderr).toBe(0);
-    expect(JSON.parse(back.stdout)).toMatchObject({ id: 'k8s#4', target: 'kubernetes', reason: 'rollback', replacedId: 'k8s#2', imageReference: image('a') });
+    expect(JSON.parse(back.stdout)).toMatchObject({ id: 'k8s#5', target: 'kubernetes', reason: 'rollback', replacedId: 'k8s#4', imageReference: image('a') });
   });
 });

@@ -210,7 +210,7 @@ describe.each(dialects)('an MLflow client run traced from a prediction on %s', (
       const text = (await cli('trace', predictionId)).stdout;
       process.stdout.write(`\n--- trace ${predictionId} (${dialect}) ---\n${text}`);
       expect(text).toMatch(/^ {2}deployment prod#1 /m);
-      expect(text).toContain(`run        ${runId.slice(0, 12)}…  "amazon-recommender"  experiment /Shared/Amazon_recommender  job 42 / run 777  finished ok`);
+      expect(text).toContain(`run        ${runId.slice(-8)}  "amazon-recommender"  experiment /Shared/Amazon_recommender  job 42 / run 777  finished ok`);
       expect(text).toContain(`code       github.com/acme/reco @ ${commit.slice(0, 7)} (clean)  branch main`);
       expect(text).toMatch(/data {7}delta:main\.reco\.orders@v12 {2}sha256:\S+ {2}\(≈1,204,332 rows\) {2}mlflow main\.reco\.orders@v12 9f1c4b2e/);
       expect(text).toMatch(/data {7}s3:\/\/lake\/orders\/2026-11-19 {2}sha256:\S+ {2}\(5,000 rows\)/);

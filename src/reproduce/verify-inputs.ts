@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { constants as fsConstants } from 'node:fs';
 import { captureData } from '../capture/data.js';
 import { resolveData } from '../capture/data-files.js';
 import type { DataVersion } from '../capture/types.js';
@@ -63,8 +64,9 @@ async function checkInput(name: string, recorded: DataVersion, places: string[])
 }
 
 /**
- * Makes each input's files appear in the tree at the same relative paths, as symlinks (data can be
- * large, and the links point at the very bytes just verified). Files outside the repository are
+ * Makes each input's files appear in the tree at the same relative paths, as hard links (data can be
+ * large, and the links are the very bytes just verified), else copies. Not symlinks: `threadline
+ * run` refuses a declared input that is a symlink out of its repository. Files outside the repository are
  * left where they are: the command reaches them by the same absolute path.
  */
 export async function stageInputs(inputs: VerifiedInput[], worktreeCwd: string, treeRoot: string): Promise<void> {
@@ -78,7 +80,7 @@ export async function stageInputs(inputs: VerifiedInput[], worktreeCwd: string, 
       if (inTree.startsWith('..') || path.isAbsolute(inTree) || target === file.absPath) continue;
       await fs.rm(target, { force: true });
       await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.symlink(file.absPath, target);
+      await fs.link(file.absPath, target).catch(() => fs.copyFile(file.absPath, target, fsConstants.COPYFILE_FICLONE));
     }
   }
 }

@@ -74,7 +74,8 @@ async function reachable(store: Store, url: string): Promise<void> {
     await sql`select 1`.execute(store.db);
   } catch (error) {
     await store.close().catch(() => undefined);
-    const code = (error as { code?: string }).code;
+    // The pool's wrapper (connection-errors.ts) may already have turned it into UNAVAILABLE, the errno in details.cause.
+    const code = (error as { code?: string }).code ?? (error as { details?: { cause?: string } }).details?.cause;
     // Connection failures carry a Node errno code (ECONNREFUSED, ENOTFOUND…); SQL states are 5 characters.
     if (code && /^E[A-Z]+$/.test(code)) throw unavailable(`cannot reach PostgreSQL at ${describePostgresUrl(url)}: ${code}`, { code });
     throw unavailable(`cannot open PostgreSQL at ${describePostgresUrl(url)}: ${describe(error).split('\n')[0]}`);
