@@ -7,6 +7,7 @@
  */
 import { PassThrough, type Transform } from 'node:stream';
 import { SecretMasker } from '../src/capture/secret-mask.js';
+import { printBenchResult } from './result.js';
 
 const env = { API_TOKEN: 'tok-9f8e7d6c5b4a', DB_PASS: 'hunter2-db-pass', GITHUB_PAT: 'pat-value-1234567' };
 
@@ -27,6 +28,7 @@ const cases: [string, Buffer][] = [
 ];
 
 const masker = SecretMasker.fromEnv(env);
+const ratios: Record<string, number> = {};
 for (const [name, bytes] of cases) {
   const best = (times: number[]) => Math.min(...times);
   const plain: number[] = [];
@@ -36,4 +38,6 @@ for (const [name, bytes] of cases) {
     masked.push(await pump(masker.stream(), bytes));
   }
   console.log(`${name.padEnd(26)} masked ${best(masked).toFixed(3)} s  pass-through ${best(plain).toFixed(3)} s  ratio ${(best(masked) / best(plain)).toFixed(1)}x  (${(bytes.length / best(masked) / 1e6).toFixed(0)} MB/s)`);
+  ratios[`${name}: masked / pass-through`] = best(masked) / best(plain);
 }
+printBenchResult('secret-mask', ratios);

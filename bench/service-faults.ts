@@ -3,6 +3,7 @@
 // restarted (`pg_ctl restart -m fast`) and one replica killed with -9 during the load.
 // Usage: npx tsx bench/service-faults.ts [writers=8] [phaseMs=3000]
 import { runFaultScenario } from '../test/services/fault-scenario.js';
+import { printBenchResult } from './result.js';
 
 const writers = Number(process.argv[2] ?? 8);
 const phaseMs = Number(process.argv[3] ?? 3000);
@@ -18,3 +19,4 @@ row('baseline', baseline);
 row('faults', faulted);
 console.log(`throughput with faults / baseline: ${(faulted.writesPerSecond / baseline.writesPerSecond).toFixed(2)}`);
 if (faulted.lost > 0 || faulted.crashed.length > 0) process.exitCode = 1;
+printBenchResult('service-faults', { 'throughput with faults / baseline': faulted.writesPerSecond / baseline.writesPerSecond });
