@@ -59,9 +59,7 @@ describe('the CLI as a Unix tool', () => {
     close(); // a port nothing listens on
     const result = await cli(['runs', 'list'], { THREADLINE_DB_URL: `postgres://alice:s3cret@127.0.0.1:${port}/threadline` });
     expect(result.code).toBe(69);
-    const line = oneLine(result);
-    expect(line).toMatch(new RegExp(`^threadline: cannot (reach|open) PostgreSQL at 127\\.0\\.0\\.1:${port}/threadline: .*ECONNREFUSED.* \\(UNAVAILABLE\\)$`));
-    expect(line).not.toContain('s3cret');
+    expect(oneLine(result)).toBe(`threadline: cannot reach PostgreSQL at 127.0.0.1:${port}/threadline: ECONNREFUSED (UNAVAILABLE)`);
   });
 
   it('says a port is in use in one line, for the server and the proxy', { timeout: 60_000 }, async () => {

@@ -25,5 +25,7 @@ export function asUnavailable(error: unknown): unknown {
   if (!isConnectionError(error)) return error;
   const e = error as Error & { code?: string };
   const cause = e.message || (e instanceof AggregateError ? e.errors.map((x: Error) => x.message).join('; ') : '') || e.code || 'no connection';
-  return new ThreadlineError('UNAVAILABLE', `database unavailable: ${cause}`, { cause: e.code ?? 'connection' });
+  // A host with several addresses fails as an AggregateError whose own code is empty: name the first inner one.
+  const code = e.code ?? (e instanceof AggregateError ? (e.errors as { code?: string }[]).find((x) => x.code)?.code : undefined);
+  return new ThreadlineError('UNAVAILABLE', `database unavailable: ${cause}`, { cause: code ?? 'connection' });
 }

@@ -1,6 +1,6 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import { ThreadlineError, unavailable } from '../errors.js';
+import { isThreadlineError, ThreadlineError, unavailable } from '../errors.js';
 import { describePostgresUrl, parseDatabaseUrl } from './database-url.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -74,10 +74,10 @@ async function reachable(store: Store, url: string): Promise<void> {
     await sql`select 1`.execute(store.db);
   } catch (error) {
     await store.close().catch(() => undefined);
-    // The pool's wrapper (connection-errors.ts) may already have turned it into UNAVAILABLE, the errno in details.cause.
-    const code = (error as { code?: string }).code ?? (error as { details?: { cause?: string } }).details?.cause;
+    // The pool's wrapper (connection-errors.ts) has already made it UNAVAILABLE, the driver's code in details.cause.
+    const code = isThreadlineError(error) ? error.details.cause : (error as { code?: unknown }).code;
     // Connection failures carry a Node errno code (ECONNREFUSED, ENOTFOUND…); SQL states are 5 characters.
-    if (code && /^E[A-Z]+$/.test(code)) throw unavailable(`cannot reach PostgreSQL at ${describePostgresUrl(url)}: ${code}`, { code });
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw unavailable(`cannot reach PostgreSQL at ${describePostgresUrl(url)}: ${code}`, { code });
     throw unavailable(`cannot open PostgreSQL at ${describePostgresUrl(url)}: ${describe(error).split('\n')[0]}`);
   }
 }
