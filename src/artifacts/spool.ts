@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { hashStream } from './digest.js';
 import type { BlobInfo, BlobSource } from './types.js';
+import { processExists } from '../process-exists.js';
 
 export interface Spooled extends BlobInfo {
   /** The temp file holding exactly the hashed bytes; the caller renames, uploads or removes it. */
@@ -46,7 +47,7 @@ export async function sweepStaleSpool(dir: string, now = Date.now()): Promise<st
   for (const name of names) {
     const file = path.join(dir, name);
     const owner = /^\d+-(.+)~(\d+)-[0-9a-f]+\.part$/.exec(name);
-    const dead = owner !== null && owner[1] === spoolOwner.split('~')[0] && !isRunning(Number(owner[2]));
+    const dead = owner !== null && owner[1] === spoolOwner.split('~')[0] && !processExists(Number(owner[2]));
     const stats = dead ? undefined : await fs.stat(file).catch(() => undefined);
     if (dead || (stats && stats.mtimeMs < now - staleAfterMs)) {
       await fs.rm(file, { force: true });
@@ -54,15 +55,6 @@ export async function sweepStaleSpool(dir: string, now = Date.now()): Promise<st
     }
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** FileHandle.write may write less than asked; loop until the whole chunk is down. */

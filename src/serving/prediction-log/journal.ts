@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { processExists } from '../../process-exists.js';
 import type { Prediction } from '../types.js';
 
 /**
@@ -89,11 +90,5 @@ export function readJournal(file: string): Prediction[] {
 
 function ownedByLiveProcess(file: string): boolean {
   const pid = Number(/-(\d+)\.jsonl$/.exec(file)?.[1]);
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== process.pid && processExists(pid);
 }
