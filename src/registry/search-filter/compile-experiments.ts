@@ -2,7 +2,7 @@ import { sql, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
 import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
+import { tagAndAttributeConditions, type Condition } from './conditions.js';
 import { searchDialects, type SearchDialect } from './dialect-sql.js';
 import { experimentsGrammar } from './grammar.js';
 import { parseOrderBy } from './order-by.js';
@@ -54,14 +54,11 @@ export async function searchExperiments(store: Store, options: SearchExperiments
 }
 
 function experimentConditions(comparisons: readonly Comparison[], dialect: SearchDialect): Condition[] {
-  const conditions: Condition[] = [];
-  const tags: KeyTest[] = [];
-  for (const c of comparisons) {
-    if (c.entity === 'tag') tags.push(keyValueTest(c, dialect));
-    else if (c.entity === 'attribute') conditions.push(compare(sql.ref(`experiments.${c.key}`), c, dialect));
-    else throw unsupported(c, `experiments cannot be filtered on ${c.entity}s`);
-  }
-  return [...conditions, ...keyTests(sql`from experiment_tags as kv where kv.experiment_id = experiments.experiment_id`, tags)];
+  return tagAndAttributeConditions(comparisons, dialect, {
+    noun: 'experiments',
+    column: (key) => sql.ref(`experiments.${key}`),
+    tagRows: sql`from experiment_tags as kv where kv.experiment_id = experiments.experiment_id`,
+  });
 }
 
 /** Experiment ids are decimal strings: shorter first, then by text, is numeric order. */

@@ -2,7 +2,7 @@ import { sql, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
 import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
+import { tagAndAttributeConditions, type Condition } from './conditions.js';
 import { searchDialects, type SearchDialect } from './dialect-sql.js';
 import { parseOrderBy } from './order-by.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';
@@ -57,16 +57,12 @@ export async function searchModelVersions(store: Store, options: SearchModelVers
 }
 
 function versionConditions(comparisons: readonly Comparison[], dialect: SearchDialect): Condition[] {
-  const conditions: Condition[] = [];
-  const tags: KeyTest[] = [];
-  for (const c of comparisons) {
-    if (c.entity === 'tag') tags.push(keyValueTest(c, dialect));
-    else if (c.entity === 'attribute') conditions.push(compare(sql.ref(`model_versions.${columns[c.key]!}`), c, dialect));
-    else throw unsupported(c, `model versions cannot be filtered on ${c.entity}s`);
-  }
-  // A version's tags are keyed by (name, version).
-  const rows = sql`from model_version_tags as kv where kv.name = model_versions.name and kv.version = model_versions.version`;
-  return [...conditions, ...keyTests(rows, tags)];
+  return tagAndAttributeConditions(comparisons, dialect, {
+    noun: 'model versions',
+    column: (key) => sql.ref(`model_versions.${columns[key]!}`),
+    // A version's tags are keyed by (name, version).
+    tagRows: sql`from model_version_tags as kv where kv.name = model_versions.name and kv.version = model_versions.version`,
+  });
 }
 
 /** The caller's order, then name and newest version first, so that pages never overlap. */

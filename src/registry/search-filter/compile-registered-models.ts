@@ -2,7 +2,7 @@ import { sql, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
 import { invalidArgument } from '../../errors.js';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
+import { tagAndAttributeConditions, type Condition } from './conditions.js';
 import { searchDialects, type SearchDialect } from './dialect-sql.js';
 import { parseOrderBy } from './order-by.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';
@@ -54,14 +54,11 @@ export async function searchRegisteredModels(store: Store, options: SearchRegist
 }
 
 function modelConditions(comparisons: readonly Comparison[], dialect: SearchDialect): Condition[] {
-  const conditions: Condition[] = [];
-  const tags: KeyTest[] = [];
-  for (const c of comparisons) {
-    if (c.entity === 'tag') tags.push(keyValueTest(c, dialect));
-    else if (c.entity === 'attribute') conditions.push(compare(sql.ref(`registered_models.${columns[c.key]!}`), c, dialect));
-    else throw unsupported(c, `registered models cannot be filtered on ${c.entity}s`);
-  }
-  return [...conditions, ...keyTests(sql`from registered_model_tags as kv where kv.name = registered_models.name`, tags)];
+  return tagAndAttributeConditions(comparisons, dialect, {
+    noun: 'registered models',
+    column: (key) => sql.ref(`registered_models.${columns[key]!}`),
+    tagRows: sql`from registered_model_tags as kv where kv.name = registered_models.name`,
+  });
 }
 
 function orderModels(query: ModelsQuery, orderBy: OrderBy[], dialect: SearchDialect): ModelsQuery {

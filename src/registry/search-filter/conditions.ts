@@ -79,3 +79,24 @@ export function keyTests(rows: RawBuilder<unknown>, tests: readonly KeyTest[]): 
 export function unsupported(c: Comparison, what: string): Error {
   return invalidArgument(`Invalid filter at position ${c.position}: ${what}`, { position: c.position });
 }
+
+/** Where a search's attributes and tags live: a column per attribute, one key/value table of tags. */
+export interface TagAndAttributeTarget {
+  /** The objects' name in messages: "experiments", "registered models"… */
+  noun: string;
+  column: (key: string) => Expression<unknown>;
+  /** `from <tags> as kv where <kv rows of the current object>`, for keyTests. */
+  tagRows: RawBuilder<unknown>;
+}
+
+/** The conditions of a filter over attributes and tags only (experiments, registered models, model versions). */
+export function tagAndAttributeConditions(comparisons: readonly Comparison[], dialect: SearchDialect, target: TagAndAttributeTarget): Condition[] {
+  const conditions: Condition[] = [];
+  const tags: KeyTest[] = [];
+  for (const c of comparisons) {
+    if (c.entity === 'tag') tags.push(keyValueTest(c, dialect));
+    else if (c.entity === 'attribute') conditions.push(compare(target.column(c.key), c, dialect));
+    else throw unsupported(c, `${target.noun} cannot be filtered on ${c.entity}s`);
+  }
+  return [...conditions, ...keyTests(target.tagRows, tags)];
+}
