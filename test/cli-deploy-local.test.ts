@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeGitRepo, runCli } from './cli.js';
+import { alive, makeGitRepo, runCli } from './cli.js';
 import { dialects, freshDatabaseUrl } from './dialects.js';
 
 const trainScript = `
@@ -11,15 +11,6 @@ fs.writeFileSync('model/model.json', JSON.stringify({ n: 1 }));
 if (!process.env.NO_PREDICT) fs.writeFileSync('model/predict.mjs', 'export const load = () => ({}); export async function predict(input) { return input; }');
 else fs.rmSync('model/predict.mjs', { force: true });
 `;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe.each(dialects)('threadline deploy --target local on %s', (dialect) => {
   it('starts threadline serve in the background until healthy, replaces and rolls back servers, stops, and fails an unhealthy one', { timeout: 300_000 }, async () => {

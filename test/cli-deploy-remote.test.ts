@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { makeGitRepo, runCli } from './cli.js';
+import { alive, makeGitRepo, runCli } from './cli.js';
 import { dialects, freshDatabaseUrl } from './dialects.js';
 import { startServerProcess } from './serve.js';
 
@@ -14,15 +14,6 @@ fs.writeFileSync('model/model.json', JSON.stringify({ weights: [process.env.WEIG
 fs.writeFileSync('model/predict.mjs', 'export const load = () => ({}); export async function predict(input) { return input; }');
 `;
 const image = (c: string) => `registry.local/reco@sha256:${c.repeat(64)}`;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe.each(dialects)('deploy, rollback and deployments against a threadline server (THREADLINE_URL) on %s', (dialect) => {
   it('runs the targets here and records through the API: history, lineage, refusals that store nothing', { timeout: 420_000 }, async () => {

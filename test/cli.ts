@@ -100,3 +100,13 @@ export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Pro
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Whether the process still runs: a deployed server's pid after `deployments stop`, say. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

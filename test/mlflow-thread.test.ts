@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { answer } from '../src/api/mlflow/testing.js';
 import { captureCode } from '../src/capture/git.js';
 import type { TraceResult } from '../src/lineage/trace-types.js';
-import { git, makeGitRepo, repoRoot, runCli } from './cli.js';
+import { alive, git, makeGitRepo, repoRoot, runCli } from './cli.js';
 import { dialects, freshDatabaseUrl } from './dialects.js';
 import { startServerProcess } from './serve.js';
 
@@ -60,15 +60,6 @@ const holdout = {
   source: JSON.stringify({ uri: 's3://lake/orders/2026-11-19' }),
   schema: JSON.stringify({ mlflow_colspec: [{ type: 'double', name: 'a', required: true }] }),
   profile: JSON.stringify({ num_rows: 5000, num_elements: 20000 }),
-};
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 /**
