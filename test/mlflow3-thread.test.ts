@@ -52,11 +52,9 @@ describe.each(dialects)('an MLflow 3 logged model, from training to a traced pre
       expect(back).toMatchObject({ id: 'prod#3', modelVersion: 1, runId: runs[0], imageReference: built.reference, reason: 'rollback' });
 
       // A prediction from the served logged model, under that deployment; the model server logs to the
-      // server's database. On SQLite, observed on this loaded machine: with the server's process holding
-      // the file, the prediction log's first inserts overran its 500 ms budget and stayed journaled
-      // (replayed at the next start), so there the thread is traced from the deployment instead.
+      // server's database, and the trace starts from that prediction on both dialects.
       let start = 'prod#3';
-      if (dialect === 'postgres') {
+      {
         const server = await startCli(['serve', 'reco3/1', '--port', '0', '--deployment', 'prod#3'], { cwd: work, env: { ...env, THREADLINE_DB_URL: api.databaseUrl } });
         try {
           const res = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"basket": ["dog-toy-rope"]}' });
@@ -71,7 +69,7 @@ describe.each(dialects)('an MLflow 3 logged model, from training to a traced pre
 
       const trace = (await json('trace', start)) as TraceResult;
       const types = new Set(trace.nodes.map((n) => n.type));
-      const expected = ['deployment', 'image', 'model_version', 'logged_model', 'run', 'code', 'data', 'environment', ...(dialect === 'postgres' ? ['prediction'] : [])];
+      const expected = ['deployment', 'image', 'model_version', 'logged_model', 'run', 'code', 'data', 'environment', 'prediction'];
       for (const type of expected) expect(types, type).toContain(type);
       expect(trace.nodes.find((n) => n.type === 'logged_model')).toMatchObject({ id: models[0], facts: { sourceRunId: runs[0], status: 'LOGGED_MODEL_READY' } });
       expect(trace.nodes.filter((n) => n.type === 'run').map((n) => n.id)).toEqual([runs[0]]);
@@ -79,7 +77,7 @@ describe.each(dialects)('an MLflow 3 logged model, from training to a traced pre
       // The logged model by its id (a prefix), downstream, as text: the version made from it and what serves it.
       const down = (await cli('trace', models[0]!.slice(0, 12), '--downstream')).stdout;
       expect(down).toMatch(new RegExp(`^logged model model  ${models[0]}  READY  6 files`));
-      const impact = dialect === 'postgres' ? /^impact +1 prediction, 2 deployments, 1 image, 1 model version$/m : /^impact +2 deployments, 1 image, 1 model version$/m;
+      const impact = /^impact +1 prediction, 2 deployments, 1 image, 1 model version$/m;
       for (const line of [/^ +model {6}reco3 v1 /m, /^ +deployment prod#3 /m, impact]) expect(down).toMatch(line);
     } finally {
       await api.close();

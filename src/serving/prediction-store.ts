@@ -23,9 +23,9 @@ export class PredictionStore {
   }
 
   /** Inserts a batch in one transaction; ids already there are skipped (journal replays are idempotent). */
-  async insertBatch(records: readonly Prediction[]): Promise<void> {
+  async insertBatch(records: readonly Prediction[], waitMs = this.sqliteBusyMs): Promise<void> {
     if (records.length === 0) return;
-    if (this.store.sqlite) return this.insertSqlite(records);
+    if (this.store.sqlite) return this.insertSqlite(records, waitMs);
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < records.length; i += pgChunk) {
         const rows = records.slice(i, i + pgChunk).map(toRow);
@@ -35,7 +35,7 @@ export class PredictionStore {
   }
 
   /** Raw prepared statements of 100 rows and of 1: several times faster than building SQL per batch. */
-  private insertSqlite(records: readonly Prediction[]): void {
+  private insertSqlite(records: readonly Prediction[], waitMs: number): void {
     if (!this.sqliteInsert) {
       const raw = this.store.sqlite!;
       const row = `(${columns.map(() => '?').join(', ')})`;
@@ -55,7 +55,7 @@ export class PredictionStore {
     // The store waits up to 10 s on locks; a log insert must fail fast instead (it runs on the event loop).
     const raw = this.store.sqlite!;
     const previous = raw.pragma('busy_timeout', { simple: true }) as number;
-    raw.pragma(`busy_timeout = ${this.sqliteBusyMs}`);
+    raw.pragma(`busy_timeout = ${waitMs}`);
     try {
       this.sqliteInsert(records);
     } finally {

@@ -4,7 +4,10 @@ import type { Prediction } from '../types.js';
 
 /** What the prediction log writes batches to: the store itself, or this worker in front of it. */
 export interface PredictionInserter {
-  insertBatch(records: readonly Prediction[]): Promise<void>;
+  /** `waitMs`: how long the insert may wait on a lock held elsewhere (a shutdown flush waits longer). */
+  insertBatch(records: readonly Prediction[], waitMs?: number): Promise<void>;
+  /** Opens what the first insert needs, so that it is not paid inside the first batch's budget. */
+  ready?(): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -20,7 +23,8 @@ const SQLite = require(workerData.driver);
 const { file, columns, rowsPerStatement, busyMs } = workerData;
 const db = new SQLite(file);
 db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = ' + busyMs);
+let busy = busyMs;
+db.pragma('busy_timeout = ' + busy);
 const row = '(' + columns.map(() => '?').join(', ') + ')';
 const sql = (n) => 'INSERT OR IGNORE INTO predictions (' + columns.join(', ') + ') VALUES ' + Array(n).fill(row).join(', ');
 const many = db.prepare(sql(rowsPerStatement));
@@ -32,8 +36,11 @@ const insert = db.transaction((values) => {
   for (; i + rowsPerStatement <= rows; i += rowsPerStatement) many.run(values.slice(i * width, (i + rowsPerStatement) * width));
   for (; i < rows; i++) one.run(values.slice(i * width, (i + 1) * width));
 });
-parentPort.on('message', ({ id, values }) => {
+parentPort.postMessage({ ready: true });
+parentPort.on('message', ({ id, values, waitMs }) => {
   try {
+    const wait = waitMs ?? busyMs;
+    if (wait !== busy) db.pragma('busy_timeout = ' + (busy = wait));
     insert(values);
     parentPort.postMessage({ id, error: null });
   } catch (error) {
@@ -51,9 +58,10 @@ parentPort.on('message', ({ id, values }) => {
  * `busyMs`, and the writer journals instead.
  */
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
+type Current = { worker: Worker; pending: Map<number, Waiter>; opened: Promise<void> };
 
 export class SqliteInsertWorker implements PredictionInserter {
-  private current: { worker: Worker; pending: Map<number, Waiter> } | undefined;
+  private current: Current | undefined;
   private nextId = 0;
 
   constructor(
@@ -61,7 +69,12 @@ export class SqliteInsertWorker implements PredictionInserter {
     private readonly busyMs = 100,
   ) {}
 
-  insertBatch(records: readonly Prediction[]): Promise<void> {
+  /** Starts the worker and waits until its connection is open (under load, a few hundred ms). */
+  async ready(): Promise<void> {
+    await (this.current ??= this.spawn()).opened;
+  }
+
+  insertBatch(records: readonly Prediction[], waitMs?: number): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     const values: unknown[] = [];
     for (const p of records) values.push(p.id, p.deploymentId, p.time, p.method, p.path, p.status, p.latencyMs, p.requestBody, p.responseBody, p.truncated ? 1 : 0, p.modelName, p.modelVersion, p.runId, p.gitSha, p.error);
@@ -71,7 +84,7 @@ export class SqliteInsertWorker implements PredictionInserter {
       // Keep the process alive while a batch is on its way (a shutdown flush must land).
       if (pending.size === 0) worker.ref();
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, values });
+      worker.postMessage({ id, values, waitMs });
     });
   }
 
@@ -81,13 +94,17 @@ export class SqliteInsertWorker implements PredictionInserter {
     if (current) await current.worker.terminate();
   }
 
-  private spawn(): { worker: Worker; pending: Map<number, Waiter> } {
+  private spawn(): Current {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(workerSource, { eval: true, workerData: { file: this.file, driver, columns, rowsPerStatement, busyMs: this.busyMs } });
     const pending = new Map<number, Waiter>();
-    const self = { worker, pending };
+    let opened!: () => void;
+    let failedToOpen!: (error: Error) => void;
+    const self: Current = { worker, pending, opened: new Promise<void>((resolve, reject) => ((opened = resolve), (failedToOpen = reject))) };
+    self.opened.catch(() => undefined);
     worker.unref();
-    worker.on('message', ({ id, error }: { id: number; error: string | null }) => {
+    worker.on('message', ({ id, error, ready }: { id: number; error: string | null; ready?: true }) => {
+      if (ready) return opened();
       const waiter = pending.get(id);
       pending.delete(id);
       if (pending.size === 0) worker.unref();
@@ -97,6 +114,7 @@ export class SqliteInsertWorker implements PredictionInserter {
     const fail = (error: Error) => {
       // A dead worker fails what it held (the writer journals it); the next batch starts a new one.
       if (this.current === self) this.current = undefined;
+      failedToOpen(error);
       for (const waiter of pending.values()) waiter.reject(error);
       pending.clear();
     };

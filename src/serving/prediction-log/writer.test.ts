@@ -6,6 +6,7 @@ import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
 import { openStore, type Store } from '../../store/database.js';
 import { PredictionStore } from '../prediction-store.js';
 import { blockStore, prediction, waitFor } from '../testing.js';
+import { SqliteInsertWorker } from './sqlite-worker.js';
 import { PredictionLog } from './writer.js';
 
 const stores: Store[] = [];
@@ -75,5 +76,30 @@ describe.each(dialects)('prediction log writer on %s', (dialect) => {
     expect(await predictions.count()).toBe(50);
     await again.close();
     await log.close();
+  });
+
+  it('lands at shutdown what it journaled while the store was locked, waiting past the request-path budget', { timeout: 30_000 }, async () => {
+    const url = await freshDatabaseUrl(dialect);
+    const store = await openStore(url);
+    stores.push(store);
+    const predictions = new PredictionStore(store);
+    // As `serve` and `proxy` run it: on a SQLite file the batches go through the worker thread.
+    const inserter = dialect === 'sqlite' ? new SqliteInsertWorker(url) : predictions;
+    const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-journal-'));
+    const log = new PredictionLog(inserter, { journalDir, slowMs: 200, retryMs: 60_000, flushIntervalMs: 20 });
+    await log.start();
+    const release = await blockStore(url, dialect);
+    const logged = Array.from({ length: 10 }, () => prediction());
+    for (const p of logged) log.log(p);
+    await log.flush();
+    expect(log.degraded).toBe(true);
+    // The lock outlasts the 200 ms budget of every request-path insert, not the shutdown's.
+    const released = new Promise<void>((resolve) => setTimeout(() => void release().then(resolve), 800));
+    await log.close();
+    await released;
+    await (inserter as { close?(): Promise<void> }).close?.();
+    expect(await predictions.count()).toBe(10);
+    expect(await predictions.get(logged[3]!.id)).toEqual(logged[3]);
+    expect(fs.readdirSync(journalDir)).toEqual([]);
   });
 });

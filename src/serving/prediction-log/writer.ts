@@ -18,6 +18,11 @@ export interface PredictionLogOptions {
   slowMs?: number;
   /** How often a degraded writer retries the store (by replaying the journal). */
   retryMs?: number;
+  /**
+   * How long `close()` gives each batch of its last write-out: a shutdown can wait where a request
+   * path cannot, so what was journaled while the store was slow lands now rather than at the next start.
+   */
+  closeBudgetMs?: number;
 }
 
 /**
@@ -37,6 +42,7 @@ export class PredictionLog {
   private readonly batchSize: number;
   private readonly slowMs: number;
   private readonly retryMs: number;
+  private readonly closeBudgetMs: number;
   private readonly journalAfterMs: number;
   private readonly timer: NodeJS.Timeout;
   private recovering: Promise<void> | undefined;
@@ -53,6 +59,7 @@ export class PredictionLog {
     this.batchSize = options.batchSize ?? 2_000;
     this.slowMs = options.slowMs ?? 500;
     this.retryMs = options.retryMs ?? 1_000;
+    this.closeBudgetMs = options.closeBudgetMs ?? 5_000;
     this.journal = new Journal(options.journalDir, options.fsyncIntervalMs ?? 100);
     this.journalAfterMs = Math.min(options.fsyncIntervalMs ?? 100, this.slowMs);
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 50);
@@ -62,6 +69,7 @@ export class PredictionLog {
   /** Replays journals left by earlier processes (call once at start); a store that is down is retried later. */
   async start(): Promise<void> {
     try {
+      await this.store.ready?.();
       await this.replay();
     } catch {
       this.markDegraded();
@@ -96,8 +104,9 @@ export class PredictionLog {
     await this.recovering;
     await this.flush();
     this.closed = true;
-    // One last try at the store; what it does not take stays journaled for the next start.
-    await this.recover();
+    // One last try at the store, with the patience of a shutdown; what it does not take stays
+    // journaled for the next start.
+    await this.recover(this.closeBudgetMs);
     this.journal.close();
   }
 
@@ -151,17 +160,17 @@ export class PredictionLog {
   }
 
   /** The insert, failing when it takes longer than `slowMs` (a locked table, a stalled server). */
-  private async insertInTime(batch: readonly Prediction[]): Promise<void> {
+  private async insertInTime(batch: readonly Prediction[], budgetMs = this.slowMs): Promise<void> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`insert took over ${this.slowMs} ms`)), this.slowMs)));
+    const slow = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`insert took over ${budgetMs} ms`)), budgetMs)));
     try {
-      await Promise.race([this.store.insertBatch(batch), slow]);
+      await Promise.race([this.store.insertBatch(batch, budgetMs === this.slowMs ? undefined : budgetMs), slow]);
     } finally {
       clearTimeout(timer);
     }
     // On SQLite the insert is synchronous, so the timer cannot fire: measure instead.
-    if (performance.now() - started > this.slowMs) throw new Error(`insert took over ${this.slowMs} ms`);
+    if (performance.now() - started > budgetMs) throw new Error(`insert took over ${budgetMs} ms`);
   }
 
   private markDegraded(): void {
@@ -173,12 +182,12 @@ export class PredictionLog {
    * Tries the store again by replaying the journal, over and over until no file is left; the
    * last check and the switch back to the store happen in one tick, so no journaled line is missed.
    */
-  private async recover(): Promise<void> {
+  private async recover(budgetMs = this.slowMs): Promise<void> {
     try {
       for (;;) {
         this.journal.rotate();
         if (this.journal.replayable().length === 0) break;
-        await this.replay();
+        await this.replay(budgetMs);
       }
       this.degradedSince = undefined;
     } catch {
@@ -186,7 +195,7 @@ export class PredictionLog {
     }
   }
 
-  private async replay(): Promise<void> {
+  private async replay(budgetMs = this.slowMs): Promise<void> {
     for (const file of this.journal.replayable()) {
       let records: Prediction[];
       try {
@@ -194,7 +203,7 @@ export class PredictionLog {
       } catch {
         continue; // replayed and removed by another process meanwhile
       }
-      for (let i = 0; i < records.length; i += this.batchSize) await this.insertInTime(records.slice(i, i + this.batchSize));
+      for (let i = 0; i < records.length; i += this.batchSize) await this.insertInTime(records.slice(i, i + this.batchSize), budgetMs);
       this.metrics.replayed += records.length;
       fs.rmSync(file, { force: true });
     }
