@@ -3,6 +3,7 @@ import type { Threadline } from '../context.js';
 import { HttpMetrics } from '../alerts/http-metrics.js';
 import { defaultBodyLimits, guardBodies, markStreamed, type BodyLimits } from './body-guard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { cancelWhenClientGone } from './client-gone.js';
 import { checkInputs } from './input-check.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
 import { stringifyWithNonFinite } from './json.js';
@@ -59,6 +60,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
     connectionTimeout: bodies.idleTimeoutMs,
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  cancelWhenClientGone(app);
   checkInputs(app);
   guardBodies(app, bodies);
   const http = new HttpMetrics();
