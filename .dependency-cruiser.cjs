@@ -14,7 +14,7 @@
  */
 
 /** Modules of ours that every layer may use: the error type, ids, durations, the configuration, a pid check. */
-const kernel = '^src/(errors|ids|duration|config|process-exists)\\.ts$';
+const kernel = '^src/(errors|ids|duration|config|process-exists|progress)\\.ts$';
 const shell = ['^src/(api|cli)/', '^src/(index|context)\\.ts$'];
 const lower = '^src/(store|artifacts)/';
 

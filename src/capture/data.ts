@@ -1,5 +1,7 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import { sha256File } from '../artifacts/digest.js';
+import { hashStream, readFileChunks } from '../artifacts/digest.js';
+import { countedBytes, progressWatched, startProgress, type ProgressTask } from '../progress.js';
 import { digestJson } from './canonical.js';
 import { resolveData, type FoundFile } from './data-files.js';
 import { dvcMd5s } from './dvc-md5.js';
@@ -30,7 +32,7 @@ const hashConcurrency = 8;
 export async function captureData(pathOrGlob: string, options: CaptureDataOptions = {}): Promise<DataVersion> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const { uri, files: found } = await resolveData(pathOrGlob, cwd);
-  const hashed = await hashAll(found);
+  const hashed = await hashAll(found, `hashing ${path.basename(uri)}`);
   // The manifest digest is over path, size and sha256 only; DVC's md5 rides along.
   const digest = digestJson(hashed);
   const md5s = await dvcMd5s(uri, found, cwd);
@@ -56,13 +58,29 @@ export async function captureData(pathOrGlob: string, options: CaptureDataOption
   return { ...base, format, rowCount, schema };
 }
 
-async function hashAll(found: FoundFile[]): Promise<DataFile[]> {
+async function hashAll(found: FoundFile[], label: string): Promise<DataFile[]> {
+  const progress = await hashingProgress(found, label);
+  try {
+    return await hashEach(found, progress);
+  } finally {
+    progress.end();
+  }
+}
+
+/** The total is only worth a stat per file when someone watches (a terminal). */
+async function hashingProgress(found: FoundFile[], label: string): Promise<ProgressTask> {
+  if (!progressWatched()) return startProgress(label, undefined);
+  const sizes = await Promise.all(found.map((f) => fs.stat(f.absPath).then((s) => s.size, () => 0)));
+  return startProgress(label, sizes.reduce((a, b) => a + b, 0));
+}
+
+async function hashEach(found: FoundFile[], progress: ProgressTask): Promise<DataFile[]> {
   const files: DataFile[] = new Array(found.length);
   let next = 0;
   const worker = async () => {
     while (next < found.length) {
       const i = next++;
-      const { digest, size } = await sha256File(found[i]!.absPath);
+      const { digest, size } = await hashStream(countedBytes(readFileChunks(found[i]!.absPath), progress));
       files[i] = { path: found[i]!.path, size, digest };
     }
   };

@@ -9,6 +9,7 @@ import { getImage, recordImage } from '../release/image/record-image.js';
 import { feedbackFormat, PredictionService } from '../serving/prediction-service.js';
 import type { ThreadlineApi } from '../sdk/types.js';
 import { normalizeArtifactPath } from '../tracking/artifact-path.js';
+import { readWithProgress } from '../progress.js';
 
 /** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */
 export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
@@ -38,7 +39,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     async uploadArtifact(runId, path, filePath, mediaType) {
       const artifactPath = normalizeArtifactPath(path);
       await tl.runs.info(runId);
-      const blob = await tl.artifacts.put(fs.createReadStream(filePath));
+      const blob = await tl.artifacts.put(readWithProgress(filePath, `uploading ${artifactPath}`));
       const artifact = { path: artifactPath, digest: blob.digest, size: blob.size, mediaType: mediaType ?? null };
       await tl.runs.recordArtifact(runId, artifact);
       return artifact;

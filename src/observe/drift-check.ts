@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * Reference vs current drift of two tabular files: read both through DuckDB as column vectors,
  * align their columns, score each with the test src/stats chooses (or the one named), and judge
@@ -26,6 +27,7 @@ import {
 // Not in the stats index: the sorted-input forms, so each million-row column is sorted once.
 import { radixSortFloat64 } from '../stats/radix-sort.js';
 import { wassersteinNormedSorted } from '../stats/wasserstein.js';
+import { startProgress } from '../progress.js';
 
 export type DriftTestOption = DriftTestName | 'auto';
 
@@ -122,16 +124,22 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
       const labelled = pairs.find(([r]) => r.kind !== 'numeric');
       if (labelled) throw invalidArgument(`test ${test} needs numbers but column '${labelled[0].name}' is ${labelled[0].type} (use --test auto or choose --columns)`);
     }
+    // Steps: the two reads, then one per column.
+    const progress = startProgress(`drift ${path.basename(currentPath)}`, pairs.length + 2, 'items');
     const ref = await reader.read(reference, pairs.map(([r]) => r), 'reference');
+    progress.advance(1);
     const cur = await reader.read(current, pairs.map(([, c]) => c), 'current');
+    progress.advance(1);
     const columns: ColumnDriftReport[] = [];
     for (const [column] of pairs) {
+      progress.advance(1);
       const r = ref.vectors.get(column.name)!;
       const c = cur.vectors.get(column.name)!;
       const empty = present(r) === 0 ? 'reference' : present(c) === 0 ? 'current' : null;
       if (empty) skipped.push({ column: column.name, type: column.type, reason: `no values in ${empty}` });
       else columns.push(scoreColumn(column, r, c, test, options.threshold));
     }
+    progress.end();
     if (columns.length === 0) throw invalidArgument('no column to compare: ' + (skipped.map((s) => `${s.column} (${s.reason})`).join(', ') || 'the files have no columns'));
     const verdict = datasetDrift(columns, driftShare);
     const order = new Map(pairs.map(([p], i) => [p.name, i]));

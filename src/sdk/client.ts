@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
@@ -11,6 +12,7 @@ import type { ImageFilter, ImageRecord, RecordImageInput } from '../release/imag
 import { ThreadlineApiError } from './errors.js';
 import { isTransient, retryFromEnv, withRetry, type RetryPolicy } from './retry.js';
 import type { BackfillQuery, BackfillReport, BlobInfo, CodeVersion, DataVersion, Environment, Experiment, LoggedModel, Metric, Run, RunArtifact, RunInfo, ThreadlineApi } from './types.js';
+import { readWithProgress } from '../progress.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -138,7 +140,7 @@ export class ThreadlineClient implements ThreadlineApi {
   uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact> {
     const encoded = path.split('/').map(encodeURIComponent).join('/');
     const query = mediaType ? `?mediaType=${encodeURIComponent(mediaType)}` : '';
-    return this.call('PUT', `/api/runs/${runId}/artifacts/${encoded}${query}`, undefined, { body: () => fs.createReadStream(filePath) });
+    return this.call('PUT', `/api/runs/${runId}/artifacts/${encoded}${query}`, undefined, { body: () => Readable.from(readWithProgress(filePath, `uploading ${path}`)) });
   }
 
   async listArtifacts(runId: string): Promise<RunArtifact[]> {

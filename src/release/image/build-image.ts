@@ -14,6 +14,7 @@ import { loggedModelFiles, modelFiles, parentFolders, type LoggedModelFiles } fr
 import { pushImage } from './push.js';
 import { parseImageRef, parseRepository } from './reference.js';
 import { RegistryClient } from './registry-client.js';
+import { countedBytes, startProgress } from '../../progress.js';
 
 /**
  * What building needs of Threadline: the model version, its run, the artifact bytes, and a place
@@ -70,12 +71,13 @@ export async function buildImage(deps: ImageDeps, input: BuildInput): Promise<Im
     base = await pullBase(ref, new RegistryClient(ref, { insecure: input.insecureRegistry, credentials: dockerCredentials(ref.registry, env), actions: 'pull' }), layout);
   }
 
+  const packing = startProgress(`packing ${version.name}/${version.version}`, files.reduce((sum, f) => sum + f.size, 0));
   const modelEntries: LayerEntry[] = [
     { type: 'directory', path: 'model' },
     ...parentFolders(files.map((f) => f.path)).map((p) => ({ type: 'directory' as const, path: `model/${p}` })),
-    ...files.map((f) => ({ type: 'file' as const, path: `model/${f.path}`, size: f.size, open: () => deps.api.openBlob(f.digest) })),
+    ...files.map((f) => ({ type: 'file' as const, path: `model/${f.path}`, size: f.size, open: async () => Readable.from(countedBytes(await deps.api.openBlob(f.digest) as AsyncIterable<Buffer>, packing)) })),
   ];
-  const modelLayer = await writeLayer(layout, modelEntries, epoch);
+  const modelLayer = await writeLayer(layout, modelEntries, epoch).finally(() => packing.end());
   const script = Buffer.from(serveScript);
   const serveLayer = await writeLayer(layout, [{ type: 'directory', path: 'threadline' }, { type: 'file', path: 'threadline/serve.sh', size: script.length, mode: 0o755, open: async () => Readable.from([script]) }], epoch);
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ThreadlineError } from '../../errors.js';
 import { runArtifactSource } from '../../registry/artifact-digest.js';
 import type { ModelVersion, Run, RunArtifact, ThreadlineApi } from '../../sdk/types.js';
+import { startProgress } from '../../progress.js';
 
 /** A model on local disk, ready to serve, with what its responses are stamped with. */
 export interface ServedModel {
@@ -33,14 +34,17 @@ export async function materializeModel(api: ThreadlineApi, ref: string, home: st
 
   const staging = `${dir}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
+  const progress = startProgress(`downloading ${version.name}/${version.version}`, files.reduce((sum, f) => sum + f.size, 0));
   for (const { relative, ...file } of files) {
     const bytes = await api.readBlob(file.digest);
+    progress.advance(bytes.byteLength);
     const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (actual !== file.digest) throw new ThreadlineError('INTERNAL', `artifact ${file.path} of ${owner} is corrupt: expected ${file.digest}, read ${actual}`);
     const target = path.join(staging, relative);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, bytes);
   }
+  progress.end();
   if (version.artifactDigest) fs.writeFileSync(path.join(staging, marker), version.artifactDigest);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dir), { recursive: true });
