@@ -1,10 +1,10 @@
-import path from 'node:path';
 /**
  * Reference vs current drift of two tabular files: read both through DuckDB as column vectors,
  * align their columns, score each with the test src/stats chooses (or the one named), and judge
  * the dataset by the share of drifted columns. The result also carries what a report shows:
  * profiles side by side and histograms of both samples on the same bins.
  */
+import path from 'node:path';
 import { ColumnReader, type ColumnVector, type TableColumn, type TableSource } from '../capture/columns.js';
 import { invalidArgument } from '../errors.js';
 import {

@@ -159,13 +159,17 @@ export class PredictionLog {
     }
   }
 
-  /** The insert, failing when it takes longer than `slowMs` (a locked table, a stalled server). */
-  private async insertInTime(batch: readonly Prediction[], budgetMs = this.slowMs): Promise<void> {
+  /**
+   * The insert, failing when it takes longer than `slowMs` (a locked table, a stalled server), or
+   * than `patientMs` where given (a shutdown), which is also how long it may wait on a lock.
+   */
+  private async insertInTime(batch: readonly Prediction[], patientMs?: number): Promise<void> {
+    const budgetMs = patientMs ?? this.slowMs;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`insert took over ${budgetMs} ms`)), budgetMs)));
     try {
-      await Promise.race([this.store.insertBatch(batch, budgetMs === this.slowMs ? undefined : budgetMs), slow]);
+      await Promise.race([this.store.insertBatch(batch, patientMs), slow]);
     } finally {
       clearTimeout(timer);
     }
@@ -182,12 +186,12 @@ export class PredictionLog {
    * Tries the store again by replaying the journal, over and over until no file is left; the
    * last check and the switch back to the store happen in one tick, so no journaled line is missed.
    */
-  private async recover(budgetMs = this.slowMs): Promise<void> {
+  private async recover(patientMs?: number): Promise<void> {
     try {
       for (;;) {
         this.journal.rotate();
         if (this.journal.replayable().length === 0) break;
-        await this.replay(budgetMs);
+        await this.replay(patientMs);
       }
       this.degradedSince = undefined;
     } catch {
@@ -195,7 +199,7 @@ export class PredictionLog {
     }
   }
 
-  private async replay(budgetMs = this.slowMs): Promise<void> {
+  private async replay(patientMs?: number): Promise<void> {
     for (const file of this.journal.replayable()) {
       let records: Prediction[];
       try {
@@ -203,7 +207,7 @@ export class PredictionLog {
       } catch {
         continue; // replayed and removed by another process meanwhile
       }
-      for (let i = 0; i < records.length; i += this.batchSize) await this.insertInTime(records.slice(i, i + this.batchSize), budgetMs);
+      for (let i = 0; i < records.length; i += this.batchSize) await this.insertInTime(records.slice(i, i + this.batchSize), patientMs);
       this.metrics.replayed += records.length;
       fs.rmSync(file, { force: true });
     }
