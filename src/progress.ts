@@ -7,7 +7,8 @@ import fs from 'node:fs';
  * a terminal, subscribes and draws it (cli/progress-bar.ts). With no subscriber a task costs a
  * boolean check per call.
  */
-export type ProgressUnit = 'bytes' | 'items';
+/** `percent`: the work has no natural count (one SQL scan), so its total is 100. */
+export type ProgressUnit = 'bytes' | 'items' | 'percent';
 
 export interface ProgressEvent {
   task: number;

@@ -33,6 +33,23 @@ describe('progress of long work', () => {
     expect(stdout).toMatch(/finished \(exit 0\)/);
   });
 
+  it('draws how far a validation scan is, from DuckDB\'s own estimate', { timeout: 120_000 }, async () => {
+    // 4 M rows and eight regex checks: a scan of about a second on an idle machine here.
+    const csv = path.join(repo, 'customers.csv');
+    const block = Array.from({ length: 100_000 }, (_, i) => `c${String(i % 10_000).padStart(4, '0')}`).join('\n') + '\n';
+    fs.writeFileSync(csv, 'customer\n' + block.repeat(40));
+    const checks = Array.from({ length: 8 }, (_, i) => `  - { expect: regex, column: customer, pattern: "^c[0-9]{3}[0-${i + 1}]?[0-9]?$" }`);
+    const suite = path.join(repo, 'customers.yaml');
+    fs.writeFileSync(suite, ['name: customers', 'expectations:', ...checks, ''].join('\n'));
+    const command = [process.execPath, ...cliNodeArgs(), 'validate', csv, '--suite', suite, '--no-record'].map(quote).join(' ');
+    const { stdout } = await exec('script', ['-qec', command, '/dev/null'], { cwd: repo, env: { ...process.env, THREADLINE_HOME: path.join(repo, '.tl-validate') }, maxBuffer: 64 << 20 }).catch((error: { stdout: string }) => error);
+    const frames = plain(stdout).split('\r').filter((f) => f.includes('validating'));
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.at(-1)).toMatch(/validating \S*customers\.csv +[█░]+ +\d+%/);
+    expect(stdout).toMatch(/4,000,000 rows/);
+    fs.rmSync(csv);
+  });
+
   it('prints none in a pipe, nor with --json', { timeout: 120_000 }, async () => {
     const piped = await runCli(['run', '--input', big, '--', 'true'], { cwd: repo, env: { THREADLINE_HOME: path.join(repo, '.tl-pipe') } });
     expect(piped.code).toBe(0);

@@ -11,6 +11,7 @@ import { invalidArgument, isThreadlineError } from '../errors.js';
 import { isNumeric, typeFamily, rangeFits, type ColumnFacts, type Condition, type ConditionQuery, type FactPlan, type FactSource, type UnexpectedFacts, type ValidationFacts } from '../validate/facts.js';
 import type { Scalar } from '../validate/types.js';
 import { resolveData } from './data-files.js';
+import { withQueryProgress } from './duckdb-progress.js';
 import { readers, safeNames, tabularFormatOf, type TabularFormat } from './tabular.js';
 
 /** Same-format tabular files read as one table (union by column name when several). */
@@ -124,7 +125,7 @@ export async function computeValidationFacts(source: TabularSource, plan: FactPl
     }
     let totals: Record<string, unknown>;
     try {
-      totals = (await run(`SELECT ${selects.join(', ')} FROM ${from}`, params))[0]!;
+      totals = (await withQueryProgress(connection, `validating ${source.label}`, () => run(`SELECT ${selects.join(', ')} FROM ${from}`, params)))[0]!;
     } catch (error) {
       throw readError(error);
     }

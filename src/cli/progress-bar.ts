@@ -67,5 +67,6 @@ function line(options: cliProgress.Options, params: cliProgress.Params, payload:
   const bar = '█'.repeat(filled) + '░'.repeat(size - filled);
   const percent = `${Math.floor(Math.min(params.progress, 1) * 100)}%`.padStart(4);
   const eta = Number.isFinite(params.eta) && params.eta > 0 ? `  ETA ${cliProgress.Format.TimeFormat(params.eta, options, 1)}` : '';
+  if (payload.unit === 'percent') return `${payload.label}  ${bar} ${percent}${eta}`;
   return `${payload.label}  ${bar} ${percent}  ${amount(params.value)} / ${amount(params.total)}  ${rate}${eta}`;
 }
