@@ -9,6 +9,7 @@ export const errorCodes = [
   'ALREADY_EXISTS',
   'CONFLICT',
   'FAILED_PRECONDITION',
+  'PERMISSION_DENIED',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -42,6 +43,8 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 
 export const failedPrecondition = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('FAILED_PRECONDITION', message, details);
+export const permissionDenied = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('PERMISSION_DENIED', message, details);
 export const unavailable = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('UNAVAILABLE', message, details);
 

@@ -8,6 +8,7 @@ export const httpStatus: Record<ErrorCode, number> = {
   ALREADY_EXISTS: 409,
   CONFLICT: 409,
   FAILED_PRECONDITION: 412,
+  PERMISSION_DENIED: 403,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Threadline } from '../context.js';
 import { HttpMetrics } from '../alerts/http-metrics.js';
+import { allowedHostsFor, guardBrowsers } from './browser-guard.js';
 import { defaultBodyLimits, guardBodies, markStreamed, type BodyLimits } from './body-guard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { cancelWhenClientGone } from './client-gone.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   bodies?: Partial<BodyLimits>;
   /** Called for every route as it is added: the fuzz suite enumerates the API this way. */
   onRoute?: (route: RouteOptions) => void;
+  /** Host header values served; the default: loopback names, plus all local addresses when bound to a wildcard. */
+  allowedHosts?: readonly string[];
 }
 
 export interface ServerHandle {
@@ -61,6 +64,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   cancelWhenClientGone(app);
+  guardBrowsers(app, new Set(options.allowedHosts ?? allowedHostsFor('127.0.0.1')));
   checkInputs(app);
   guardBodies(app, bodies);
   const http = new HttpMetrics();
@@ -99,7 +103,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
 /** Listens on loopback unless told otherwise, and says where. */
 export async function startServer(tl: Threadline, host = '127.0.0.1', port = 5000, options: ServerOptions = {}): Promise<ServerHandle> {
   const health: HealthState = { draining: false };
-  const app = buildServer(tl, options, health);
+  const app = buildServer(tl, { ...options, allowedHosts: [...allowedHostsFor(host, options.allowedHosts)] }, health);
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;

@@ -8,6 +8,7 @@ const exitCodes: Record<string, number> = {
   ALREADY_EXISTS: 4,
   CONFLICT: 4,
   FAILED_PRECONDITION: 5,
+  PERMISSION_DENIED: 77,
   UNAVAILABLE: 69,
 };
 

@@ -406,9 +406,10 @@ export class ThreadlineClient implements ThreadlineApi {
     if (raw) {
       headers['content-type'] = 'application/octet-stream';
       body = typeof raw.body === 'function' ? raw.body() : raw.body;
-    } else if (json !== undefined) {
+    } else if (json !== undefined || method === 'POST') {
+      // A body-less POST goes as `{}`: the server refuses POSTs a browser could send cross-site unasked.
       headers['content-type'] = 'application/json';
-      body = JSON.stringify(json, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+      body = JSON.stringify(json ?? {}, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
     }
     let response;
     try {

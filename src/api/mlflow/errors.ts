@@ -33,6 +33,7 @@ const byCode: Record<ErrorCode, { errorCode: string; status: number }> = {
   INVALID_ARGUMENT: { errorCode: 'INVALID_PARAMETER_VALUE', status: 400 },
   CONFLICT: { errorCode: 'INVALID_STATE', status: 400 },
   FAILED_PRECONDITION: { errorCode: 'INVALID_STATE', status: 400 },
+  PERMISSION_DENIED: { errorCode: 'PERMISSION_DENIED', status: 403 },
   UNAVAILABLE: { errorCode: 'TEMPORARILY_UNAVAILABLE', status: 503 },
   INTERNAL: { errorCode: 'INTERNAL_ERROR', status: 500 },
 };
