@@ -1,3 +1,4 @@
+import type { output, ZodType } from 'zod';
 /**
  * The one error type of Threadline. Domain code throws it with a code; the HTTP shell maps the
  * code to a status (and, on the MLflow routes, to MLflow's error_code names), the CLI maps it to
@@ -47,6 +48,18 @@ export const permissionDenied = (message: string, details?: Record<string, unkno
   new ThreadlineError('PERMISSION_DENIED', message, details);
 export const unavailable = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('UNAVAILABLE', message, details);
+
+/**
+ * The one way a schema's complaint becomes bad input: INVALID_ARGUMENT with one line,
+ * `<what> <field path>: <zod's message>`, and the path in details. Every domain parses with this.
+ */
+export function parseWith<S extends ZodType>(schema: S, value: unknown, what: string): output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? ` ${issue.path.join('.')}` : '';
+  throw invalidArgument(`${what}${where}: ${issue.message}`, { path: issue.path });
+}
 
 export function isThreadlineError(error: unknown): error is ThreadlineError {
   return error instanceof ThreadlineError;

@@ -64,8 +64,8 @@ describe('alert rules', () => {
   it('refuse a rule that names a missing notifier, a bad duration or an unknown stage', () => {
     expect(() => parseAlerts({ notifiers: [], rules: [{ name: 'r', notify: ['slack'] }] })).toThrow(/notifies 'slack', which is not among the notifiers/);
     expect(() => parseAlerts({ notifiers: [{ name: 'h', type: 'webhook', url: 'http://127.0.0.1/' }], rules: [{ name: 'r', cooldown: 'soon', notify: ['h'] }] })).toThrow(/cooldown takes a duration/);
-    expect(() => parseAlerts({ rules: [{ name: 'r', stage: 'moon', notify: [] }] })).toThrow(/alerts\.rules\.0\.stage/);
-    expect(() => parseAlerts({ notifiers: [{ name: 'm', type: 'pager' }] })).toThrow(/alerts\.notifiers\.0/);
+    expect(() => parseAlerts({ rules: [{ name: 'r', stage: 'moon', notify: [] }] })).toThrow(/alerts rules\.0\.stage: /);
+    expect(() => parseAlerts({ notifiers: [{ name: 'm', type: 'pager' }] })).toThrow(/alerts notifiers\.0/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, parseWith } from '../errors.js';
 import { severities, stages } from '../observe/events/types.js';
 
 /**
@@ -59,11 +59,7 @@ export interface AlertsConfig {
 
 export function parseAlerts(raw: unknown, where = 'threadline.yaml'): AlertsConfig {
   if (raw === undefined || raw === null) return { notifiers: [], rules: [] };
-  const parsed = section.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidArgument(`${where}: alerts.${issue.path.join('.')}: ${issue.message}`);
-  }
+  const parsed = { data: parseWith(section, raw, `${where}: alerts`) };
   const names = new Set<string>();
   for (const n of parsed.data.notifiers) {
     if (names.has(n.name)) throw invalidArgument(`${where}: alerts.notifiers: the name '${n.name}' is used twice`);

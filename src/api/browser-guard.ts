@@ -1,6 +1,7 @@
 import { hostname, networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { permissionDenied } from '../errors.js';
+import { MlflowError } from './mlflow/errors.js';
 
 /**
  * Browsers on the same machine are attackers too: a DNS-rebinding page reaches a loopback server
@@ -46,6 +47,8 @@ export function hostOf(header: string): string {
   return colon === value.lastIndexOf(':') && colon >= 0 ? value.slice(0, colon) : value;
 }
 
+const mlflowContentTypeMessage = "Bad Request. Content-Type must be one of ['application/json'].";
+
 export function guardBrowsers(app: FastifyInstance, allowed: AllowedHosts): void {
   app.addHook('onRequest', async (request) => {
     const host = request.headers.host;
@@ -55,6 +58,8 @@ export function guardBrowsers(app: FastifyInstance, allowed: AllowedHosts): void
     if (request.method !== 'POST') return;
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type === '' || simpleTypes.has(type)) {
+      // MLflow's own server refuses these with this very line; its clients may show it as is.
+      if (/^\/(ajax-)?api\/2\.0\/mlflow\//.test(request.url)) throw new MlflowError('INVALID_PARAMETER_VALUE', mlflowContentTypeMessage);
       throw Object.assign(new Error(`POST needs a content type a browser cannot send cross-site unasked (application/json, application/octet-stream, application/x-ndjson, text/csv), got '${type || 'none'}'`), {
         statusCode: 415,
       });

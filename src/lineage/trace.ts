@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Threadline } from '../context.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, parseWith } from '../errors.js';
 import { describeAll } from './describe.js';
 import { parseEntityType, resolveEntity } from './resolve.js';
 import type { TraceOptions, TraceResult } from './trace-types.js';
@@ -33,9 +33,7 @@ export class TraceService {
    * const down = await traces.trace('sha256:77e0…', { direction: 'downstream' }); // runs and models from a snapshot
    */
   async trace(id: string, raw: TraceOptions = {}): Promise<TraceResult> {
-    const parsed = optionsSchema.safeParse(raw ?? {});
-    if (!parsed.success) throw invalidArgument(`Invalid trace options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const { direction, depth, type } = parsed.data;
+    const { direction, depth, type } = parseWith(optionsSchema, raw ?? {}, 'Invalid trace options');
     const start = await this.resolve(id, type);
     const db = this.tl.store.db;
     const { graph, counts, leaves } = await this.walkWithLeaves(start, direction, depth);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, parseWith } from '../errors.js';
 import { stages, type Stage } from './events/types.js';
 
 /**
@@ -50,11 +50,7 @@ export function loadProjectFile(filePath: string): ProjectFile {
 }
 
 export function readProject(raw: unknown, filePath: string): ProjectFile {
-  const parsed = file.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidArgument(`${filePath}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-  }
+  const parsed = { data: parseWith(file, raw, `${filePath}: project file`) };
   const observers: ObserverEntry[] = [];
   const seen = new Set<string>();
   for (const [stage, value] of Object.entries(parsed.data.observe ?? {})) {

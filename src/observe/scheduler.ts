@@ -3,7 +3,7 @@ import type { Threadline } from '../context.js';
 import { durationSetting } from '../config.js';
 import { parseDuration } from '../duration.js';
 import { leaseHolderId, LeaseStore } from '../store/lease-store.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, parseWith } from '../errors.js';
 import type { ObserverAgent, ObserverContext } from './agent.js';
 import { agents } from './agents.js';
 import type { ObserverEvent } from './events/types.js';
@@ -37,12 +37,8 @@ export function planObservers(project: ProjectFile, only?: string): PlannedObser
   return entries.map((entry) => {
     const agent = agents[entry.stage];
     if (!agent) throw invalidArgument(`observe.${entry.stage}: no agent for this stage in this version`);
-    const parsed = agent.settings.safeParse(entry.settings);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw invalidArgument(`${project.file}: observe ${entry.name}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
-    }
-    return { entry, agent, settings: parsed.data, intervalMs: parseDuration(entry.interval ?? agent.defaultInterval, `observe ${entry.name} interval`) };
+    const settings = parseWith(agent.settings, entry.settings, `${project.file}: observe ${entry.name} settings`);
+    return { entry, agent, settings, intervalMs: parseDuration(entry.interval ?? agent.defaultInterval, `observe ${entry.name} interval`) };
   });
 }
 

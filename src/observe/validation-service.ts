@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidArgument, notFound } from '../errors.js';
+import { invalidArgument, notFound, parseWith } from '../errors.js';
 import { newUuid, uuidPattern } from '../ids.js';
 import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
 import { addEdges } from '../lineage/edge-store.js';
@@ -8,7 +8,7 @@ import type { EntityRef } from '../lineage/types.js';
 import type { Store } from '../store/database.js';
 import type { ValidationsTable } from '../store/schema.js';
 import { ProvenanceStore } from '../tracking/provenance-store.js';
-import { dataVersionSchema, parseWith } from '../tracking/validation.js';
+import { dataVersionSchema } from '../tracking/validation.js';
 import { expectationKinds, type ExpectationResult, type ListValidationsQuery, type RecordValidationInput, type Validation } from '../validate/types.js';
 import type { EventInput, ObserverEvent } from './events/types.js';
 
@@ -69,7 +69,7 @@ export class ValidationService {
   }
 
   async record(raw: RecordValidationInput | unknown): Promise<Validation> {
-    const input = parseWith(recordSchema, raw, 'validation');
+    const input = parseWith(recordSchema, raw, 'Invalid validation');
     const { result, data } = input;
     // The verdict is recomputed from the results: a client cannot store "passed" over failures.
     const failed = result.results.filter((r) => !r.success).length;

@@ -1,4 +1,4 @@
-import { alreadyExists, invalidArgument, notFound } from '../errors.js';
+import { alreadyExists, invalidArgument, notFound, parseWith } from '../errors.js';
 import { addEdges } from '../lineage/edge-store.js';
 import type { Edge } from '../lineage/types.js';
 import type { Store } from '../store/database.js';
@@ -15,7 +15,7 @@ import { searchModelVersions } from './search-filter/compile-model-versions.js';
 import { searchRegisteredModels } from './search-filter/compile-registered-models.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput, Stage } from './types.js';
 import { isUniqueViolation } from '../store/conflicts.js';
-import { aliasSchema, createModelSchema, createVersionSchema, descriptionSchema, keySchema, modelNameSchema, registerSchema, registryTagValueSchema, parseStage, parseVersion, parseWith } from './validation.js';
+import { aliasSchema, createModelSchema, createVersionSchema, descriptionSchema, keySchema, modelNameSchema, registerSchema, registryTagValueSchema, parseStage, parseVersion } from './validation.js';
 import { VersionStore } from './version-store.js';
 
 /** What the registry needs of MLflow 3's LoggedModels: read one, and note a version made from it. */
@@ -48,7 +48,7 @@ export class ModelService {
   }
 
   async createModel(raw: CreateModelInput): Promise<RegisteredModel> {
-    const input = parseWith(createModelSchema, raw, 'registered model');
+    const input = parseWith(createModelSchema, raw, 'Invalid registered model');
     const now = Date.now();
     try {
       await this.models.insert({ name: input.name, description: input.description ?? null, creation_time: now, last_updated_time: now }, input.tags ?? {});
@@ -74,7 +74,7 @@ export class ModelService {
   }
 
   async renameModel(name: string, newName: string): Promise<RegisteredModel> {
-    const to = parseWith(modelNameSchema, newName, 'new registered model name');
+    const to = parseWith(modelNameSchema, newName, 'Invalid new registered model name');
     await this.modelRow(name);
     if (to === name) return this.getModel(name);
     try {
@@ -87,7 +87,7 @@ export class ModelService {
   }
 
   async updateModel(name: string, changes: { description?: string }): Promise<RegisteredModel> {
-    const description = parseWith(descriptionSchema.optional(), changes.description, 'description');
+    const description = parseWith(descriptionSchema.optional(), changes.description, 'Invalid description');
     await this.modelRow(name);
     await this.models.update(name, { ...(description !== undefined && { description }), last_updated_time: Date.now() });
     return this.getModel(name);
@@ -103,7 +103,7 @@ export class ModelService {
   }
 
   async setModelTag(name: string, key: string, value: string): Promise<void> {
-    parseWith(keySchema, key, 'tag key');
+    parseWith(keySchema, key, 'Invalid tag key');
     checkTagValue(value);
     await this.modelRow(name);
     await this.models.setTag(name, key, value, Date.now());
@@ -127,7 +127,7 @@ export class ModelService {
    * a run that is given must exist. The artifact digest is taken from the run's artifacts.
    */
   async createVersion(raw: CreateVersionInput): Promise<ModelVersion> {
-    const input = parseWith(createVersionSchema, raw, 'model version');
+    const input = parseWith(createVersionSchema, raw, 'Invalid model version');
     await this.modelRow(input.name);
     const modelId = input.modelId || parseModelsUri(input.source);
     const logged = modelId ? await this.loggedModel(modelId) : undefined;
@@ -178,7 +178,7 @@ export class ModelService {
 
   /** `threadline models register`: the run's artifact path as a version, the model created when missing. */
   async register(raw: RegisterInput): Promise<ModelVersion> {
-    const input = parseWith(registerSchema, raw, 'model registration');
+    const input = parseWith(registerSchema, raw, 'Invalid model registration');
     const path = input.artifactPath.replace(/^\/+|\/+$/g, '');
     // People type run id prefixes, as for `runs show`.
     const run = await this.runs.info(await this.runs.resolveId(input.runId));
@@ -204,7 +204,7 @@ export class ModelService {
   }
 
   async updateVersion(name: string, version: number | string, changes: { description?: string }): Promise<ModelVersion> {
-    const description = parseWith(descriptionSchema.optional(), changes.description, 'description');
+    const description = parseWith(descriptionSchema.optional(), changes.description, 'Invalid description');
     const row = await this.versionRow(name, version);
     await this.versions.update(row, { ...(description !== undefined && { description }), last_updated_time: Date.now() });
     return this.getVersion(name, row.version);
@@ -220,7 +220,7 @@ export class ModelService {
   }
 
   async setVersionTag(name: string, version: number | string, key: string, value: string): Promise<void> {
-    parseWith(keySchema, key, 'tag key');
+    parseWith(keySchema, key, 'Invalid tag key');
     checkTagValue(value);
     const row = await this.versionRow(name, version);
     await this.versions.setTag(row, key, value);
@@ -261,7 +261,7 @@ export class ModelService {
 
   /** Points `alias` at `version` and records the move (who, when, from, to). */
   async setAlias(name: string, alias: string, version: number | string, actor = unknownActor): Promise<ModelVersion> {
-    parseWith(aliasSchema, alias, 'alias');
+    parseWith(aliasSchema, alias, 'Invalid alias');
     const row = await this.versionRow(name, version);
     await this.aliases.set(name, alias, row.version, actor || unknownActor, Date.now());
     return this.getVersion(name, row.version);
@@ -334,5 +334,5 @@ function pathUnder(source: string, artifactUri: string): string | undefined {
 
 function checkTagValue(value: unknown): void {
   if (typeof value !== 'string') throw invalidArgument('Invalid tag value: must be a string');
-  parseWith(registryTagValueSchema, value, 'tag value');
+  parseWith(registryTagValueSchema, value, 'Invalid tag value');
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invalidArgument } from '../errors.js';
 import { limits } from '../tracking/limits.js';
-import { keySchema, parseWith } from '../tracking/validation.js';
+import { keySchema } from '../tracking/validation.js';
 import { stages, type Stage } from './types.js';
 
 /** Model names become `name/version` and `name@alias` references: no slash, not empty. */
@@ -70,4 +70,3 @@ export function parseStage(raw: unknown): Stage {
   return stage;
 }
 
-export { parseWith };

@@ -1,9 +1,9 @@
-import { alreadyExists, invalidArgument, notFound } from '../errors.js';
+import { alreadyExists, invalidArgument, notFound, parseWith } from '../errors.js';
 import { insertNextNumber } from '../store/conflicts.js';
 import type { Store } from '../store/database.js';
 import { ExperimentStore } from './experiment-store.js';
 import type { Experiment, LifecycleStage } from './types.js';
-import { createExperimentSchema, experimentNameSchema, keySchema, parseWith, tagSchema } from './validation.js';
+import { createExperimentSchema, experimentNameSchema, keySchema, tagSchema } from './validation.js';
 
 export class ExperimentService {
   private readonly experiments: ExperimentStore;
@@ -13,9 +13,9 @@ export class ExperimentService {
   }
 
   async create(raw: { name: string; artifactLocation?: string; tags?: Record<string, string> }): Promise<Experiment> {
-    const input = parseWith(createExperimentSchema, raw, 'experiment');
+    const input = parseWith(createExperimentSchema, raw, 'Invalid experiment');
     const name = input.name;
-    for (const [key, value] of Object.entries(input.tags ?? {})) parseWith(tagSchema, { key, value }, 'experiment tag');
+    for (const [key, value] of Object.entries(input.tags ?? {})) parseWith(tagSchema, { key, value }, 'Invalid experiment tag');
     if (await this.experiments.getByName(name)) throw alreadyExists(`Experiment '${name}' already exists.`);
     // Ids are max+1; two concurrent creates can pick the same one, so the loser tries again.
     return insertNextNumber({
@@ -72,7 +72,7 @@ export class ExperimentService {
   }
 
   async rename(experimentId: string, newName: string): Promise<void> {
-    const name = parseWith(experimentNameSchema, newName, 'experiment name');
+    const name = parseWith(experimentNameSchema, newName, 'Invalid experiment name');
     const experiment = await this.get(experimentId);
     this.requireActive(experiment, 'rename');
     const clash = await this.experiments.getByName(name);
@@ -92,13 +92,13 @@ export class ExperimentService {
   }
 
   async setTag(experimentId: string, key: string, value: string): Promise<void> {
-    parseWith(tagSchema, { key, value }, 'experiment tag');
+    parseWith(tagSchema, { key, value }, 'Invalid experiment tag');
     this.requireActive(await this.get(experimentId), 'set a tag on');
     await this.experiments.setTag(experimentId, key, value);
   }
 
   async deleteTag(experimentId: string, key: string): Promise<void> {
-    parseWith(keySchema, key, 'tag key');
+    parseWith(keySchema, key, 'Invalid tag key');
     this.requireActive(await this.get(experimentId), 'delete a tag of');
     if ((await this.experiments.deleteTag(experimentId, key)) === 0) {
       throw notFound(`No tag with name: ${key} in experiment with id ${experimentId}`);

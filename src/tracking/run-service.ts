@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
-import { invalidArgument, notFound } from '../errors.js';
+import { invalidArgument, notFound, parseWith } from '../errors.js';
 import { newRunId, runIdPattern } from '../ids.js';
 import { addEdges, removeEdges } from '../lineage/edge-store.js';
 import { resolveIdWith, runResolver } from '../lineage/resolve.js';
@@ -13,7 +13,7 @@ import { RunStore } from './run-store.js';
 import { endReasonTag, reproducesTag } from './run-tags.js';
 import { SecretEntries } from './secret-entries.js';
 import type { CreateRunInput, EndStaleRunsInput, LifecycleStage, ListRunsQuery, LogBatchInput, Metric, Run, RunArtifact, RunInfo, RunSummary, UpdateRunInput } from './types.js';
-import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, parseWith, updateRunSchema } from './validation.js';
+import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchema, keySchema, logBatchSchema, updateRunSchema } from './validation.js';
 
 /** Runs: their lifecycle, what they logged, and what they ran on. */
 /** Files of each data input shown with a run; the whole manifest is at `GET /api/data/:digest`. */
@@ -34,7 +34,7 @@ export class RunService {
   }
 
   async create(raw: CreateRunInput = {}): Promise<RunInfo> {
-    const input = parseWith(createRunSchema, raw, 'run') as CreateRunInput;
+    const input = parseWith(createRunSchema, raw, 'Invalid run') as CreateRunInput;
     const experimentId = input.experimentId ?? '0';
     const experiment = await this.experiments.get(experimentId);
     if (!experiment) throw notFound(`No Experiment with id=${experimentId} exists`);
@@ -126,7 +126,7 @@ export class RunService {
   }
 
   async update(runId: string, raw: UpdateRunInput): Promise<RunInfo> {
-    const changes = parseWith(updateRunSchema, raw, 'run update') as UpdateRunInput;
+    const changes = parseWith(updateRunSchema, raw, 'Invalid run update') as UpdateRunInput;
     await this.info(runId);
     const status = changes.status;
     const columns = {
@@ -176,7 +176,7 @@ export class RunService {
 
   /** Params, metrics and tags in one transaction: all of a batch lands, or none of it. */
   async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
-    const parsed = parseWith(logBatchSchema, batch, 'batch');
+    const parsed = parseWith(logBatchSchema, batch, 'Invalid batch');
     const { metrics } = parsed;
     const params = this.secrets.redact(parsed.params);
     const tags = this.secrets.redact(parsed.tags);
@@ -202,7 +202,7 @@ export class RunService {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    parseWith(keySchema, key, 'tag key');
+    parseWith(keySchema, key, 'Invalid tag key');
     await this.requireActive(runId);
     if ((await this.data.deleteTag(runId, key)) === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
   }
@@ -213,7 +213,7 @@ export class RunService {
   }
 
   async recordCode(runId: string, raw: CodeVersion): Promise<void> {
-    const code = parseWith(codeVersionSchema, raw, 'code version');
+    const code = parseWith(codeVersionSchema, raw, 'Invalid code version');
     const info = await this.info(runId);
     const now = Date.now();
     await this.provenance.saveCode(code, now);
@@ -225,7 +225,7 @@ export class RunService {
   }
 
   async recordEnvironment(runId: string, raw: Environment): Promise<void> {
-    const environment = parseWith(environmentSchema, raw, 'environment');
+    const environment = parseWith(environmentSchema, raw, 'Invalid environment');
     const info = await this.info(runId);
     const now = Date.now();
     await this.provenance.saveEnvironment(environment, now);
@@ -239,7 +239,7 @@ export class RunService {
 
   /** A DataVersion the run read (`input`) or wrote (`output`), under the name the user gave it. */
   async recordData(runId: string, direction: 'input' | 'output', name: string, raw: DataVersion): Promise<void> {
-    const data = parseWith(dataVersionSchema, raw, 'data version');
+    const data = parseWith(dataVersionSchema, raw, 'Invalid data version');
     if (direction !== 'input' && direction !== 'output') throw invalidArgument("direction must be 'input' or 'output'");
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('a data record needs the name it was given');
     await this.info(runId);

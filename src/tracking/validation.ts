@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { invalidArgument } from '../errors.js';
 import { limits } from './limits.js';
 import { runStatuses } from './types.js';
 
@@ -43,15 +42,6 @@ export const logBatchSchema = z
 export const experimentNameSchema = z.string().trim().min(1, 'experiment name must not be empty').max(limits.experimentNameLength);
 
 export const runStatusSchema = z.enum(runStatuses as [string, ...string[]]);
-
-/** Parses with a schema and turns its complaint into one INVALID_ARGUMENT line naming the field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const where = issue.path.length > 0 ? ` ${issue.path.join('.')}` : '';
-  throw invalidArgument(`Invalid ${what}${where}: ${issue.message}`, { path: issue.path });
-}
 
 const tagMapSchema = z.record(z.string(), z.string().max(limits.tagValueLength));
 

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, parseWith } from '../errors.js';
 import { expectationKinds, type Expectation, type ExpectationKind, type Suite } from './types.js';
 
 /** Great Expectations' names for the same checks, so a GX suite reads as it is. */
@@ -125,9 +125,7 @@ function normalizeExpectation(raw: unknown, where: string): Expectation {
     if (!allowed.has(field)) throw invalidArgument(`${where} (${expect}): '${key}' does not apply (takes ${[...allowed].join(', ')})`);
     // GX writes unset bounds as null.
     if (value === null && (field === 'min' || field === 'max')) continue;
-    const parsed = fieldSchemas[field].safeParse(value);
-    if (!parsed.success) throw invalidArgument(`${where} (${expect}): '${key}' ${parsed.error.issues[0]!.message}`);
-    (out as unknown as Record<string, unknown>)[field] = parsed.data;
+    (out as unknown as Record<string, unknown>)[field] = parseWith(fieldSchemas[field], value, `${where} (${expect}): '${key}'`);
   }
   for (const field of shape.needs) {
     if (out[field] === undefined) throw invalidArgument(`${where} (${expect}): needs '${field}'`);

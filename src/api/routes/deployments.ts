@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { parseWith } from '../../errors.js';
 import { z } from 'zod';
 import type { Threadline } from '../../context.js';
 import { DeploymentLedger } from '../../release/deploy/deployment-ledger.js';
 import { deploymentReasons, deploymentTargets } from '../../release/deploy/types.js';
-import { parseWith } from '../../tracking/validation.js';
 
 const detailsSchema = z.record(z.string(), z.unknown());
 
@@ -43,7 +43,7 @@ export function deploymentRoutes(app: FastifyInstance, tl: Threadline): void {
 
   // What `deploy REF` would run: a model reference (its newest image) or an image.
   app.get<{ Querystring: { ref?: string } }>('/api/deployments/resolve', async (request) => {
-    const { ref } = parseWith(z.object({ ref: z.string().min(1) }), request.query, 'query');
+    const { ref } = parseWith(z.object({ ref: z.string().min(1) }), request.query, 'Invalid query');
     return ledger.resolveDeploySubject(ref);
   });
 
@@ -51,14 +51,14 @@ export function deploymentRoutes(app: FastifyInstance, tl: Threadline): void {
   app.get<Id>('/api/deployments/:id', async (request) => ledger.getDeployment(request.params.id));
 
   app.post('/api/deployments', async (request, reply) => {
-    const input = parseWith(recordSchema, request.body ?? {}, 'deployment');
+    const input = parseWith(recordSchema, request.body ?? {}, 'Invalid deployment');
     return reply.status(201).send(await ledger.recordDeployment(input));
   });
 
-  app.patch<Id>('/api/deployments/:id', async (request) => ledger.updateDeployment(request.params.id, parseWith(updateSchema, request.body ?? {}, 'deployment change')));
+  app.patch<Id>('/api/deployments/:id', async (request) => ledger.updateDeployment(request.params.id, parseWith(updateSchema, request.body ?? {}, 'Invalid deployment change')));
 
   app.get<{ Params: { env: string } }>('/api/environments/:env/rollback', async (request) => {
-    const { run, to } = parseWith(rollbackQuerySchema, request.query, 'rollback query');
+    const { run, to } = parseWith(rollbackQuerySchema, request.query, 'Invalid rollback query');
     return ledger.planRollback(request.params.env, { runId: run, to });
   });
 }

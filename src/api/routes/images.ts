@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { parseWith } from '../../errors.js';
 import { z } from 'zod';
 import type { Threadline } from '../../context.js';
 import { decodePercent } from '../../percent.js';
 import { findImages } from '../../release/image-store.js';
 import type { ImageFilter } from '../../release/image-types.js';
 import { getImage, recordImage } from '../../release/image/record-image.js';
-import { parseWith } from '../../tracking/validation.js';
 
 const recordImageSchema = z.strictObject({
   reference: z.string().min(1).max(1024),
@@ -27,7 +27,7 @@ const listQuerySchema = z.object({
 /** Images: list (by model, version, run, reference or digest), show one, record one built here or elsewhere. */
 export function imageRoutes(app: FastifyInstance, tl: Threadline): void {
   app.get('/api/images', async (request) => {
-    const query = parseWith(listQuerySchema, request.query, 'image query');
+    const query = parseWith(listQuerySchema, request.query, 'Invalid image query');
     const filter: ImageFilter = {};
     if (query.model !== undefined) filter.modelName = query.model;
     if (query.version !== undefined) filter.modelVersion = query.version;
@@ -41,7 +41,7 @@ export function imageRoutes(app: FastifyInstance, tl: Threadline): void {
   app.get<{ Params: { '*': string } }>('/api/images/*', async (request) => getImage(tl.store.db, decodePercent(request.params['*'], 'image reference')));
 
   app.post('/api/images', async (request, reply) => {
-    const input = parseWith(recordImageSchema, request.body ?? {}, 'image');
+    const input = parseWith(recordImageSchema, request.body ?? {}, 'Invalid image');
     return reply.status(201).send(await recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input));
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidArgument, notFound } from '../../errors.js';
+import { invalidArgument, notFound, parseWith } from '../../errors.js';
 import { newUuid, uuidPattern } from '../../ids.js';
 import { resolveIdWith } from '../../lineage/resolve.js';
 import type { EntityType } from '../../lineage/types.js';
@@ -41,12 +41,7 @@ export class EventService {
   }
 
   async record(input: EventInput | unknown): Promise<ObserverEvent> {
-    const parsed = eventInput.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw invalidArgument(`event ${issue.path.join('.') || 'body'}: ${issue.message}`);
-    }
-    const e = parsed.data;
+    const e = parseWith(eventInput, input, 'Invalid event');
     const event: ObserverEvent = {
       id: newUuid(),
       time: e.time ?? Date.now(),

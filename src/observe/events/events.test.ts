@@ -48,7 +48,7 @@ describe.each(dialects)('events on %s', (dialect) => {
     for (const body of [{ stage: 'moon', kind: 'x', summary: 's' }, { stage: 'data', kind: 'Bad Kind', summary: 's' }, { stage: 'data', kind: 'x' }, { stage: 'data', kind: 'x', summary: 's', severity: 'meh' }]) {
       const res = await request(`${api.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(res.statusCode).toBe(400);
-      expect(await res.body.json()).toMatchObject({ error_code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^event /) });
+      expect(await res.body.json()).toMatchObject({ error_code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Invalid event /) });
     }
     expect((await api.client.listEvents({ limit: 1000 })).length).toBe(before);
     await expect(api.client.listEvents({ stage: 'moon' as never })).rejects.toMatchObject({ status: 400 });
@@ -91,7 +91,7 @@ describe.each(dialects)('events on %s', (dialect) => {
       expect(health.map((h) => [h.observer, h.pokes, h.failures, h.events, h.lastError])).toEqual([['features:a', 3, 1, 2, 'third poke fails'], ['features:b', 3, 1, 3, 'third poke fails']]);
       expect((await api.tl.events.list({ source: 'features:b' })).length).toBe(3);
 
-      expect(() => planObservers(readProject({ observe: { features: { threshold: 'x' } } }, '/tmp/threadline.yaml'))).toThrow(/observe features: threshold/);
+      expect(() => planObservers(readProject({ observe: { features: { threshold: 'x' } } }, '/tmp/threadline.yaml'))).toThrow(/observe features settings threshold: /);
       expect(() => readProject({ observe: { moon: {} } }, '/tmp/threadline.yaml')).toThrow(/unknown stage/);
       expect(() => planObservers(project, 'data')).toThrow(/no observer 'data'/);
     } finally {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Environment } from '../../capture/types.js';
-import { invalidArgument, notFound } from '../../errors.js';
+import { invalidArgument, notFound, parseWith } from '../../errors.js';
 import { addEdges } from '../../lineage/edge-store.js';
 import type { Edge } from '../../lineage/types.js';
 import { modelDigest } from '../artifact-digest.js';
@@ -9,7 +9,7 @@ import type { LoggedModelsTable } from '../../store/schema.js';
 import { ExperimentStore } from '../../tracking/experiment-store.js';
 import type { RunService } from '../../tracking/run-service.js';
 import { ProvenanceStore } from '../../tracking/provenance-store.js';
-import { environmentSchema, parseWith } from '../../tracking/validation.js';
+import { environmentSchema } from '../../tracking/validation.js';
 import { LoggedModelStore } from './logged-model-store.js';
 import { toLoggedModels } from './rows.js';
 import { searchLoggedModelIds } from './search-store.js';
@@ -41,7 +41,7 @@ export class LoggedModelService {
   }
 
   async create(raw: CreateLoggedModelInput): Promise<LoggedModel> {
-    const input = parseWith(createLoggedModelSchema, raw, 'logged model');
+    const input = parseWith(createLoggedModelSchema, raw, 'Invalid logged model');
     const experiment = await this.experiments.get(input.experimentId);
     if (!experiment) throw notFound(`No Experiment with id=${input.experimentId} exists`);
     if (experiment.lifecycleStage !== 'active') throw invalidArgument(`The experiment ${input.experimentId} must be in the 'active' state. Current state is ${experiment.lifecycleStage}.`);
@@ -97,7 +97,7 @@ export class LoggedModelService {
 
   /** The environment the model declares (its requirements, conda and python_env files). */
   async recordEnvironment(modelId: string, raw: Environment): Promise<void> {
-    const environment = parseWith(environmentSchema, raw, 'environment');
+    const environment = parseWith(environmentSchema, raw, 'Invalid environment');
     await this.row(modelId);
     const now = Date.now();
     await this.provenance.saveEnvironment(environment, now);
@@ -127,7 +127,7 @@ export class LoggedModelService {
   }
 
   async setTags(modelId: string, raw: { key: string; value: string }[]): Promise<void> {
-    const tags = parseWith(z.array(loggedModelTagSchema), raw, 'logged model tags');
+    const tags = parseWith(z.array(loggedModelTagSchema), raw, 'Invalid logged model tags');
     await this.row(modelId);
     await this.models.setTags(modelId, tags);
   }
@@ -139,7 +139,7 @@ export class LoggedModelService {
 
   /** Params are write-once, as in MLflow: the same value again is fine, another is refused. */
   async logParams(modelId: string, raw: { key: string; value: string }[]): Promise<void> {
-    const params = dedupeParams(parseWith(z.array(loggedModelParamSchema), raw, 'logged model params'));
+    const params = dedupeParams(parseWith(z.array(loggedModelParamSchema), raw, 'Invalid logged model params'));
     await this.row(modelId);
     const existing = await this.models.paramsFor(modelId, params.map((p) => p.key));
     for (const p of params) {
@@ -151,7 +151,7 @@ export class LoggedModelService {
 
   /** A file uploaded through the artifact proxy under the model's artifact root. */
   async recordFile(modelId: string, raw: LoggedModelFile): Promise<void> {
-    const file = parseWith(loggedModelFileSchema, raw, 'logged model file');
+    const file = parseWith(loggedModelFileSchema, raw, 'Invalid logged model file');
     await this.row(modelId);
     await this.models.putFile(modelId, file);
     await this.models.update(modelId, { last_updated_time: Date.now() });
@@ -174,7 +174,7 @@ export class LoggedModelService {
 
   /** Refuses model and dataset fields the store cannot hold; call before the run's own logging. */
   checkMetricLinks(metrics: readonly ModelMetricInput[]): void {
-    for (const m of metrics) parseWith(modelMetricLinkSchema, { modelId: m.modelId, datasetName: m.datasetName, datasetDigest: m.datasetDigest }, 'metric');
+    for (const m of metrics) parseWith(modelMetricLinkSchema, { modelId: m.modelId, datasetName: m.datasetName, datasetDigest: m.datasetDigest }, 'Invalid metric');
   }
 
   /** The model-linked copies of metrics a run logs with a model_id (log-metric, log-batch). */
