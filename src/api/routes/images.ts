@@ -7,15 +7,6 @@ import { findImages } from '../../release/image-store.js';
 import type { ImageFilter } from '../../release/image-types.js';
 import { getImage, recordImage } from '../../release/image/record-image.js';
 
-const recordImageSchema = z.strictObject({
-  reference: z.string().min(1).max(1024),
-  model: z.string().min(1).max(512),
-  tag: z.string().max(128).nullable().optional(),
-  labels: z.record(z.string(), z.string().max(4096)).optional(),
-  layoutPath: z.string().max(4096).nullable().optional(),
-  pushed: z.boolean().optional(),
-});
-
 const listQuerySchema = z.object({
   model: z.string().min(1).optional(),
   version: z.coerce.number().int().positive().optional(),
@@ -41,7 +32,6 @@ export function imageRoutes(app: FastifyInstance, tl: Threadline): void {
   app.get<{ Params: { '*': string } }>('/api/images/*', async (request) => getImage(tl.store.db, decodePercent(request.params['*'], 'image reference')));
 
   app.post('/api/images', async (request, reply) => {
-    const input = parseWith(recordImageSchema, request.body ?? {}, 'Invalid image');
-    return reply.status(201).send(await recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input));
+    return reply.status(201).send(await recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, request.body ?? {}));
   });
 }

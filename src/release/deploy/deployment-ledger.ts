@@ -1,10 +1,11 @@
 import type { Threadline } from '../../context.js';
-import { failedPrecondition, invalidArgument, notFound, type ThreadlineError } from '../../errors.js';
+import { failedPrecondition, invalidArgument, notFound, type ThreadlineError, parseWith } from '../../errors.js';
 import { addEdges } from '../../lineage/edge-store.js';
 import type { Edge } from '../../lineage/types.js';
 import type { DeploymentsTable } from '../../store/schema.js';
 import { DeploymentStore } from './deployment-store.js';
 import { resolveRun, resolveSubject, subjectOfImageRef, subjectOfVersion } from './resolve-subject.js';
+import { recordDeploymentSchema, updateDeploymentSchema } from './deployment-schemas.js';
 import {
   deploymentTargets,
   type Deployment,
@@ -58,7 +59,8 @@ export class DeploymentLedger implements DeploymentApi {
     return { subject, current: toDeployment(current, true), target: current.target as DeploymentTarget, inherited };
   }
 
-  async recordDeployment(input: RecordDeploymentInput): Promise<Deployment> {
+  async recordDeployment(raw: RecordDeploymentInput | unknown): Promise<Deployment> {
+    const input: RecordDeploymentInput = parseWith(recordDeploymentSchema, raw, 'Invalid deployment');
     const environment = parseEnvironment(input.environment);
     const target = parseTarget(input.target);
     const subject = await this.subjectOf(input);
@@ -83,7 +85,8 @@ export class DeploymentLedger implements DeploymentApi {
     return this.finish(row, status === 'deployed', input.details ?? {});
   }
 
-  async updateDeployment(id: string, change: UpdateDeploymentInput): Promise<Deployment> {
+  async updateDeployment(id: string, raw: UpdateDeploymentInput | unknown): Promise<Deployment> {
+    const change: UpdateDeploymentInput = parseWith(updateDeploymentSchema, raw, 'Invalid deployment change');
     const row = await this.row(id);
     if (change.status === 'stopped') {
       if (row.status !== 'deployed') throw failedPrecondition(`${row.id} is ${row.status}: only a deployed one can be stopped`);

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { Kysely } from 'kysely';
-import { invalidArgument, notFound } from '../../errors.js';
+import { invalidArgument, notFound, parseWith } from '../../errors.js';
 import type { ModelService } from '../../registry/model-service.js';
 import type { Database } from '../../store/schema.js';
 import type { RunService } from '../../tracking/run-service.js';
@@ -20,7 +21,18 @@ export interface ImageRecordDeps {
  * own Dockerfile: no labels known), or built by a client that reports its tag, labels and layout.
  * Run id and git sha come from the model version's run, as the builder derives them.
  */
-export async function recordImage(deps: ImageRecordDeps, input: RecordImageInput): Promise<ImageRecord> {
+/** What an image record may hold: checked here, so the HTTP route and the embedded CLI check alike. */
+export const recordImageSchema = z.strictObject({
+  reference: z.string().min(1).max(1024),
+  model: z.string().min(1).max(512),
+  tag: z.string().max(128).nullable().optional(),
+  labels: z.record(z.string(), z.string().max(4096)).optional(),
+  layoutPath: z.string().max(4096).nullable().optional(),
+  pushed: z.boolean().optional(),
+});
+
+export async function recordImage(deps: ImageRecordDeps, raw: RecordImageInput | unknown): Promise<ImageRecord> {
+  const input: RecordImageInput = parseWith(recordImageSchema, raw, 'Invalid image');
   const { reference } = input;
   const at = reference.indexOf('@');
   const digest = at < 0 ? '' : reference.slice(at + 1);
