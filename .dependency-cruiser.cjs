@@ -44,21 +44,6 @@ const io = [
  * @type {{ rule: string, from: string, to: string[], why: string }[]}
  */
 const known = [
-  // Domain code that takes the whole app context instead of the few services it uses.
-  ...[
-    'src/alerts/attach.ts',
-    'src/lineage/trace.ts',
-    'src/observe/agent.ts',
-    'src/observe/scheduler.ts',
-    'src/observe/production/reference.ts',
-    'src/release/deploy/deployment-ledger.ts',
-    'src/release/deploy/resolve-subject.ts',
-  ].map((from) => ({
-    rule: 'no-app-context-below-the-shell',
-    from,
-    to: ['src/context.ts'],
-    why: 'issue 15 point 2: domain code takes narrow dependencies, never the whole context',
-  })),
   {
     rule: 'layers',
     from: 'src/capture/validate-facts.ts',

@@ -15,6 +15,12 @@ import { openStore, type Store } from './store/database.js';
 import { ExperimentService } from './tracking/experiment-service.js';
 import { LoggedModelService } from './registry/logged-models/logged-model-service.js';
 import { RunService } from './tracking/run-service.js';
+import { TraceService } from './lineage/trace.js';
+import { ValidationService } from './observe/validation-service.js';
+import { OpenLineageService } from './openlineage/ingest-service.js';
+import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
+import { ImageService } from './release/image/image-service.js';
+import { PredictionService } from './serving/prediction-service.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */
 export interface Threadline {
@@ -27,6 +33,12 @@ export interface Threadline {
   loggedModels: LoggedModelService;
   /** Observer events; alert rules listen here, whoever records (observers, API, validate). */
   events: EventService;
+  predictions: PredictionService;
+  validations: ValidationService;
+  images: ImageService;
+  deployments: DeploymentLedger;
+  traces: TraceService;
+  openLineage: OpenLineageService;
   close(): Promise<void>;
 }
 
@@ -45,14 +57,23 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   const runs = new RunService(store);
   const readBlob = (digest: string) => artifacts.readBytes(digest);
   const loggedModels = new LoggedModelService(store, runs);
+  const experiments = new ExperimentService(store);
+  const models = new ModelService(store, runs, readBlob, loggedModels);
+  const events = new EventService(store);
   return {
     store,
     artifacts,
-    experiments: new ExperimentService(store),
+    experiments,
     runs,
-    models: new ModelService(store, runs, readBlob, loggedModels),
+    models,
     loggedModels,
-    events: new EventService(store),
+    events,
+    predictions: new PredictionService(store),
+    validations: new ValidationService(store, events),
+    images: new ImageService({ db: store.db, models, runs }),
+    deployments: new DeploymentLedger({ store, runs, models }),
+    traces: new TraceService({ store, runs, experiments, models }),
+    openLineage: new OpenLineageService(store),
     async close() {
       await artifacts.close?.();
       await store.close();

@@ -1,4 +1,5 @@
-import type { Threadline } from '../context.js';
+import type { EventService } from '../observe/events/event-service.js';
+import type { Store } from '../store/database.js';
 import { loadProjectFile } from '../observe/project-file.js';
 import { parseAlerts } from './config.js';
 import { AlertDispatcher } from './dispatcher.js';
@@ -8,7 +9,7 @@ import { AlertDispatcher } from './dispatcher.js';
  * event (an observer, `validate`, POST /api/events) triggers the alerts. Returns the dispatcher,
  * or undefined when no rules are configured.
  */
-export function attachAlerts(tl: Threadline, projectFile: string): AlertDispatcher | undefined {
+export function attachAlerts(tl: { store: Store; events: Pick<EventService, 'onEvent'> }, projectFile: string): AlertDispatcher | undefined {
   const project = loadProjectFile(projectFile);
   const config = parseAlerts(project.alerts, projectFile);
   if (config.rules.length === 0) return undefined;

@@ -1,19 +1,14 @@
 import fs from 'node:fs';
 import type { Threadline } from '../context.js';
 import { MlflowIngest } from '../ingest-mlflow/ingest-service.js';
-import { TraceService } from '../lineage/trace.js';
-import { ValidationService } from '../observe/validation-service.js';
-import { DeploymentLedger } from '../release/deploy/deployment-ledger.js';
-import { findImages } from '../release/image-store.js';
-import { getImage, recordImage } from '../release/image/record-image.js';
-import { feedbackFormat, PredictionService } from '../serving/prediction-service.js';
+import { feedbackFormat } from '../serving/prediction-service.js';
 import type { ThreadlineApi } from '../sdk/types.js';
 import { normalizeArtifactPath } from '../tracking/artifact-path.js';
 import { readWithProgress } from '../progress.js';
 
 /** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */
 export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
-  const deployments = new DeploymentLedger(tl);
+  const deployments = tl.deployments;
   return {
     location,
     ensureExperiment: (name) => tl.experiments.ensure(name),
@@ -57,21 +52,21 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     setModelAlias: (name, alias, version, actor) => tl.models.setAlias(name, alias, version, actor),
     deleteModelAlias: (name, alias, actor) => tl.models.deleteAlias(name, alias, actor),
     modelHistory: (name) => tl.models.history(name),
-    trace: (id, options) => new TraceService(tl).trace(id, options),
-    listPredictions: (query) => new PredictionService(tl.store).list(query),
-    getPrediction: (id) => new PredictionService(tl.store).get(id),
-    recordFeedback: (id, feedback) => new PredictionService(tl.store).recordFeedback(id, feedback),
-    importFeedback: (filePath) => new PredictionService(tl.store).importFeedback(fs.createReadStream(filePath), feedbackFormat(filePath)),
+    trace: (id, options) => tl.traces.trace(id, options),
+    listPredictions: (query) => tl.predictions.list(query),
+    getPrediction: (id) => tl.predictions.get(id),
+    recordFeedback: (id, feedback) => tl.predictions.recordFeedback(id, feedback),
+    importFeedback: (filePath) => tl.predictions.importFeedback(fs.createReadStream(filePath), feedbackFormat(filePath)),
     recordEvent: (event) => tl.events.record(event),
     listEvents: (query) => tl.events.list(query),
     getEvent: (id) => tl.events.get(id),
-    recordValidation: (input) => new ValidationService(tl.store, tl.events).record(input),
-    listValidations: (query) => new ValidationService(tl.store, tl.events).list(query),
-    getValidation: (id) => new ValidationService(tl.store, tl.events).get(id),
+    recordValidation: (input) => tl.validations.record(input),
+    listValidations: (query) => tl.validations.list(query),
+    getValidation: (id) => tl.validations.get(id),
     backfillMlflow: (query) => new MlflowIngest(tl).backfill(query),
-    listImages: (filter) => findImages(tl.store.db, filter),
-    getImage: (id) => getImage(tl.store.db, id),
-    recordImage: (input) => recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, input),
+    listImages: (filter) => tl.images.list(filter),
+    getImage: (id) => tl.images.get(id),
+    recordImage: (input) => tl.images.record(input),
     resolveDeploySubject: (ref) => deployments.resolveDeploySubject(ref),
     planRollback: (environment, by) => deployments.planRollback(environment, by),
     recordDeployment: (input) => deployments.recordDeployment(input),

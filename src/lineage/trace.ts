@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Threadline } from '../context.js';
+import type { Store } from '../store/database.js';
+import type { DescribeContext } from './describe.js';
 import { invalidArgument, parseWith } from '../errors.js';
 import { describeAll } from './describe.js';
 import { parseEntityType, resolveEntity } from './resolve.js';
@@ -18,9 +19,12 @@ const optionsSchema = z.object({
 /** Display order of types at one depth: what was served before what it was built from. */
 export const typeOrder: readonly EntityType[] = ['prediction', 'deployment', 'image', 'model_version', 'run', 'experiment', 'code', 'data', 'environment', 'artifact'];
 
+/** What a trace reads: the store, and the services that describe runs, experiments and models. */
+export type TraceServices = { store: Store } & Pick<DescribeContext, 'runs' | 'experiments' | 'models'>;
+
 /** `threadline trace`: which entity an id means, and the thread of entities up or down from it. */
 export class TraceService {
-  constructor(private readonly tl: Pick<Threadline, 'store' | 'runs' | 'experiments' | 'models'>) {}
+  constructor(private readonly tl: TraceServices) {}
 
   resolve(id: string, type?: string): Promise<EntityRef> {
     if (typeof id !== 'string' || id.trim() === '') throw invalidArgument('an id to trace is required');

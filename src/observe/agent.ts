@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ThreadlineConfig } from '../config.js';
-import type { Threadline } from '../context.js';
 import type { EventInput, ObserverEvent, Stage } from './events/types.js';
+import type { ObserverServices } from './services.js';
 import type { ObserverState } from './state-store.js';
 
 /**
@@ -21,7 +21,7 @@ export interface ObserverAgent<Settings = unknown> {
 export interface ObserverContext {
   /** `data:orders`, or the stage alone. */
   name: string;
-  tl: Threadline;
+  tl: ObserverServices;
   config: ThreadlineConfig;
   /** Folder of threadline.yaml: relative paths in settings are read from here. */
   baseDir: string;

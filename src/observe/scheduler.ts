@@ -1,5 +1,5 @@
 import type { ThreadlineConfig } from '../config.js';
-import type { Threadline } from '../context.js';
+import type { ObserverServices } from './services.js';
 import { durationSetting } from '../config.js';
 import { parseDuration } from '../duration.js';
 import { leaseHolderId, LeaseStore } from '../store/lease-store.js';
@@ -43,7 +43,7 @@ export function planObservers(project: ProjectFile, only?: string): PlannedObser
 }
 
 export interface SchedulerOptions {
-  tl: Threadline;
+  tl: ObserverServices;
   config: ThreadlineConfig;
   project: ProjectFile;
   log?: (message: string) => void;

@@ -68,7 +68,8 @@ export class ValidationService {
     this.provenance = new ProvenanceStore(store.db);
   }
 
-  async record(raw: RecordValidationInput | unknown): Promise<Validation> {
+  /** `events` records the verdict's event (an observer passes its own, to be the event's source). */
+  async record(raw: RecordValidationInput | unknown, events: EventRecorder | undefined = this.events): Promise<Validation> {
     const input = parseWith(recordSchema, raw, 'Invalid validation');
     const { result, data } = input;
     // The verdict is recomputed from the results: a client cannot store "passed" over failures.
@@ -108,7 +109,7 @@ export class ValidationService {
     const self: EntityRef = { type: 'validation', id: validation.id };
     const dataRef: EntityRef = { type: 'data', id: data.digest };
     await addEdges(this.store.db, [{ from: self, relation: 'validated', to: dataRef }], now);
-    const event = await this.events?.record(eventFor(validation, [self, dataRef]));
+    const event = await events?.record(eventFor(validation, [self, dataRef]));
     return { ...validation, eventId: event?.id ?? null };
   }
 

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { parseWith } from '../../errors.js';
 import { z } from 'zod';
 import type { Threadline } from '../../context.js';
-import { DeploymentLedger } from '../../release/deploy/deployment-ledger.js';
 
 const rollbackQuerySchema = z.object({
   run: z.string().min(1).max(256).optional(),
@@ -16,7 +15,7 @@ type Id = { Params: { id: string } };
  * reports here: POST a `pending` deployment, run, then PATCH it `deployed` or `failed`.
  */
 export function deploymentRoutes(app: FastifyInstance, tl: Threadline): void {
-  const ledger = new DeploymentLedger(tl);
+  const ledger = tl.deployments;
 
   app.get<{ Querystring: { environment?: string } }>('/api/deployments', async (request) => ({ deployments: await ledger.listDeployments(request.query.environment) }));
 

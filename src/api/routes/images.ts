@@ -3,9 +3,7 @@ import { parseWith } from '../../errors.js';
 import { z } from 'zod';
 import type { Threadline } from '../../context.js';
 import { decodePercent } from '../../percent.js';
-import { findImages } from '../../release/image-store.js';
 import type { ImageFilter } from '../../release/image-types.js';
-import { getImage, recordImage } from '../../release/image/record-image.js';
 
 const listQuerySchema = z.object({
   model: z.string().min(1).optional(),
@@ -25,13 +23,13 @@ export function imageRoutes(app: FastifyInstance, tl: Threadline): void {
     if (query.run !== undefined) filter.runId = query.run;
     if (query.reference !== undefined) filter.reference = query.reference;
     if (query.digest !== undefined) filter.digest = query.digest;
-    return { images: await findImages(tl.store.db, filter) };
+    return { images: await tl.images.list(filter) };
   });
 
   // `REPO@sha256:…` (slashes encoded or not) or a bare `sha256:…`.
-  app.get<{ Params: { '*': string } }>('/api/images/*', async (request) => getImage(tl.store.db, decodePercent(request.params['*'], 'image reference')));
+  app.get<{ Params: { '*': string } }>('/api/images/*', async (request) => tl.images.get(decodePercent(request.params['*'], 'image reference')));
 
   app.post('/api/images', async (request, reply) => {
-    return reply.status(201).send(await recordImage({ db: tl.store.db, models: tl.models, runs: tl.runs }, request.body ?? {}));
+    return reply.status(201).send(await tl.images.record(request.body ?? {}));
   });
 }

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
-import { TraceService } from '../../lineage/trace.js';
 
 type TraceQuery = { Querystring: { id?: string; direction?: string; depth?: string; type?: string } };
 
 /** Lineage over HTTP: which entity an id means, and the thread up or down from it. */
 export function lineageRoutes(app: FastifyInstance, tl: Threadline): void {
-  const traces = new TraceService(tl);
+  const traces = tl.traces;
 
   app.get<TraceQuery>('/api/lineage/resolve', async (request) => traces.resolve(request.query.id ?? '', request.query.type));
 

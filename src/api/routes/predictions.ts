@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { invalidArgument } from '../../errors.js';
 import { markStreamed } from '../body-guard.js';
 import type { Threadline } from '../../context.js';
-import { feedbackFormat, PredictionService } from '../../serving/prediction-service.js';
+import { feedbackFormat } from '../../serving/prediction-service.js';
 
 type ListQuery = { Querystring: { deployment?: string; since?: string; limit?: string } };
 type ById = { Params: { id: string } };
 
 /** The prediction log: list, show, feedback (one, or a JSONL/CSV upload streamed in batches). */
 export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
-  const predictions = new PredictionService(tl.store);
+  const predictions = tl.predictions;
   // Bulk feedback is streamed to the service, never buffered whole.
   app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/jsonlines'], (request, payload, done) => {
     markStreamed(request);

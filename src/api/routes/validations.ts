@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
-import { ValidationService } from '../../observe/validation-service.js';
 
 type ListQuery = { Querystring: { data?: string; suite?: string; limit?: string } };
 
@@ -9,7 +8,7 @@ type ListQuery = { Querystring: { data?: string; suite?: string; limit?: string 
  * and posts them; the server records the data version, the result, its lineage edge and event.
  */
 export function validationRoutes(app: FastifyInstance, tl: Threadline): void {
-  const validations = new ValidationService(tl.store, tl.events);
+  const validations = tl.validations;
 
   app.post<{ Body: unknown }>('/api/validations', async (request, reply) => {
     const validation = await validations.record(request.body ?? {});

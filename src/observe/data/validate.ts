@@ -7,7 +7,7 @@ import { duckdbFactSource } from '../../capture/validate-facts.js';
 import { invalidArgument } from '../../errors.js';
 import { parseSuiteText, runSuite, type Validation } from '../../validate/index.js';
 import type { ObserverContext } from '../agent.js';
-import { ValidationService } from '../validation-service.js';
+import type { EventRecorder } from '../validation-service.js';
 
 /**
  * Runs the expectation suite attached to a watched source on its new version; `record` then
@@ -23,6 +23,6 @@ export async function checkVersion(ctx: ObserverContext, suitePath: string, data
   });
   const suite = parseSuiteText(text, file);
   const result = await runSuite(suite, duckdbFactSource({ label: data.uri, files: tabular.files, format: tabular.format }));
-  const service = new ValidationService(ctx.tl.store, { record: ({ source: _source, ...event }) => ctx.emit(event) });
-  return { record: () => service.record({ data, suiteName: suite.name, suiteDigest: digestJson(suite), result }) };
+  const asObserver: EventRecorder = { record: ({ source: _source, ...event }) => ctx.emit(event) };
+  return { record: () => ctx.tl.validations.record({ data, suiteName: suite.name, suiteDigest: digestJson(suite), result }, asObserver) };
 }

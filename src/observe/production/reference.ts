@@ -8,11 +8,15 @@ import path from 'node:path';
 import { ColumnReader, type ColumnVector, type TableColumn } from '../../capture/columns.js';
 import { tabularFormatOf } from '../../capture/tabular.js';
 import type { DataVersion } from '../../capture/types.js';
-import type { Threadline } from '../../context.js';
+import type { ModelService } from '../../registry/model-service.js';
+import type { RunService } from '../../tracking/run-service.js';
 import { failedPrecondition, invalidArgument } from '../../errors.js';
 import type { EntityRef } from '../../lineage/types.js';
 import { radixSortFloat64 } from '../../stats/radix-sort.js';
 import type { ProductionSettings } from './settings.js';
+
+/** What a run-input reference is looked up with. */
+type ReferenceServices = { runs: Pick<RunService, 'get' | 'dataVersion'>; models: Pick<ModelService, 'resolve'> };
 
 export interface ReferenceSource {
   files: string[];
@@ -30,7 +34,7 @@ export interface ReferenceData {
   vectors: Map<string, ColumnVector>;
 }
 
-export async function resolveReference(tl: Threadline, baseDir: string, settings: ProductionSettings, deployed: string): Promise<ReferenceSource> {
+export async function resolveReference(tl: ReferenceServices, baseDir: string, settings: ProductionSettings, deployed: string): Promise<ReferenceSource> {
   const ref = settings.reference;
   if (typeof ref === 'string') return fileReference(path.resolve(baseDir, ref));
   const model = ref?.model ?? deployed;
@@ -57,7 +61,7 @@ async function fileReference(file: string): Promise<ReferenceSource> {
   return { files: names.map((n) => path.join(file, n)), dataDigest: null, label: file };
 }
 
-async function runInputs(tl: Threadline, runId: string): Promise<{ name: string; version: DataVersion }[]> {
+async function runInputs(tl: ReferenceServices, runId: string): Promise<{ name: string; version: DataVersion }[]> {
   const run = await tl.runs.get(runId);
   const inputs = run.io.filter((io) => io.direction === 'input' && io.kind === 'data');
   return Promise.all(inputs.map(async (io) => ({ name: io.name, version: await tl.runs.dataVersion(io.ref) })));

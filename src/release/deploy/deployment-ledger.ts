@@ -1,10 +1,9 @@
-import type { Threadline } from '../../context.js';
 import { failedPrecondition, invalidArgument, notFound, type ThreadlineError, parseWith } from '../../errors.js';
 import { addEdges } from '../../lineage/edge-store.js';
 import type { Edge } from '../../lineage/types.js';
 import type { DeploymentsTable } from '../../store/schema.js';
 import { DeploymentStore } from './deployment-store.js';
-import { resolveRun, resolveSubject, subjectOfImageRef, subjectOfVersion } from './resolve-subject.js';
+import { resolveRun, resolveSubject, subjectOfImageRef, subjectOfVersion, type SubjectServices } from './resolve-subject.js';
 import { recordDeploymentSchema, updateDeploymentSchema } from './deployment-schemas.js';
 import {
   deploymentTargets,
@@ -19,7 +18,7 @@ import {
   type UpdateDeploymentInput,
 } from './types.js';
 
-type Services = Pick<Threadline, 'store' | 'runs' | 'models'>;
+type Services = SubjectServices;
 
 /**
  * The record of deployments on the store: numbering, status changes, the replaced one, lineage

@@ -1,11 +1,19 @@
 import { notFound } from '../../errors.js';
-import type { Threadline } from '../../context.js';
+import type { ModelService } from '../../registry/model-service.js';
+import type { Store } from '../../store/database.js';
+import type { RunService } from '../../tracking/run-service.js';
 import { findImages } from '../image-store.js';
 import type { ImageRecord } from '../image-types.js';
 import type { ModelVersion } from '../../registry/types.js';
 import type { DeploySubject } from './types.js';
 
-type Services = Pick<Threadline, 'store' | 'runs' | 'models'>;
+/** What a deploy reference is resolved with. */
+export interface SubjectServices {
+  store: Store;
+  runs: Pick<RunService, 'resolveId' | 'get'>;
+  models: Pick<ModelService, 'resolve' | 'searchVersions' | 'getVersion'>;
+}
+type Services = SubjectServices;
 
 /** `repo@sha256:…` is an image; anything else a model reference (`name@alias`, `name/3`). */
 export function isImageReference(ref: string): boolean {
