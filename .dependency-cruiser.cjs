@@ -13,8 +13,8 @@
  * removes it; anything else that breaks a rule fails the check, so no new violation can land.
  */
 
-/** Modules of ours that every layer may use: the error type, ids, durations, the configuration, a pid check. */
-const kernel = '^src/(errors|ids|duration|config|process-exists|progress)\\.ts$';
+/** Modules of ours that every layer may use: the error type, ids, durations, the configuration, a pid check, progress, percent-decoding and artifact paths. */
+const kernel = '^src/(errors|ids|duration|config|process-exists|progress|percent|artifact-path)\\.ts$';
 const shell = ['^src/(api|cli)/', '^src/(index|context)\\.ts$'];
 const lower = '^src/(store|artifacts)/';
 

@@ -21,6 +21,7 @@ import { OpenLineageService } from './openlineage/ingest-service.js';
 import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
 import { ImageService } from './release/image/image-service.js';
 import { PredictionService } from './serving/prediction-service.js';
+import { SearchService } from './registry/search-filter/search-service.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */
 export interface Threadline {
@@ -39,6 +40,8 @@ export interface Threadline {
   deployments: DeploymentLedger;
   traces: TraceService;
   openLineage: OpenLineageService;
+  /** MLflow's filter grammar over runs and experiments (the MLflow routes' search). */
+  search: SearchService;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     deployments: new DeploymentLedger({ store, runs, models }),
     traces: new TraceService({ store, runs, experiments, models }),
     openLineage: new OpenLineageService(store),
+    search: new SearchService(store),
     async close() {
       await artifacts.close?.();
       await store.close();

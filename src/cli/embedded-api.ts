@@ -3,7 +3,7 @@ import type { Threadline } from '../context.js';
 import { MlflowIngest } from '../ingest-mlflow/ingest-service.js';
 import { feedbackFormat } from '../serving/prediction-service.js';
 import type { ThreadlineApi } from '../sdk/types.js';
-import { normalizeArtifactPath } from '../tracking/artifact-path.js';
+import { normalizeArtifactPath } from '../artifact-path.js';
 import { readWithProgress } from '../progress.js';
 
 /** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */

@@ -1,3 +1,4 @@
+import { normalizeArtifactPath } from '../artifact-path.js';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
@@ -137,8 +138,9 @@ export class ThreadlineClient implements ThreadlineApi {
     return this.call('GET', `/api/data/${encodeURIComponent(digest)}`);
   }
 
-  uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact> {
-    const encoded = path.split('/').map(encodeURIComponent).join('/');
+  async uploadArtifact(runId: string, path: string, filePath: string, mediaType?: string): Promise<RunArtifact> {
+    // Checked here as the embedded API checks it: URL parsing would resolve a `..` before the server saw it.
+    const encoded = normalizeArtifactPath(path).split('/').map(encodeURIComponent).join('/');
     const query = mediaType ? `?mediaType=${encodeURIComponent(mediaType)}` : '';
     return this.call('PUT', `/api/runs/${runId}/artifacts/${encoded}${query}`, undefined, { body: () => Readable.from(readWithProgress(filePath, `uploading ${path}`)) });
   }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
-import { searchExperiments } from '../../registry/search-filter/index.js';
 import { keyValueMap, toMlflowExperiment } from './convert.js';
 import { fieldsOf, objectList, optionalInt, optionalString, requiredString, stringList, viewTypeOf } from './request.js';
 
@@ -31,7 +30,7 @@ export function experimentEndpoints(app: FastifyInstance, tl: Threadline): void 
       url: '/experiments/search',
       handler: async (request) => {
         const f = fieldsOf(request);
-        const page = await searchExperiments(tl.store, {
+        const page = await tl.search.experiments({
           filter: optionalString(f, 'filter'),
           viewType: viewTypeOf(f, 'view_type'),
           maxResults: optionalInt(f, 'max_results'),

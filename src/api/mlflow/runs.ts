@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
 import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
 import { mapWithoutCredentials } from '../../ingest-mlflow/tag-names.js';
-import { searchRuns } from '../../registry/search-filter/index.js';
 import { keyValueMap, toMlflowRun, toMlflowRunInfo } from './convert.js';
 import { invalidParameter } from './errors.js';
 import { withModelLinks } from './logged-model-convert.js';
@@ -66,7 +65,7 @@ export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
       url: '/runs/search',
       handler: async (request) => {
         const f = fieldsOf(request);
-        const page = await searchRuns(tl.store, {
+        const page = await tl.search.runs({
           experimentIds: stringList(f, 'experiment_ids'),
           filter: optionalString(f, 'filter'),
           runViewType: viewTypeOf(f, 'run_view_type'),

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Threadline } from '../../context.js';
 import { invalidArgument, notFound } from '../../errors.js';
-import { normalizeArtifactPath } from '../../tracking/artifact-path.js';
+import { normalizeArtifactPath } from '../../artifact-path.js';
 
 type RunPathParams = { Params: { id: string; '*': string } };
 

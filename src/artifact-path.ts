@@ -1,5 +1,5 @@
-import { invalidArgument } from '../errors.js';
-import { decodePercent } from '../percent.js';
+import { invalidArgument } from './errors.js';
+import { decodePercent } from './percent.js';
 
 /** A run-relative artifact path: forward slashes, no `..`, no leading slash, no empty segments. */
 export function normalizeArtifactPath(raw: string): string {
