@@ -1,7 +1,7 @@
 import { attachAlerts } from '../alerts/attach.js';
 import { loadConfig, type ThreadlineConfig } from '../config.js';
 import { openThreadline, type Threadline } from '../context.js';
-import type { ThreadlineApi } from '../sdk/types.js';
+import type { ThreadlineApi } from '../contract.js';
 import { embeddedApi } from './embedded-api.js';
 
 /** The one interface, two back ends: a server at THREADLINE_URL, or the embedded store. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Threadline } from '../context.js';
 import { MlflowIngest } from '../ingest-mlflow/ingest-service.js';
 import { feedbackFormat } from '../serving/prediction-service.js';
-import type { ThreadlineApi } from '../sdk/types.js';
+import type { ThreadlineApi } from '../contract.js';
 import { normalizeArtifactPath } from '../artifact-path.js';
 import { readWithProgress } from '../progress.js';
 

@@ -1,5 +1,5 @@
 import type { CodeVersion, DataVersion } from '../capture/types.js';
-import type { ThreadlineApi } from '../sdk/types.js';
+import type { TrackingApi } from '../tracking/api.js';
 import type { RunStatus } from '../tracking/types.js';
 import { endState, runEvent, type RunDescription } from './emit-events.js';
 import type { RunEvent } from './types.js';
@@ -7,7 +7,7 @@ import type { RunEvent } from './types.js';
 /** What `threadline run` calls; a no-op unless THREADLINE_OPENLINEAGE_URL is set. */
 export interface OpenLineageEmitter {
   started(runId: string, experiment: string, code: CodeVersion | null, inputNames: string[], inputs: DataVersion[]): Promise<void>;
-  ended(api: ThreadlineApi, status: RunStatus, exitCode: number): Promise<void>;
+  ended(api: Pick<TrackingApi, 'listArtifacts'>, status: RunStatus, exitCode: number): Promise<void>;
 }
 
 const quiet: OpenLineageEmitter = { started: async () => undefined, ended: async () => undefined };

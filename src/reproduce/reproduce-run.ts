@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { captureEnvironment } from '../capture/environment.js';
 import { invalidArgument, ThreadlineError } from '../errors.js';
-import type { ThreadlineApi } from '../sdk/types.js';
+import type { TrackingApi } from '../tracking/api.js';
 import { paramKeysTag, reproducesTag } from '../tracking/run-tags.js';
 import type { Run } from '../tracking/types.js';
 import { checkoutCode } from './checkout-code.js';
@@ -40,7 +40,10 @@ export interface ReproduceOptions {
  * `threadline reproduce`: recreate the recorded code, check the recorded inputs, show how the
  * environment moved, re-run the command as a new run that `reproduces` the original, and compare.
  */
-export async function reproduceRun(api: ThreadlineApi, runIdOrPrefix: string, options: ReproduceOptions): Promise<ReproduceReport> {
+/** What reproducing reads of the record: the run, its patch and inputs, the experiments. */
+export type ReproduceApi = Pick<TrackingApi, 'getRun' | 'readBlob' | 'getDataVersion' | 'listExperiments'>;
+
+export async function reproduceRun(api: ReproduceApi, runIdOrPrefix: string, options: ReproduceOptions): Promise<ReproduceReport> {
   if (!(options.tolerance >= 0)) throw invalidArgument(`--tolerance must be a number ≥ 0, got ${options.tolerance}`);
   const { progress } = options;
   const original = await api.getRun(runIdOrPrefix);
@@ -112,7 +115,7 @@ async function environmentDifferences(original: Run, cwd: string, env: NodeJS.Pr
   return diffEnvironments(original.environment, await captureEnvironment({ cwd, env }));
 }
 
-async function experimentName(api: ThreadlineApi, run: Run): Promise<string> {
+async function experimentName(api: ReproduceApi, run: Run): Promise<string> {
   const experiments = await api.listExperiments('all');
   return experiments.find((e) => e.experimentId === run.info.experimentId)?.name ?? 'Default';
 }

@@ -5,7 +5,7 @@ import { captureData } from '../capture/data.js';
 import { resolveData } from '../capture/data-files.js';
 import type { DataVersion } from '../capture/types.js';
 import { isThreadlineError, ThreadlineError } from '../errors.js';
-import type { ThreadlineApi } from '../sdk/types.js';
+import type { TrackingApi } from '../tracking/api.js';
 import type { Run } from '../tracking/types.js';
 import { describeDrift, diffDataFiles } from './data-diff.js';
 import type { FileDrift, InputCheck } from './types.js';
@@ -29,7 +29,7 @@ export interface VerifiedInput extends InputCheck {
  * whose data matches the record wins. When none matches, the drift seen at the first place the
  * data exists is reported, and the reproduction is refused unless `allowDrift`.
  */
-export async function verifyInputs(api: ThreadlineApi, run: Run, options: VerifyInputsOptions): Promise<VerifiedInput[]> {
+export async function verifyInputs(api: Pick<TrackingApi, 'getDataVersion'>, run: Run, options: VerifyInputsOptions): Promise<VerifiedInput[]> {
   const inputs = run.io.filter((io) => io.direction === 'input' && io.kind === 'data');
   const checks: VerifiedInput[] = [];
   for (const input of inputs) {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { ImageRecord } from '../../release/image-types.js';
 import { buildImage, dockerfileFor, writeContext, type ImageDeps } from '../../release/image/index.js';
 import { buildEpochSeconds } from '../../release/image/metadata.js';
-import type { ThreadlineApi } from '../../sdk/types.js';
+import type { ThreadlineApi } from '../../contract.js';
 import { withBackend } from '../backend.js';
 import { formatTime, printJson, printLine, printTable, progress } from '../output.js';
 

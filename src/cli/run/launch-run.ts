@@ -8,7 +8,7 @@ import { inspectCode } from '../../capture/git.js';
 import type { CodeVersion, DataVersion } from '../../capture/types.js';
 import { invalidArgument } from '../../errors.js';
 import { openLineageEmitter } from '../../openlineage/emit.js';
-import type { ThreadlineApi } from '../../sdk/types.js';
+import type { ThreadlineApi } from '../../contract.js';
 import { heartbeatIntervalMs } from '../../tracking/run-reaper.js';
 import { paramKeysTag } from '../../tracking/run-tags.js';
 import type { RunStatus } from '../../tracking/types.js';

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ThreadlineError } from '../../errors.js';
 import { runArtifactSource } from '../../registry/artifact-digest.js';
-import type { ModelVersion, Run, RunArtifact, ThreadlineApi } from '../../sdk/types.js';
+import type { RegistryApi } from '../../registry/api.js';
+import type { ModelVersion } from '../../registry/types.js';
+import type { TrackingApi } from '../../tracking/api.js';
+import type { Run, RunArtifact } from '../../tracking/types.js';
+
+/** What serving a model reads of the record: the version, its run or logged model, and their files. */
+export type ModelSourceApi = Pick<RegistryApi, 'resolveModel' | 'getLoggedModel'> & Pick<TrackingApi, 'getRun' | 'readBlob'>;
 import { startProgress } from '../../progress.js';
 
 /** A model on local disk, ready to serve, with what its responses are stamped with. */
@@ -22,7 +28,7 @@ const marker = '.threadline-digest';
  * copied from its run's artifacts under the version's source path, each checked against its
  * digest. A folder already there with the same model digest is reused.
  */
-export async function materializeModel(api: ThreadlineApi, ref: string, home: string): Promise<ServedModel> {
+export async function materializeModel(api: ModelSourceApi, ref: string, home: string): Promise<ServedModel> {
   if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) {
     return { name: path.basename(path.resolve(ref)), version: null, dir: path.resolve(ref), runId: process.env.THREADLINE_RUN_ID || null, gitSha: process.env.GIT_SHA || null };
   }
@@ -56,7 +62,7 @@ export async function materializeModel(api: ThreadlineApi, ref: string, home: st
  * Where a version's files are: an MLflow 3 logged model's files (`models:/<model_id>`), or its
  * run's artifacts under the `runs:/` source path; each with its path inside the served folder.
  */
-async function sourceFiles(api: ThreadlineApi, version: ModelVersion): Promise<{ files: (RunArtifact & { relative: string })[]; run: Run | undefined; owner: string }> {
+async function sourceFiles(api: ModelSourceApi, version: ModelVersion): Promise<{ files: (RunArtifact & { relative: string })[]; run: Run | undefined; owner: string }> {
   const run = version.runId ? await api.getRun(version.runId) : undefined;
   if (version.modelId) {
     const logged = await api.getLoggedModel(version.modelId);
