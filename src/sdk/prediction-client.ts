@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import type { PredictionApi } from '../serving/api.js';
+import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
+import type { HttpTransport } from './http.js';
+
+/** The prediction log and feedback over HTTP. */
+export function predictionClient(http: HttpTransport): PredictionApi {
+  const client: PredictionApi = {
+    /**
+     * @example
+     * const recent = await tl.listPredictions({ deploymentId: 'prod#4', since: '1h', limit: 100 });
+     */
+    async listPredictions(query: ListPredictionsQuery = {}): Promise<Prediction[]> {
+      const params = new URLSearchParams();
+      if (query.deploymentId) params.set('deployment', query.deploymentId);
+      if (query.since !== undefined) params.set('since', String(query.since));
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      return (await http.call<{ predictions: Prediction[] }>('GET', `/api/predictions?${params}`)).predictions;
+    },
+
+    /**
+     * @example
+     * const { request, response, feedback } = await tl.getPrediction(predictionId);
+     */
+    getPrediction(id: string): Promise<PredictionDetail> {
+      return http.call('GET', `/api/predictions/${encodeURIComponent(id)}`);
+    },
+
+    /**
+     * @example
+     * await tl.recordFeedback(predictionId, { label: 'dog-toys', source: 'support-ticket' });
+     */
+    recordFeedback(predictionId: string, feedback: unknown): Promise<Feedback> {
+      return http.call('POST', `/api/predictions/${encodeURIComponent(predictionId)}/feedback`, feedback);
+    },
+
+    /**
+     * @example
+     * const { recorded, unknown } = await tl.importFeedback('labels.csv'); // prediction_id,label
+     */
+    importFeedback(filePath: string): Promise<FeedbackImport> {
+      const format = /\.csv$/i.test(filePath) ? 'csv' : 'jsonl';
+      return http.call('POST', `/api/feedback?format=${format}`, undefined, { body: fs.createReadStream(filePath) });
+    },
+  };
+  return client;
+}
