@@ -22,7 +22,8 @@ const lower = '^src/(store|artifacts)/';
 const layers = [
   ['store', 'artifacts'],
   ['stats', 'capture', 'lineage'],
-  ['validate', 'tracking'],
+  // Events are used by alerts, observers, validate and the server; drift scoring by observers and `threadline drift`.
+  ['validate', 'tracking', 'events', 'drift'],
   // What MLflow clients send, as tracking's entities; below registry so MLflow 3 logged models can use it.
   ['ingest-mlflow'],
   ['registry', 'openlineage'],

@@ -17,8 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, DuckDBDataChunk, DOUBLE } from '@duckdb/node-api';
-import { checkDrift, type DriftCheckOptions } from '../src/observe/drift-check.js';
-import { renderDriftReport } from '../src/observe/report/html.js';
+import { checkDrift, type DriftCheckOptions } from '../src/drift/drift-check.js';
+import { renderDriftReport } from '../src/drift/report/html.js';
 import { ks2samp } from '../src/stats/index.js';
 import { printBenchResult } from './result.js';
 

@@ -1,4 +1,4 @@
-import type { EventService } from '../observe/events/event-service.js';
+import type { EventService } from '../events/event-service.js';
 import type { Store } from '../store/database.js';
 import { loadProjectFile } from '../observe/project-file.js';
 import { parseAlerts } from './config.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { invalidArgument, parseWith } from '../errors.js';
-import { severities, stages } from '../observe/events/types.js';
+import { severities, stages } from '../events/types.js';
 
 /**
  * The `alerts` section of threadline.yaml. Secrets (webhook URLs with tokens, SMTP passwords) are

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabaseUrl } from '../../test/dialects.js';
 import { openThreadline, type Threadline } from '../context.js';
 import { newUuid } from '../ids.js';
-import type { ObserverEvent } from '../observe/events/types.js';
+import type { ObserverEvent } from '../events/types.js';
 import { parseAlerts } from './config.js';
 import { AlertDispatcher } from './dispatcher.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newUuid } from '../ids.js';
-import type { ObserverEvent } from '../observe/events/types.js';
+import type { ObserverEvent } from '../events/types.js';
 import type { Database } from '../store/schema.js';
 import type { AlertRule, AlertsConfig } from './config.js';
 import { DeliveryStore, type DeliveryRow } from './delivery-store.js';

@@ -1,4 +1,4 @@
-import { severityRank, type ObserverEvent } from '../observe/events/types.js';
+import { severityRank, type ObserverEvent } from '../events/types.js';
 import type { AlertRule } from './config.js';
 
 /** Does the event fall under the rule? Pure: cooldown and dedupe need history and live in the dispatcher. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ThreadlineConfig } from '../config.js';
-import type { EventInput, ObserverEvent, Stage } from './events/types.js';
+import type { EventInput, ObserverEvent, Stage } from '../events/types.js';
 import type { ObserverServices } from './services.js';
 import type { ObserverState } from './state-store.js';
 

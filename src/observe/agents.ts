@@ -1,5 +1,5 @@
 import type { ObserverAgent } from './agent.js';
-import type { Stage } from './events/types.js';
+import type { Stage } from '../events/types.js';
 import { codeAgent } from './agents/code.js';
 import { trainingAgent } from './agents/training.js';
 import { deploymentAgent } from './agents/deployment.js';

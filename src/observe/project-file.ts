@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { invalidArgument, parseWith } from '../errors.js';
-import { stages, type Stage } from './events/types.js';
+import { stages, type Stage } from '../events/types.js';
 
 /**
  * `threadline.yaml`, read once: which observers run (each stage takes one object, or a list of

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { duckdbFactSource } from '../capture/validate-facts.js';
 import { runSuite } from '../validate/index.js';
 import { toParquet } from './data/snapshot.js';
-import { checkDrift } from './drift-check.js';
+import { checkDrift } from '../drift/drift-check.js';
 
 const header = 'id,"the ""amount""",it\'s\n';
 const table = (shift: number, rows = 200) => header + Array.from({ length: rows }, (_, i) => `${i},${(i % 50) + shift},${'ab'[i % 2]}`).join('\n') + '\n';

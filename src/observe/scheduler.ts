@@ -6,7 +6,7 @@ import { leaseHolderId, LeaseStore } from '../store/lease-store.js';
 import { invalidArgument, parseWith } from '../errors.js';
 import type { ObserverAgent, ObserverContext } from './agent.js';
 import { agents } from './agents.js';
-import type { ObserverEvent } from './events/types.js';
+import type { ObserverEvent } from '../events/types.js';
 import type { ObserverEntry, ProjectFile } from './project-file.js';
 import { healthKey, ObserverState, type ObserverHealth } from './state-store.js';
 

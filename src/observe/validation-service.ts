@@ -10,7 +10,7 @@ import type { ValidationsTable } from '../store/schema.js';
 import { ProvenanceStore } from '../tracking/provenance-store.js';
 import { dataVersionSchema } from '../tracking/validation.js';
 import { expectationKinds, type ExpectationResult, type ListValidationsQuery, type RecordValidationInput, type Validation } from '../validate/types.js';
-import type { EventInput, ObserverEvent } from './events/types.js';
+import type { EventInput, ObserverEvent } from '../events/types.js';
 
 /** The part of the EventService this needs (so tests and other hosts can pass their own). */
 export interface EventRecorder {

@@ -1,13 +1,14 @@
 import type { MlflowIngestApi } from '../ingest-mlflow/api.js';
 import type { BackfillQuery, BackfillReport } from '../ingest-mlflow/types.js';
-import type { ObserveApi } from '../observe/api.js';
-import type { EventInput, ListEventsQuery, ObserverEvent } from '../observe/events/types.js';
+import type { EventApi } from '../events/api.js';
+import type { ValidationApi } from '../validate/api.js';
+import type { EventInput, ListEventsQuery, ObserverEvent } from '../events/types.js';
 import type { ListValidationsQuery, RecordValidationInput, Validation } from '../validate/types.js';
 import type { HttpTransport } from './http.js';
 
 /** Events, validations and the MLflow backfill over HTTP. */
-export function observeClient(http: HttpTransport): ObserveApi & MlflowIngestApi {
-  const client: ObserveApi & MlflowIngestApi = {
+export function observeClient(http: HttpTransport): EventApi & ValidationApi & MlflowIngestApi {
+  const client: EventApi & ValidationApi & MlflowIngestApi = {
     /**
      * @example
      * await tl.recordEvent({ stage: 'data', kind: 'data_changed', summary: 'orders.csv changed' });

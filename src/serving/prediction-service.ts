@@ -5,7 +5,7 @@ import type { Store } from '../store/database.js';
 import { predictionResolver } from './lineage.js';
 import { parseFeedback, fromObject, type FeedbackLine } from './feedback-parse.js';
 import { PredictionStore } from './prediction-store.js';
-import { parseSince } from './since.js';
+import { parseSince } from '../duration.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from './types.js';
 
 const batchSize = 500;

@@ -1,4 +1,4 @@
-import type { ObserverEvent } from '../../observe/events/types.js';
+import type { ObserverEvent } from '../../events/types.js';
 
 /** What every notifier sends, in the shape it prefers. */
 export interface Alert {

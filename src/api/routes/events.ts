@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
 import { invalidArgument } from '../../errors.js';
 import type { EntityType } from '../../lineage/types.js';
-import type { ListEventsQuery, Severity, Stage } from '../../observe/events/types.js';
+import type { ListEventsQuery, Severity, Stage } from '../../events/types.js';
 
 type ListQuery = { Querystring: { stage?: string; kind?: string; severity?: string; since?: string; subject?: string; source?: string; limit?: string } };
 

@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.js';
-import { checkDrift, parseTestName, type DriftCheckResult } from '../../observe/drift-check.js';
-import { renderDriftReport } from '../../observe/report/html.js';
-import { formatNumber, formatShare } from '../../observe/report/format.js';
+import { checkDrift, parseTestName, type DriftCheckResult } from '../../drift/drift-check.js';
+import { renderDriftReport } from '../../drift/report/html.js';
+import { formatNumber, formatShare } from '../../drift/report/format.js';
 import { printJson, printLine, printTable, progress } from '../output.js';
 
 interface DriftFlags {

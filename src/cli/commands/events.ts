@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.js';
 import { parseSubject } from '../../api/routes/events.js';
-import type { Severity, Stage } from '../../observe/events/types.js';
+import type { Severity, Stage } from '../../events/types.js';
 import { withBackend } from '../backend.js';
 import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';

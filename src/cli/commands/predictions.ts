@@ -4,7 +4,7 @@ import { failedPrecondition, invalidArgument } from '../../errors.js';
 import { resolveDeployment } from '../../observe/production/deployment.js';
 import { exportRequestRows } from '../../observe/production/export.js';
 import { parseJsonPath } from '../../observe/production/rows.js';
-import { parseSince } from '../../serving/since.js';
+import { parseSince } from '../../duration.js';
 import { withBackend } from '../backend.js';
 import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
 import { openThreadline, type Threadline } from '../../context.js';
 import type { ObserverContext } from '../agent.js';
-import type { ObserverEvent } from '../events/types.js';
+import type { ObserverEvent } from '../../events/types.js';
 import type { ObserverState } from '../state-store.js';
 import { orders, write } from '../data/testing.js';
 import { readProject } from '../project-file.js';

@@ -14,7 +14,7 @@ import { dataVersionOf, digestFiles, movedStamps, sameStamps, tabularFiles, type
 import { fetchSnapshot, keepSnapshot, scratch, toParquet } from '../data/snapshot.js';
 import { localSource, ownPaths, s3Source, type DataSource } from '../data/sources.js';
 import { checkVersion } from '../data/validate.js';
-import { checkDrift, parseTestName, type DriftCheckResult } from '../drift-check.js';
+import { checkDrift, parseTestName, type DriftCheckResult } from '../../drift/drift-check.js';
 
 const duration = z.union([z.string(), z.number()]);
 

@@ -9,7 +9,7 @@ import { DeploymentStore } from '../../release/deploy/deployment-store.js';
 import { freePort, waitHealthy } from '../../release/deploy/local-process.js';
 import { renderManifests } from '../../release/deploy/manifests.js';
 import type { DeploymentDetails } from '../../release/deploy/types.js';
-import type { ObserverEvent } from '../events/types.js';
+import type { ObserverEvent } from '../../events/types.js';
 import YAML from 'yaml';
 import { parseKubectlList } from '../deployment/probes.js';
 import { driftFromRecord } from '../deployment/running.js';

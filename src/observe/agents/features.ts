@@ -10,7 +10,7 @@ import { comparableColumns, driftScores, profileDiff } from '../data/compare.js'
 import { dataVersionOf, digestFiles, movedStamps, sameStamps, tabularFiles, type KnownFiles } from '../data/fingerprint.js';
 import { scratch, toParquet } from '../data/snapshot.js';
 import { localSource, ownPaths } from '../data/sources.js';
-import { checkDrift, parseTestName } from '../drift-check.js';
+import { checkDrift, parseTestName } from '../../drift/drift-check.js';
 import { diffCode, featureCodeDigests } from '../features/code-files.js';
 import { resolveReference } from '../features/reference.js';
 

@@ -11,7 +11,7 @@ import { PredictionStore } from '../../serving/prediction-store.js';
 import { prediction } from '../../serving/testing.js';
 import type { Prediction } from '../../serving/types.js';
 import { chooseDriftTest, numericDrift } from '../../stats/index.js';
-import type { ObserverEvent } from '../events/types.js';
+import type { ObserverEvent } from '../../events/types.js';
 import { readProject } from '../project-file.js';
 import { planObservers, runOnce } from '../scheduler.js';
 

@@ -6,7 +6,7 @@ import { git, makeGitRepo } from '../../../test/cli.js';
 import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
 import { captureCode, captureData, captureEnvironment } from '../../capture/index.js';
 import { openThreadline, type Threadline } from '../../context.js';
-import type { ObserverEvent } from '../events/types.js';
+import type { ObserverEvent } from '../../events/types.js';
 import { readProject } from '../project-file.js';
 import { planObservers, runOnce } from '../scheduler.js';
 import { compareMetric } from '../training/compare.js';

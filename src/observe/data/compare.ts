@@ -1,6 +1,6 @@
 import { columnKind } from '../../capture/columns.js';
 import type { ColumnSchema, DataFile } from '../../capture/types.js';
-import type { DriftCheckResult } from '../drift-check.js';
+import type { DriftCheckResult } from '../../drift/drift-check.js';
 
 export interface SchemaDiff {
   added: ColumnSchema[];

@@ -5,7 +5,7 @@
  * changes of verdict into events. Every statistic comes from src/stats.
  */
 import type { ColumnVector } from '../../capture/columns.js';
-import type { Severity } from '../events/types.js';
+import type { Severity } from '../../events/types.js';
 import {
   categoricalDrift,
   datasetDrift,
@@ -19,7 +19,7 @@ import {
 } from '../../stats/index.js';
 import { accuracy, meanAbsoluteError, precisionAtK, precisionRecallF1, rootMeanSquaredError, type ClassLabel } from '../../stats/performance.js';
 import { radixSortFloat64 } from '../../stats/radix-sort.js';
-import { numericDriftSorted, parseTestName, type DriftTestOption } from '../drift-check.js';
+import { numericDriftSorted, parseTestName, type DriftTestOption } from '../../drift/drift-check.js';
 import type { ReferenceData } from './reference.js';
 import { defaultMetric, errorMetrics, type ProductionSettings } from './settings.js';
 import { labelKey, type FeatureColumn, type WindowData } from './window.js';

@@ -6,7 +6,7 @@ import { dialects, freshStore } from '../../../test/dialects.js';
 import { PredictionStore } from '../../serving/prediction-store.js';
 import { prediction } from '../../serving/testing.js';
 import type { Store } from '../../store/database.js';
-import { checkDrift } from '../drift-check.js';
+import { checkDrift } from '../../drift/drift-check.js';
 import { exportRequestRows } from './export.js';
 import { parseJsonPath } from './rows.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tryParseDuration } from '../../duration.js';
-import { parseTestName } from '../drift-check.js';
+import { parseTestName } from '../../drift/drift-check.js';
 import { parseJsonPath } from './rows.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

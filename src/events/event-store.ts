@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { addEdges } from '../../lineage/edge-store.js';
-import type { EntityRef, EntityType } from '../../lineage/types.js';
-import type { Store } from '../../store/database.js';
-import type { Database, EventsTable } from '../../store/schema.js';
+import { addEdges } from '../lineage/edge-store.js';
+import type { EntityRef, EntityType } from '../lineage/types.js';
+import type { Store } from '../store/database.js';
+import type { Database, EventsTable } from '../store/schema.js';
 import { severities, severityRank, type ListEventsQuery, type ObserverEvent, type Severity, type Stage } from './types.js';
 
 export const aboutRelation = 'about';

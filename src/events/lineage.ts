@@ -1,5 +1,5 @@
-import { registerDescriber, type Describer, type Description } from '../../lineage/describe.js';
-import { registerResolver, timeOrderedResolver, type Resolver } from '../../lineage/resolve.js';
+import { registerDescriber, type Describer, type Description } from '../lineage/describe.js';
+import { registerResolver, timeOrderedResolver, type Resolver } from '../lineage/resolve.js';
 
 const chunk = 1000;
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { invalidArgument, notFound, parseWith } from '../../errors.js';
-import { newUuid, uuidPattern } from '../../ids.js';
-import { resolveIdWith } from '../../lineage/resolve.js';
-import type { EntityType } from '../../lineage/types.js';
-import { parseSince } from '../../serving/since.js';
-import type { Store } from '../../store/database.js';
+import { invalidArgument, notFound, parseWith } from '../errors.js';
+import { newUuid, uuidPattern } from '../ids.js';
+import { resolveIdWith } from '../lineage/resolve.js';
+import type { EntityType } from '../lineage/types.js';
+import { parseSince } from '../duration.js';
+import type { Store } from '../store/database.js';
 import { EventStore } from './event-store.js';
 import { eventResolver } from './lineage.js';
 import { severities, stages, type EventInput, type ListEventsQuery, type ObserverEvent } from './types.js';

@@ -1,4 +1,4 @@
-import type { EntityRef } from '../../lineage/types.js';
+import type { EntityRef } from '../lineage/types.js';
 
 export const stages = ['code', 'data', 'features', 'training', 'deployment', 'production', 'external'] as const;
 export type Stage = (typeof stages)[number];

@@ -1,13 +1,13 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startTestApi, type TestApi } from '../../../test/api-server.js';
-import { dialects } from '../../../test/dialects.js';
-import { TraceService } from '../../lineage/trace.js';
-import { agents } from '../agents.js';
-import { readProject } from '../project-file.js';
-import { planObservers, runOnce } from '../scheduler.js';
-import { listObserverHealth } from '../state-store.js';
+import { startTestApi, type TestApi } from '../../test/api-server.js';
+import { dialects } from '../../test/dialects.js';
+import { TraceService } from '../lineage/trace.js';
+import { agents } from '../observe/agents.js';
+import { readProject } from '../observe/project-file.js';
+import { planObservers, runOnce } from '../observe/scheduler.js';
+import { listObserverHealth } from '../observe/state-store.js';
 
 describe.each(dialects)('events on %s', (dialect) => {
   let api: TestApi;
