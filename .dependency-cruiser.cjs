@@ -59,12 +59,6 @@ const known = [
   })),
   {
     rule: 'layers',
-    from: 'src/lineage/resolve.ts',
-    to: ['src/registry/types.ts'],
-    why: 'issue 15 point 5: registry ↔ lineage (resolving model references)',
-  },
-  {
-    rule: 'layers',
     from: 'src/tracking/run-service.ts',
     to: ['src/openlineage/link-runs.ts'],
     why: 'issue 15 point 5: tracking → openlineage',

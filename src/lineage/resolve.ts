@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { invalidArgument, notFound } from '../errors.js';
 import { runIdPattern, uuidPattern } from '../ids.js';
-import type { ModelVersion } from '../registry/types.js';
 import type { Database } from '../store/schema.js';
 import { LookupStore, type CodeMatch, type TimeOrderedTable } from './lookup-store.js';
 import type { EntityRef, EntityType } from './types.js';
@@ -9,7 +8,8 @@ import type { EntityRef, EntityType } from './types.js';
 export interface ResolveContext {
   db: Kysely<Database>;
   /** The registry's own reading of `name@alias` / `name/3`, so trace and `models show` agree; without it model references are not read. */
-  models?: { resolve(ref: string): Promise<ModelVersion> };
+  /** The registry's reference resolution (`name@alias`, `name/3`), as far as a trace needs it. */
+  models?: { resolve(ref: string): Promise<{ name: string; version: number }> };
 }
 
 /** One way of reading an id. `accepts` is a cheap shape check; `find` looks it up. */
