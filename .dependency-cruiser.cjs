@@ -51,12 +51,6 @@ const known = [
     to: ['src/validate/'],
     why: 'issue 15 point 5: capture → validate (the DuckDB engine of the expectation suites belongs beside validate)',
   },
-  ...['src/lineage/describe-types.ts', 'src/lineage/describe-entities.ts'].map((from) => ({
-    rule: 'layers',
-    from,
-    to: ['src/tracking/', 'src/registry/'],
-    why: 'issue 15 point 5: registry ↔ lineage, tracking ↔ lineage (the entity describers reach up into the domains they describe)',
-  })),
   {
     rule: 'layers',
     from: 'src/tracking/run-service.ts',

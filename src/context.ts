@@ -15,6 +15,8 @@ import { openStore, type Store } from './store/database.js';
 import { ExperimentService } from './tracking/experiment-service.js';
 import { LoggedModelService } from './registry/logged-models/logged-model-service.js';
 import { RunService } from './tracking/run-service.js';
+import { registerTrackingLineage } from './tracking/describe.js';
+import { registerModelVersionLineage } from './registry/describe.js';
 import { TraceService } from './lineage/trace.js';
 import { ValidationService } from './observe/validation-service.js';
 import { OpenLineageService } from './openlineage/ingest-service.js';
@@ -55,6 +57,8 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerValidationLineage();
   registerLoggedModelLineage();
   registerMlflowDatasetLineage();
+  registerTrackingLineage();
+  registerModelVersionLineage();
   const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
   const runs = new RunService(store);
@@ -75,7 +79,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     validations: new ValidationService(store, events),
     images: new ImageService({ db: store.db, models, runs }),
     deployments: new DeploymentLedger({ store, runs, models }),
-    traces: new TraceService({ store, runs, experiments, models }),
+    traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),
     search: new SearchService(store),
     async close() {

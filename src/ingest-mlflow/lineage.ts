@@ -1,7 +1,7 @@
 import { registerDescriber, type Describer } from '../lineage/describe.js';
-import { builtinDescribers } from '../lineage/describe-entities.js';
 import { registerResolver, type Resolver } from '../lineage/resolve.js';
 import { formatCount } from '../lineage/short.js';
+import { describeDataVersions } from '../tracking/describe.js';
 import { MlflowDatasetStore } from './dataset-store.js';
 
 /**
@@ -18,9 +18,9 @@ export const mlflowDatasetResolver: Resolver = {
   },
 };
 
-/** The built-in data description, plus what MLflow said: its digest, dataset name and source type. */
+/** Tracking's data description, plus what MLflow said: its digest, dataset name and source type. */
 const describeData: Describer = async (ctx, ids) => {
-  const out = await builtinDescribers.data!(ctx, ids);
+  const out = await describeDataVersions(ctx, ids);
   const records = await new MlflowDatasetStore(ctx.db).byDataDigest(ids);
   for (const [digest, record] of records) {
     const described = out.get(digest);

@@ -1,15 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { ModelService } from '../registry/model-service.js';
+import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
-import type { ExperimentService } from '../tracking/experiment-service.js';
-import type { RunService } from '../tracking/run-service.js';
 
-/** What a describer may read: its own file, so that the describers and their registry import it one way. */
+/** What a describer may read: the store (each domain's describers read it through their own stores and services). */
 export interface DescribeContext {
   db: Kysely<Database>;
-  runs: RunService;
-  experiments: ExperimentService;
-  models: ModelService;
+  store: Store;
 }
 
 export interface Description {

@@ -1,14 +1,18 @@
-import { builtinDescribers } from './describe-entities.js';
 import type { DescribeContext, Describer, Description } from './describe-types.js';
 import type { EntityRef, EntityType } from './types.js';
 
 export type { DescribeContext, Describer, Description };
 
-/** One describer per entity type; modules that add entity types add theirs with `registerDescriber`. */
-const describers: Partial<Record<EntityType, Describer>> = { ...builtinDescribers };
+/** One describer per entity type; each domain adds those of its entities with `registerDescriber` (the context calls them). */
+const describers: Partial<Record<EntityType, Describer>> = {};
 
 export function registerDescriber(type: EntityType, describer: Describer): void {
   describers[type] = describer;
+}
+
+/** A domain's own describer, kept when another module already registered one that builds on it (MLflow's data). */
+export function registerDefaultDescriber(type: EntityType, describer: Describer): void {
+  describers[type] ??= describer;
 }
 
 /**

@@ -4,9 +4,13 @@ import { ModelService } from '../registry/model-service.js';
 import type { Store } from '../store/database.js';
 import { ExperimentService } from '../tracking/experiment-service.js';
 import { RunService } from '../tracking/run-service.js';
+import { registerTrackingLineage } from '../tracking/describe.js';
+import { registerModelVersionLineage } from '../registry/describe.js';
 
 /** The services `trace` needs, over a test store. */
 export function servicesOf(store: Store) {
+  registerTrackingLineage();
+  registerModelVersionLineage();
   const runs = new RunService(store);
   return { store, runs, experiments: new ExperimentService(store), models: new ModelService(store, runs) };
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Store } from '../store/database.js';
-import type { DescribeContext } from './describe.js';
 import { invalidArgument, parseWith } from '../errors.js';
 import { describeAll } from './describe.js';
-import { parseEntityType, resolveEntity } from './resolve.js';
+import { parseEntityType, resolveEntity, type ResolveContext } from './resolve.js';
 import type { TraceOptions, TraceResult } from './trace-types.js';
 import type { EntityRef, EntityType } from './types.js';
 import { leafSource, leafSources, type LeafCount } from './leaves.js';
@@ -20,7 +19,11 @@ const optionsSchema = z.object({
 export const typeOrder: readonly EntityType[] = ['prediction', 'deployment', 'image', 'model_version', 'run', 'experiment', 'code', 'data', 'environment', 'artifact'];
 
 /** What a trace reads: the store, and the services that describe runs, experiments and models. */
-export type TraceServices = { store: Store } & Pick<DescribeContext, 'runs' | 'experiments' | 'models'>;
+export interface TraceServices {
+  store: Store;
+  /** Resolves `name@alias` and `name/3` to the version a trace starts at. */
+  models: NonNullable<ResolveContext['models']>;
+}
 
 /** `threadline trace`: which entity an id means, and the thread of entities up or down from it. */
 export class TraceService {
@@ -41,7 +44,7 @@ export class TraceService {
     const start = await this.resolve(id, type);
     const db = this.tl.store.db;
     const { graph, counts, leaves } = await this.walkWithLeaves(start, direction, depth);
-    const described = await describeAll({ db, runs: this.tl.runs, experiments: this.tl.experiments, models: this.tl.models }, graph.nodes);
+    const described = await describeAll({ db, store: this.tl.store }, graph.nodes);
     const rank = (t: EntityType) => (typeOrder.indexOf(t) + typeOrder.length + 1) % (typeOrder.length + 1);
     const nodes = graph.nodes
       .map((n) => ({ ...n, ...described.get(refKey(n))! }))

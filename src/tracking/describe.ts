@@ -1,17 +1,20 @@
-import { ProvenanceStore } from '../tracking/provenance-store.js';
-import type { RunStatus } from '../tracking/types.js';
-import type { Description, Describer } from './describe-types.js';
-import { LookupStore } from './lookup-store.js';
-import { formatBytes, formatCount, shortDigest, shortId } from './short.js';
-import type { EntityType } from './types.js';
+import { registerDefaultDescriber, type Description, type Describer } from '../lineage/describe.js';
+import { LookupStore } from '../lineage/lookup-store.js';
+import { formatBytes, formatCount, shortDigest, shortId } from '../lineage/short.js';
+import { ExperimentService } from './experiment-service.js';
+import { ProvenanceStore } from './provenance-store.js';
+import { RunService } from './run-service.js';
+import type { RunStatus } from './types.js';
 
 const statusWords: Record<RunStatus, string> = { FINISHED: 'finished ok', FAILED: 'failed', KILLED: 'killed', RUNNING: 'running', SCHEDULED: 'scheduled' };
 
 const describeRuns: Describer = async (ctx, ids) => {
-  const summaries = await ctx.runs.summaries(ids);
+  const runs = new RunService(ctx.store);
+  const experimentService = new ExperimentService(ctx.store);
+  const summaries = await runs.summaries(ids);
   const experiments = new Map<string, string>();
   for (const experimentId of new Set(summaries.map((s) => s.info.experimentId))) {
-    experiments.set(experimentId, await ctx.experiments.get(experimentId).then((e) => e.name, () => experimentId));
+    experiments.set(experimentId, await experimentService.get(experimentId).then((e) => e.name, () => experimentId));
   }
   return new Map(
     summaries.map(({ info, tags }) => {
@@ -61,10 +64,12 @@ const describeCode: Describer = async (ctx, ids) => {
   return out;
 };
 
-const describeData: Describer = async (ctx, ids) => {
+/** A data version: its URI, digest, rows and size (MLflow's ingest adds what MLflow said about it). */
+export const describeDataVersions: Describer = async (ctx, ids) => {
+  const runs = new RunService(ctx.store);
   const out = new Map<string, Description>();
   for (const digest of ids) {
-    const data = await ctx.runs.dataVersion(digest).catch(() => undefined);
+    const data = await runs.dataVersion(digest).catch(() => undefined);
     if (!data) continue;
     const rows = data.rowCount === null ? `${data.files.length} files` : `${formatCount(data.rowCount)} rows`;
     // A version known only by what a client said (an MLflow dataset input) has no files to size.
@@ -92,20 +97,6 @@ const describeEnvironments: Describer = async (ctx, ids) => {
   return out;
 };
 
-const describeModelVersions: Describer = async (ctx, ids) => {
-  const out = new Map<string, Description>();
-  for (const id of ids) {
-    const slash = id.lastIndexOf('/');
-    const version = await ctx.models.getVersion(id.slice(0, slash), id.slice(slash + 1)).catch(() => undefined);
-    if (!version) continue;
-    const aliases = version.aliases.length > 0 ? `  (alias ${version.aliases.join(', ')})` : '';
-    const artifact = version.artifactDigest ? `  artifact ${shortDigest(version.artifactDigest)}` : '';
-    const facts = { name: version.name, version: version.version, aliases: version.aliases, artifactDigest: version.artifactDigest, runId: version.runId, stage: version.currentStage };
-    out.set(id, { summary: `${version.name} v${version.version}${aliases}${artifact}`, facts });
-  }
-  return out;
-};
-
 const describeArtifacts: Describer = async (ctx, ids) => {
   const lookup = new LookupStore(ctx.db);
   const out = new Map<string, Description>();
@@ -123,12 +114,12 @@ const describeArtifacts: Describer = async (ctx, ids) => {
   return out;
 };
 
-export const builtinDescribers: Partial<Record<EntityType, Describer>> = {
-  run: describeRuns,
-  code: describeCode,
-  data: describeData,
-  environment: describeEnvironments,
-  model_version: describeModelVersions,
-  artifact: describeArtifacts,
-};
+/** `trace` describes runs and what they ran on and made: their code, data, environment and artifacts. */
+export function registerTrackingLineage(): void {
+  registerDefaultDescriber('run', describeRuns);
+  registerDefaultDescriber('code', describeCode);
+  registerDefaultDescriber('data', describeDataVersions);
+  registerDefaultDescriber('environment', describeEnvironments);
+  registerDefaultDescriber('artifact', describeArtifacts);
+}
 
