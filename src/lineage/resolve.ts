@@ -8,7 +8,6 @@ import type { EntityRef, EntityType } from './types.js';
 export interface ResolveContext {
   db: Kysely<Database>;
   /** The registry's own reading of `name@alias` / `name/3`, so trace and `models show` agree; without it model references are not read. */
-  /** The registry's reference resolution (`name@alias`, `name/3`), as far as a trace needs it. */
   models?: { resolve(ref: string): Promise<{ name: string; version: number }> };
 }
 

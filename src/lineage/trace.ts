@@ -18,7 +18,7 @@ const optionsSchema = z.object({
 /** Display order of types at one depth: what was served before what it was built from. */
 export const typeOrder: readonly EntityType[] = ['prediction', 'deployment', 'image', 'model_version', 'run', 'experiment', 'code', 'data', 'environment', 'artifact'];
 
-/** What a trace reads: the store, and the services that describe runs, experiments and models. */
+/** What a trace reads: the store (the describers read it), and the registry's reading of model references. */
 export interface TraceServices {
   store: Store;
   /** Resolves `name@alias` and `name/3` to the version a trace starts at. */

@@ -18,7 +18,6 @@ const describeModelVersions: Describer = async (ctx, ids) => {
   return out;
 };
 
-
 /** `trace` describes model versions: name, version, aliases, artifact. */
 export function registerModelVersionLineage(): void {
   registerDescriber('model_version', describeModelVersions);
