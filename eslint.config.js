@@ -6,6 +6,12 @@ import tseslint from 'typescript-eslint';
 
 const typed = process.env.THREADLINE_LINT_TYPED === '1';
 
+const sqlMessage = 'SQL lives in *-store.ts (issue 15): move the query into the store of its domain and call that.';
+/** Kysely's query builders: a call of one of these builds SQL. */
+const queryBuilders = ['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'selectNoFrom'];
+/** Where SQL may live: the store layer, a domain's *-store.ts, and tests and their helpers (which plant rows). */
+const sqlHomes = ['src/store/**', 'src/**/*-store.ts', 'src/**/*.test.ts', 'src/**/testing.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   {
@@ -21,6 +27,15 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       ...(typed ? { '@typescript-eslint/no-floating-promises': 'error' } : {}),
+    },
+  },
+  {
+    // Issue 15: SQL lives in *-store.ts (and src/store/); everything else asks a store.
+    files: ['src/**/*.ts'],
+    ignores: sqlHomes,
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kysely', importNames: ['sql'], message: sqlMessage }] }],
+      'no-restricted-syntax': ['error', ...queryBuilders.map((name) => ({ selector: `CallExpression > MemberExpression.callee[property.name='${name}']`, message: sqlMessage }))],
     },
   },
   {

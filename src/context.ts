@@ -76,7 +76,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     events,
     predictions: new PredictionService(store),
     validations: new ValidationService(store, events),
-    images: new ImageService({ db: store.db, models, runs }),
+    images: new ImageService({ store, models, runs }),
     deployments: new DeploymentLedger({ store, runs, models }),
     traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),

@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/database.js';
 import type { HttpMetrics } from './http-metrics.js';
-import { latencyBuckets, readMetrics, type MetricsSnapshot } from './store-metrics.js';
+import { latencyBuckets, readMetrics, type MetricsSnapshot } from './metrics-store.js';
 
 type Labels = Record<string, string | number>;
 interface Sample {
@@ -126,7 +125,7 @@ export interface MetricsExporter {
  * A prom-client registry with the store-derived families and the server process's own metrics.
  * One store read serves every family of a scrape, and scrapes within `cacheMs` share it.
  */
-export function metricsExporter(db: Kysely<Database>, cacheMs = 5000, http?: HttpMetrics): MetricsExporter {
+export function metricsExporter(store: Store, cacheMs = 5000, http?: HttpMetrics): MetricsExporter {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'threadline_server_' });
   // prom-client names these gauges `…_total`, which promtool (rightly) flags: leave them out.
@@ -135,7 +134,7 @@ export function metricsExporter(db: Kysely<Database>, cacheMs = 5000, http?: Htt
   const snapshot = () => {
     const now = Date.now();
     if (!cached || now - cached.at > cacheMs) {
-      cached = { at: now, snapshot: readMetrics(db) };
+      cached = { at: now, snapshot: readMetrics(store) };
       cached.snapshot.catch(() => (cached = undefined));
     }
     return cached.snapshot;

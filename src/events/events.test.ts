@@ -87,7 +87,7 @@ describe.each(dialects)('events on %s', (dialect) => {
       await runOnce(planned, options);
       const third = await runOnce(planned, options);
       expect(third.map((o) => [o.ok, o.error])).toEqual([[false, 'third poke fails'], [false, 'third poke fails']]);
-      const health = (await listObserverHealth(api.tl.store.db)).filter((h) => h.observer.startsWith('features:'));
+      const health = (await listObserverHealth(api.tl.store)).filter((h) => h.observer.startsWith('features:'));
       expect(health.map((h) => [h.observer, h.pokes, h.failures, h.events, h.lastError])).toEqual([['features:a', 3, 1, 2, 'third poke fails'], ['features:b', 3, 1, 3, 'third poke fails']]);
       expect((await api.tl.events.list({ source: 'features:b' })).length).toBe(3);
 

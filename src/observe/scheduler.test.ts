@@ -48,7 +48,7 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
       const outcome = await pokeOnce(planned(`code:t${i}`, throwing(thrown)), options, signal);
       expect(outcome).toMatchObject({ ok: false, error: message, events: [] });
     }
-    const health = await listObserverHealth(tl.store.db);
+    const health = await listObserverHealth(tl.store);
     expect(health.filter((h) => h.observer.startsWith('code:t')).map((h) => [h.pokes, h.failures, h.lastSuccess])).toEqual(cases.map(() => [1, 1, null]));
   });
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { Store } from '../store/database.js';
 
 /** What one observer remembers between pokes (JSON values by key), kept in the store. */
 export class ObserverState {
@@ -37,7 +38,7 @@ export interface ObserverHealth {
 export const healthKey = '_health';
 
 /** Every observer's health, for `observe --status` and /metrics. */
-export async function listObserverHealth(db: Kysely<Database>): Promise<ObserverHealth[]> {
-  const rows = await db.selectFrom('observer_state').select(['observer', 'value']).where('key', '=', healthKey).orderBy('observer').execute();
+export async function listObserverHealth(store: Store): Promise<ObserverHealth[]> {
+  const rows = await store.db.selectFrom('observer_state').select(['observer', 'value']).where('key', '=', healthKey).orderBy('observer').execute();
   return rows.map((r) => ({ ...(JSON.parse(r.value) as Omit<ObserverHealth, 'observer'>), observer: r.observer }));
 }

@@ -5,7 +5,7 @@ import type { Threadline } from '../../context.js';
 
 /** Prometheus scrape endpoint: predictions, latency, drift, events, alerts, observers, what is deployed. */
 export function metricsRoutes(app: FastifyInstance, tl: Threadline, http?: HttpMetrics): void {
-  const exporter = metricsExporter(tl.store.db, undefined, http);
+  const exporter = metricsExporter(tl.store, undefined, http);
   app.get('/metrics', async (_request, reply) => {
     const text = await exporter.render();
     reply.header('content-type', exporter.contentType);

@@ -19,7 +19,7 @@ export function registerObserve(program: Command): void {
       await withBackend(async ({ local, config }) => {
         if (!local) throw failedPrecondition('observers work on the store directly: set THREADLINE_DB_URL (and THREADLINE_ARTIFACTS) instead of THREADLINE_URL');
         if (opts.status) {
-          const health = await listObserverHealth(local.store.db);
+          const health = await listObserverHealth(local.store);
           if (opts.json) return printJson(health);
           printTable([
             ['OBSERVER', 'LAST POKE', 'LAST SUCCESS', 'POKES', 'FAILURES', 'EVENTS', 'LAST ERROR'],

@@ -81,7 +81,7 @@ export function registerPredictionsExport(predictions: Command): void {
       const from = parseSince(opts.since);
       await withBackend(async ({ local }) => {
         if (!local) throw failedPrecondition('export reads the prediction log in the store: set THREADLINE_DB_URL instead of THREADLINE_URL');
-        const deployment = await resolveDeployment(local.store.db, opts.deployment);
+        const deployment = await resolveDeployment(local.store, opts.deployment);
         const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
         const write = (chunk: string) => (out.write(chunk) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())));
         const counts = await exportRequestRows(local.store, { deploymentId: deployment.id, from, to: Date.now(), columns, requestPath, withIds: opts.withIds, format: opts.json ? 'jsonl' : 'csv' }, write);

@@ -44,7 +44,7 @@ export const productionAgent: ObserverAgent<ProductionSettings> = {
   settings: productionSettings,
 
   async poke(ctx, settings) {
-    const deployment = await resolveDeployment(ctx.tl.store.db, settings.deployment);
+    const deployment = await resolveDeployment(ctx.tl.store, settings.deployment);
     const deploymentId = deployment.id;
     const modelVersion = `${deployment.model_name}/${deployment.model_version}`;
     const newest = await newestPredictionTime(ctx.tl.store, deploymentId);

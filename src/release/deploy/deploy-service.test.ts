@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { dialects, freshStore } from '../../../test/dialects.js';
-import { readMetrics } from '../../alerts/store-metrics.js';
+import { readMetrics } from '../../alerts/metrics-store.js';
 import { edgesFrom } from '../../lineage/edge-store.js';
 import { ModelService } from '../../registry/model-service.js';
 import type { Store } from '../../store/database.js';
@@ -167,7 +167,7 @@ describe.each(dialects)('deployments on %s', (dialect) => {
     expect(await service.show('prod')).toMatchObject({ id: real.deployment.id, status: 'deployed', current: true });
     expect((await service.list('prod')).map((d) => [d.id, d.status, d.current])).toEqual([['prod#2', 'dry_run', false], ['prod#1', 'deployed', true]]);
     expect(await edgesFrom(store.db, { type: 'deployment', id: 'prod#2' })).toEqual([]);
-    expect((await readMetrics(store.db)).deployments.map((d) => [d.id, d.status])).toEqual([['prod#1', 'deployed']]);
+    expect((await readMetrics(store)).deployments.map((d) => [d.id, d.status])).toEqual([['prod#1', 'deployed']]);
     await expect(service.rollback({ environment: 'prod', to: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('dry run') });
 
     // Rollback's "previous" skips dry runs: a first real deploy after a dry run has none.

@@ -7,12 +7,12 @@ export class ImageService {
   constructor(private readonly deps: ImageRecordDeps) {}
 
   list(filter: ImageFilter = {}): Promise<ImageRecord[]> {
-    return findImages(this.deps.db, filter);
+    return findImages(this.deps.store.db, filter);
   }
 
   /** By `REPO@sha256:…`, or a bare digest (the newest one recorded with it). */
   get(id: string): Promise<ImageRecord> {
-    return getImage(this.deps.db, id);
+    return getImage(this.deps.store, id);
   }
 
   record(input: RecordImageInput | unknown): Promise<ImageRecord> {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { Kysely } from 'kysely';
 import { invalidArgument, notFound, parseWith } from '../../errors.js';
 import type { ModelService } from '../../registry/model-service.js';
-import type { Database } from '../../store/schema.js';
+import type { Store } from '../../store/database.js';
 import type { RunService } from '../../tracking/run-service.js';
 import { findImages, saveImage } from '../image-store.js';
 import type { ImageRecord, RecordImageInput } from '../image-types.js';
@@ -11,7 +10,7 @@ import { digestPattern, parseImageRef } from './reference.js';
 
 /** What recording an image needs: the store and the registry (to name its model version and run). */
 export interface ImageRecordDeps {
-  db: Kysely<Database>;
+  store: Store;
   models: ModelService;
   runs: RunService;
 }
@@ -41,7 +40,7 @@ export async function recordImage(deps: ImageRecordDeps, raw: RecordImageInput |
   const version = await deps.models.resolve(input.model);
   const run = version.runId ? await deps.runs.get(version.runId) : undefined;
   const meta = imageMetadata(version, run, '');
-  return saveImage(deps.db, {
+  return saveImage(deps.store.db, {
     reference: `${ref.repository}@${digest}`,
     repository: ref.repository,
     digest,
@@ -58,14 +57,14 @@ export async function recordImage(deps: ImageRecordDeps, raw: RecordImageInput |
 }
 
 /** An image by `REPO@sha256:…`, or by its bare digest (the newest one recorded with it). */
-export async function getImage(db: Kysely<Database>, id: string): Promise<ImageRecord> {
+export async function getImage(store: Store, id: string): Promise<ImageRecord> {
   if (digestPattern.test(id)) {
-    const [image] = await findImages(db, { digest: id });
+    const [image] = await findImages(store.db, { digest: id });
     if (image) return image;
   } else {
     const at = id.indexOf('@');
     if (at < 0 || !digestPattern.test(id.slice(at + 1))) throw invalidArgument(`An image is REPOSITORY@sha256:<64 hex> or sha256:<64 hex>, got '${id}'`);
-    const [image] = await findImages(db, { reference: `${parseImageRef(id).repository}@${id.slice(at + 1)}` });
+    const [image] = await findImages(store.db, { reference: `${parseImageRef(id).repository}@${id.slice(at + 1)}` });
     if (image) return image;
   }
   throw notFound(`Image ${id} is not recorded`);

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { sql } from 'kysely';
+import type { Store } from '../store/database.js';
 import { listObserverHealth, type ObserverHealth } from '../observe/state-store.js';
 
 /** Latency buckets in seconds: sub-millisecond models up to slow ones. */
@@ -43,7 +43,8 @@ export interface MetricsSnapshot {
  * prediction log). The prediction log is written by proxies in other processes, so the store is
  * the one place that sees all of them.
  */
-export async function readMetrics(db: Kysely<Database>): Promise<MetricsSnapshot> {
+export async function readMetrics(store: Store): Promise<MetricsSnapshot> {
+  const db = store.db;
   const bucketColumns = latencyBuckets.map((b, i) => sql<number>`sum(case when latency_ms <= ${b * 1000} then 1 else 0 end)`.as(`b${i}`));
   const statusClass = sql<string>`case when status >= 500 then '5xx' when status >= 400 then '4xx' when status >= 300 then '3xx' else '2xx' end`;
   const predictionRows = await db
@@ -61,7 +62,7 @@ export async function readMetrics(db: Kysely<Database>): Promise<MetricsSnapshot
 
   const events = (await db.selectFrom('events').select(['stage', 'severity', sql<number>`count(*)`.as('n')]).groupBy(['stage', 'severity']).execute()).map((r) => ({ stage: r.stage, severity: r.severity, count: r.n }));
   const alerts = (await db.selectFrom('alert_deliveries').select(['rule', 'outcome', sql<number>`count(*)`.as('n')]).groupBy(['rule', 'outcome']).execute()).map((r) => ({ rule: r.rule, outcome: r.outcome, count: r.n }));
-  const observers = (await listObserverHealth(db)).map((h) => ({ ...h, up: h.lastPoke !== null && h.lastPoke === h.lastSuccess }));
+  const observers = (await listObserverHealth(store)).map((h) => ({ ...h, up: h.lastPoke !== null && h.lastPoke === h.lastSuccess }));
 
   // The latest deployment of each environment: what is running. A dry run ran nothing.
   const latest = db.selectFrom('deployments').select(['environment', sql<number>`max(sequence)`.as('sequence')]).where('status', '!=', 'dry_run').groupBy('environment');
