@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openThreadline } from '../src/context.js';
 import { TraceService } from '../src/lineage/trace.js';
-import { countReachable, walk } from '../src/lineage/walk.js';
+import { countReachable, walk } from '../src/lineage/walk-store.js';
 import { predictionLeaves } from '../src/serving/lineage.js';
 import { printBenchResult } from './result.js';
 

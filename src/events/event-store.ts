@@ -8,6 +8,8 @@ import { severities, severityRank, type ListEventsQuery, type ObserverEvent, typ
 export const aboutRelation = 'about';
 const defaultLimit = 100;
 const maxLimit = 10_000;
+/** Ids per `in (…)` list: well under the bound-parameter limits of both back ends. */
+const chunk = 1000;
 
 /** SQL of events: rows in `events`, subjects as lineage edges event → subject. */
 export class EventStore {
@@ -73,6 +75,15 @@ export class EventStore {
     const limit = Math.min(query.limit ?? defaultLimit, maxLimit);
     const rows = await q.orderBy('events.time', 'desc').orderBy('events.id', 'desc').limit(limit).execute();
     return this.withSubjects(rows);
+  }
+
+  /** The headline columns of many events (no details, no subjects), for describing them in a trace. */
+  async headlines(ids: string[]): Promise<Pick<EventsTable, 'id' | 'time' | 'stage' | 'kind' | 'severity' | 'summary' | 'source'>[]> {
+    const rows = [];
+    for (let i = 0; i < ids.length; i += chunk) {
+      rows.push(...(await this.db.selectFrom('events').select(['id', 'time', 'stage', 'kind', 'severity', 'summary', 'source']).where('id', 'in', ids.slice(i, i + chunk)).execute()));
+    }
+    return rows;
   }
 
   private async withSubjects(rows: EventsTable[]): Promise<ObserverEvent[]> {

@@ -6,7 +6,8 @@ import { parseEntityType, resolveEntity, type ResolveContext } from './resolve.j
 import type { TraceOptions, TraceResult } from './trace-types.js';
 import type { EntityRef, EntityType } from './types.js';
 import { leafSource, leafSources, type LeafCount } from './leaves.js';
-import { countReachable, maxDepth, refKey, walk } from './walk.js';
+import { countReachable, walk } from './walk-store.js';
+import { maxDepth, refKey } from './walk.js';
 
 /** What trace options look like on the wire: the CLI and HTTP both send strings. */
 const optionsSchema = z.object({

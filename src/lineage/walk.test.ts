@@ -3,7 +3,7 @@ import type { Store } from '../store/database.js';
 import { dialects, freshStore } from '../../test/dialects.js';
 import { addEdges } from './edge-store.js';
 import type { EntityRef } from './types.js';
-import { countReachable, walk } from './walk.js';
+import { countReachable, walk } from './walk-store.js';
 
 const ref = (type: EntityRef['type'], id: string): EntityRef => ({ type, id });
 const mv = ref('model_version', 'reco/1');

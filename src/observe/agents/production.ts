@@ -14,7 +14,8 @@ import { errorRate, fairness, inputDrift, latency, performance, predictionDrift,
 import { readReference, referenceSubject, resolveReference, type ReferenceData } from '../production/reference.js';
 import { parseJsonPath } from '../production/rows.js';
 import { productionSettings, type ProductionSettings } from '../production/settings.js';
-import { newestPredictionTime, readWindow, windowSignature, type WindowRequest } from '../production/window.js';
+import { readWindow, type WindowRequest } from '../production/window.js';
+import { newestPredictionTime, windowSignature } from '../production/window-store.js';
 import { resolveDeployment } from '../production/deployment.js';
 
 interface Verdict {

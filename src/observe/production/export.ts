@@ -1,6 +1,6 @@
 import type { Store } from '../../store/database.js';
 import { requestRows, type JsonPath } from './rows.js';
-import { predictionPages } from './window.js';
+import { predictionPages } from './window-store.js';
 
 export interface ExportRequest {
   deploymentId: string;
@@ -27,7 +27,6 @@ export interface ExportCounts {
  * can compare served traffic with the training data.
  */
 export async function exportRequestRows(store: Store, request: ExportRequest, write: (chunk: string) => Promise<void> | void): Promise<ExportCounts> {
-  const db = store.db;
   const counts: ExportCounts = { requests: 0, rows: 0, skipped: 0 };
   const header = [...(request.withIds ? ['prediction_id', 'time'] : []), ...request.columns];
   const line =
@@ -35,7 +34,7 @@ export async function exportRequestRows(store: Store, request: ExportRequest, wr
       ? (values: unknown[]) => JSON.stringify(Object.fromEntries(header.map((name, i) => [name, values[i] ?? null]))) + '\n'
       : (values: unknown[]) => values.map(csvField).join(',') + '\n';
   if (request.format !== 'jsonl') await write(line(header));
-  for await (const page of predictionPages(db, request, ['status', 'request_body', 'truncated'])) {
+  for await (const page of predictionPages(store, request, ['status', 'request_body', 'truncated'])) {
     let chunk = '';
     for (const p of page) {
       counts.requests++;

@@ -3,13 +3,10 @@
  * (time, id), each body parsed once and its values appended to typed arrays (numbers) or label
  * counts and keys (text); nothing of a page is kept once it has been read.
  */
-import type { Kysely } from 'kysely';
 import type { ColumnKind } from '../../capture/columns.js';
 import type { Store } from '../../store/database.js';
-import type { Database, PredictionsTable } from '../../store/schema.js';
 import { atPath, requestRows, responsePredictions, type JsonPath } from './rows.js';
-
-const PAGE = 2000;
+import { latestLabels, predictionPages } from './window-store.js';
 
 /** A growing Float64Array. */
 export class Doubles {
@@ -112,7 +109,6 @@ function addFeature(column: FeatureColumn, v: unknown): void {
 }
 
 export async function readWindow(store: Store, request: WindowRequest): Promise<WindowData> {
-  const db = store.db;
   const out: WindowData = {
     from: request.from,
     to: request.to,
@@ -139,8 +135,8 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
     out.skippedReasons[reason] = (out.skippedReasons[reason] ?? 0) + 1;
   };
   const ranked = request.task === 'ranking';
-  for await (const page of predictionPages(db, request, ['status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'error'])) {
-    const feedback = request.labels && !request.predictionsOnly ? await latestLabels(db, page.map((p) => p.id)) : new Map<string, unknown>();
+  for await (const page of predictionPages(store, request, ['status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'error'])) {
+    const feedback = request.labels && !request.predictionsOnly ? await latestLabels(store, page.map((p) => p.id)) : new Map<string, unknown>();
     for (const p of page) {
       out.requests++;
       latencies.push(p.latency_ms);
@@ -191,80 +187,9 @@ export async function readWindow(store: Store, request: WindowRequest): Promise<
   return out;
 }
 
-type PredictionRow = PredictionsTable;
-
-/**
- * A deployment's predictions with time in [from, to], page by page in (time, id) order: what the
- * production observer and `predictions export` read, without holding more than a page.
- */
-export async function* predictionPages<C extends keyof PredictionRow>(
-  db: Kysely<Database>,
-  range: { deploymentId: string; from: number; to: number },
-  columns: readonly C[],
-): AsyncGenerator<Pick<PredictionRow, C | 'id' | 'time'>[]> {
-  let after: { time: number; id: string } | null = null;
-  for (;;) {
-    const edge = after;
-    let query = db
-      .selectFrom('predictions')
-      .select([...new Set<keyof PredictionRow>(['id', 'time', ...columns])])
-      .where('deployment_id', '=', range.deploymentId)
-      .where('time', '>=', edge ? edge.time : range.from)
-      .where('time', '<=', range.to);
-    // The range bound above lets the (deployment_id, time) index start at the page's edge; the OR
-    // alone would make every page scan the window from its beginning.
-    if (edge) query = query.where((eb) => eb.or([eb('time', '>', edge.time), eb('id', '>', edge.id)]));
-    const page = (await query.orderBy('time').orderBy('id').limit(PAGE).execute()) as Pick<PredictionRow, C | 'id' | 'time'>[];
-    if (page.length === 0) return;
-    yield page;
-    const tail = page[page.length - 1]!;
-    after = { time: tail.time, id: tail.id };
-    if (page.length < PAGE) return;
-  }
-}
-
 /** A label per row: a list as long as the rows, or one value for a one-row request. */
 function rowLabels(label: unknown, count: number, ranked: boolean): unknown[] | null {
   if (label === undefined) return null;
   if (count === 1 && (!Array.isArray(label) || (ranked && !label.every(Array.isArray)) || label.length !== 1)) return [label];
   return Array.isArray(label) && label.length === count ? label : null;
-}
-
-async function latestLabels(db: Kysely<Database>, ids: string[]): Promise<Map<string, unknown>> {
-  const rows = await db.selectFrom('prediction_feedback').select(['prediction_id', 'label']).where('prediction_id', 'in', ids).orderBy('time').execute();
-  const labels = new Map<string, unknown>();
-  for (const r of rows) {
-    try {
-      labels.set(r.prediction_id, JSON.parse(r.label));
-    } catch {
-      // A label that is not JSON was not written by addFeedback; leave the prediction unlabelled.
-    }
-  }
-  return labels;
-}
-
-export async function newestPredictionTime(store: Store, deploymentId: string): Promise<number | null> {
-  const row = await store.db.selectFrom('predictions').select((eb) => eb.fn.max('time').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
-  return row?.max ?? null;
-}
-
-/** Requests and feedback rows of a window, counted in SQL: equal counts mean nothing new to judge. */
-export async function windowSignature(store: Store, deploymentId: string, from: number, to: number): Promise<{ requests: number; feedback: number }> {
-  const db = store.db;
-  const requests = await db
-    .selectFrom('predictions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('deployment_id', '=', deploymentId)
-    .where('time', '>=', from)
-    .where('time', '<=', to)
-    .executeTakeFirstOrThrow();
-  const feedback = await db
-    .selectFrom('prediction_feedback as f')
-    .innerJoin('predictions as p', 'p.id', 'f.prediction_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('p.deployment_id', '=', deploymentId)
-    .where('p.time', '>=', from)
-    .where('p.time', '<=', to)
-    .executeTakeFirstOrThrow();
-  return { requests: requests.n, feedback: feedback.n };
 }
