@@ -6,11 +6,11 @@ import { addEdges } from '../lineage/edge-store.js';
 import { registerResolver, resolveIdWith, timeOrderedResolver, type Resolver } from '../lineage/resolve.js';
 import type { EntityRef } from '../lineage/types.js';
 import type { Store } from '../store/database.js';
-import type { ValidationsTable } from '../store/schema.js';
 import { ProvenanceStore } from '../tracking/provenance-store.js';
 import { dataVersionSchema } from '../tracking/validation.js';
 import { expectationKinds, type ExpectationResult, type ListValidationsQuery, type RecordValidationInput, type Validation } from '../validate/types.js';
 import type { EventInput, ObserverEvent } from '../events/types.js';
+import { ValidationStore } from './validation-store.js';
 
 /** The part of the EventService this needs (so tests and other hosts can pass their own). */
 export interface EventRecorder {
@@ -60,12 +60,14 @@ const namedInSummary = 3;
  */
 export class ValidationService {
   private readonly provenance: ProvenanceStore;
+  private readonly validations: ValidationStore;
 
   constructor(
     private readonly store: Store,
     private readonly events?: EventRecorder,
   ) {
     this.provenance = new ProvenanceStore(store.db);
+    this.validations = new ValidationStore(store);
   }
 
   /** `events` records the verdict's event (an observer passes its own, to be the event's source). */
@@ -91,21 +93,7 @@ export class ValidationService {
       time: now,
     };
     await this.provenance.saveData(data, now);
-    await this.store.db
-      .insertInto('validations')
-      .values({
-        id: validation.id,
-        data_digest: validation.dataDigest,
-        data_uri: validation.dataUri,
-        suite_name: validation.suiteName,
-        suite_digest: validation.suiteDigest,
-        success: validation.success ? 1 : 0,
-        evaluated: validation.evaluated,
-        failed: validation.failed,
-        results: JSON.stringify(validation.results),
-        time: now,
-      })
-      .execute();
+    await this.validations.insert(validation);
     const self: EntityRef = { type: 'validation', id: validation.id };
     const dataRef: EntityRef = { type: 'data', id: data.digest };
     await addEdges(this.store.db, [{ from: self, relation: 'validated', to: dataRef }], now);
@@ -115,20 +103,16 @@ export class ValidationService {
 
   async get(typed: string): Promise<Validation> {
     const id = uuidPattern.test(typed) ? typed.toLowerCase() : await resolveIdWith(validationResolver, { db: this.store.db }, typed, 'Validation');
-    const row = await this.store.db.selectFrom('validations').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound(`no validation '${id}'`);
-    return fromRow(row);
+    const found = await this.validations.get(id);
+    if (!found) throw notFound(`no validation '${id}'`);
+    return found;
   }
 
   /** Newest first. */
   async list(query: ListValidationsQuery = {}): Promise<Validation[]> {
     const limit = query.limit ?? defaultLimit;
     if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalidArgument(`limit takes a whole number from 1 to ${maxLimit}, got '${query.limit}'`);
-    let select = this.store.db.selectFrom('validations').selectAll();
-    if (query.data) select = select.where('data_digest', '=', query.data);
-    if (query.suite) select = select.where('suite_name', '=', query.suite);
-    const rows = await select.orderBy('time', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map(fromRow);
+    return this.validations.list({ ...query, limit });
   }
 }
 
@@ -159,41 +143,18 @@ function eventFor(v: Validation, subjects: EntityRef[]): EventInput {
   };
 }
 
-function fromRow(row: ValidationsTable): Validation {
-  return {
-    id: row.id,
-    dataDigest: row.data_digest,
-    dataUri: row.data_uri,
-    suiteName: row.suite_name,
-    suiteDigest: row.suite_digest,
-    success: row.success === 1,
-    evaluated: row.evaluated,
-    failed: row.failed,
-    results: JSON.parse(row.results) as ExpectationResult[],
-    time: row.time,
-  };
-}
-
-const chunk = 1000;
 
 /** `trace <validation id>`: the validation, then the data it checked and what made that data. */
 export const validationResolver: Resolver = timeOrderedResolver({ type: 'validation', table: 'validations', kind: 'validation id (UUID, or its short form: 6-8 of its last 8 hex)' });
 
 export const describeValidations: Describer = async (ctx, ids) => {
   const out = new Map<string, Description>();
-  for (let i = 0; i < ids.length; i += chunk) {
-    const rows = await ctx.db
-      .selectFrom('validations')
-      .select(['id', 'suite_name', 'suite_digest', 'data_uri', 'data_digest', 'success', 'evaluated', 'failed', 'time'])
-      .where('id', 'in', ids.slice(i, i + chunk))
-      .execute();
-    for (const v of rows) {
-      const verdict = v.success === 1 ? `passed ${v.evaluated}/${v.evaluated}` : `FAILED ${v.failed} of ${v.evaluated}`;
-      out.set(v.id, {
-        summary: `suite '${v.suite_name}' ${verdict} on ${v.data_uri}  ${new Date(v.time).toISOString()}`,
-        facts: { suite: v.suite_name, suiteDigest: v.suite_digest, dataUri: v.data_uri, dataDigest: v.data_digest, success: v.success === 1, evaluated: v.evaluated, failed: v.failed, time: v.time },
-      });
-    }
+  for (const v of await new ValidationStore(ctx.store).headlines(ids)) {
+    const verdict = v.success ? `passed ${v.evaluated}/${v.evaluated}` : `FAILED ${v.failed} of ${v.evaluated}`;
+    out.set(v.id, {
+      summary: `suite '${v.suiteName}' ${verdict} on ${v.dataUri}  ${new Date(v.time).toISOString()}`,
+      facts: { suite: v.suiteName, suiteDigest: v.suiteDigest, dataUri: v.dataUri, dataDigest: v.dataDigest, success: v.success, evaluated: v.evaluated, failed: v.failed, time: v.time },
+    });
   }
   return out;
 };
