@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { addEdges } from '../lineage/edge-store.js';
 import type { Database } from '../store/schema.js';
 import { inputNameCandidates, olEntityId } from './naming.js';
+import { OpenLineageStore } from './openlineage-store.js';
 
 /**
  * The other half of "a Threadline run whose inputs match a dataset links to it": ingest links
@@ -19,7 +20,7 @@ export async function linkInputToDatasets(db: Kysely<Database>, runId: string, i
     const slash = value.indexOf('/');
     if (slash > 0) names.add(value.slice(slash + 1));
   }
-  const rows = await db.selectFrom('ol_datasets').select(['namespace', 'name']).where('name', 'in', [...names]).execute();
+  const rows = await new OpenLineageStore(db).datasetsNamed([...names]);
   const matched = rows.filter((row) => inputNameCandidates(row.namespace, row.name).some((candidate) => given.includes(candidate)));
   await addEdges(
     db,

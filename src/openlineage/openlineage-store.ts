@@ -166,6 +166,12 @@ export class OpenLineageStore {
     return rows.map((r) => ({ type: r.event_type, time: r.event_time }));
   }
 
+  /** Namespace and name of the datasets with any of these names. */
+  async datasetsNamed(names: string[]): Promise<{ namespace: string; name: string }[]> {
+    if (names.length === 0) return [];
+    return this.db.selectFrom('ol_datasets').select(['namespace', 'name']).where('name', 'in', names).execute();
+  }
+
   async dataset(id: string): Promise<StoredDataset | undefined> {
     const row = await this.db.selectFrom('ol_datasets').selectAll().where('dataset_id', '=', id).executeTakeFirst();
     return row && { id: row.dataset_id, namespace: row.namespace, name: row.name, facets: JSON.parse(row.facets), latestVersion: row.latest_version };

@@ -47,9 +47,8 @@ export class RunService {
     tags['mlflow.runName'] = name;
     const userId = input.userId || tags['mlflow.user'] || safeUserName();
     await this.data.transaction(async (trx) => {
-      await trx
-        .insertInto('runs')
-        .values({
+      await this.runs.insert(
+        {
           run_id: runId,
           experiment_id: experimentId,
           name,
@@ -66,8 +65,9 @@ export class RunService {
           code_version_id: null,
           environment_digest: null,
           last_heartbeat: input.heartbeat ? Date.now() : null,
-        })
-        .execute();
+        },
+        trx,
+      );
       await this.data.upsertTags(trx, runId, this.secrets.redact(Object.entries(tags).map(([key, value]) => ({ key, value }))));
     });
     // The edge follows the tag so that a reproduction started against a server links up too.

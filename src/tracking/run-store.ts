@@ -6,8 +6,9 @@ import type { LifecycleStage, RunInfo, RunStatus } from './types.js';
 export class RunStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: RunsTable): Promise<void> {
-    await this.db.insertInto('runs').values(row).execute();
+  /** `db` is the caller's transaction when the row is written with its tags. */
+  async insert(row: RunsTable, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('runs').values(row).execute();
   }
 
   async get(runId: string): Promise<RunInfo | undefined> {
