@@ -172,7 +172,7 @@ const upBareTimes: number[] = [];
 for (let i = 0; i < 500; i++) {
   const id = randomPrediction();
   const s = performance.now();
-  const parent = (await predictionLeaves.parentOf(db, id))!;
+  const parent = (await predictionLeaves.parentOf(tl.store, id))!;
   await Promise.all([walk(db, parent, { direction: 'upstream', depth: 9 }), countReachable(db, parent, { direction: 'upstream', depth: 9 })]);
   upBareTimes.push(performance.now() - s);
 }
@@ -200,7 +200,7 @@ for (let i = 0; i < 20; i++) {
   const s = performance.now();
   const start = { type: 'data' as const, id: digest };
   const [graph] = await Promise.all([walk(db, start, { direction: 'downstream', depth: 10 }), countReachable(db, start, { direction: 'downstream', depth: 10 })]);
-  bareFound = (await predictionLeaves.countUnder(db, graph.nodes.filter((n) => n.type === 'deployment').map((n) => n.id))).count;
+  bareFound = (await predictionLeaves.countUnder(tl.store, graph.nodes.filter((n) => n.type === 'deployment').map((n) => n.id))).count;
   downBareTimes.push(performance.now() - s);
 }
 

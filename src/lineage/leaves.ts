@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/database.js';
 import type { EntityRef, EntityType } from './types.js';
 
 /**
@@ -12,9 +11,9 @@ export interface LeafSource {
   parentType: EntityType;
   relation: string;
   /** The parent of one leaf, or undefined when it is unlinked. */
-  parentOf(db: Kysely<Database>, id: string): Promise<EntityRef | undefined>;
+  parentOf(store: Store, id: string): Promise<EntityRef | undefined>;
   /** How many leaves hang under these parents, and over which time window. */
-  countUnder(db: Kysely<Database>, parentIds: string[]): Promise<LeafCount>;
+  countUnder(store: Store, parentIds: string[]): Promise<LeafCount>;
 }
 
 export interface LeafCount {

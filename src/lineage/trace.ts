@@ -61,7 +61,7 @@ export class TraceService {
     const db = this.tl.store.db;
     const leaf = leafSource(start.type);
     if (leaf) {
-      const parent = await leaf.parentOf(db, start.id);
+      const parent = await leaf.parentOf(this.tl.store, start.id);
       const self = { ...start, depth: 0 };
       if (direction === 'downstream' || !parent || depth === 0) return { graph: { nodes: [self], edges: [], truncated: false }, counts: {}, leaves: {} };
       const [graph, counts] = await Promise.all([walk(db, parent, { direction, depth: depth - 1 }), countReachable(db, parent, { direction, depth: depth - 1 })]);
@@ -75,7 +75,7 @@ export class TraceService {
       for (const source of leafSources()) {
         const parentIds = graph.nodes.filter((n) => n.type === source.parentType).map((n) => n.id);
         if (parentIds.length === 0) continue;
-        const found = await source.countUnder(db, parentIds);
+        const found = await source.countUnder(this.tl.store, parentIds);
         leaves[source.type] = found;
         if (found.count > 0) counts[source.type] = found.count;
       }

@@ -8,6 +8,10 @@ const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'lat
 const sqliteRows = 100;
 // PostgreSQL takes at most 65,535 parameters per statement.
 const pgChunk = 2000;
+/** Ids per `in (…)` list: well under both back ends' parameter limits. */
+const inListChunk = 1000;
+
+export type PredictionHeadline = Pick<PredictionsTable, 'id' | 'deployment_id' | 'time' | 'status' | 'latency_ms' | 'model_name' | 'model_version' | 'run_id' | 'git_sha' | 'path'>;
 
 /** SQL of the prediction log and feedback (migration 0006), over the one Kysely handle. */
 export class PredictionStore {
@@ -86,6 +90,45 @@ export class PredictionStore {
     if (ids.length === 0) return new Set();
     const rows = await this.db.selectFrom('predictions').select('id').where('id', 'in', ids).execute();
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** The headline columns of many predictions (no bodies), for describing them in a trace. */
+  async headlines(ids: readonly string[]): Promise<PredictionHeadline[]> {
+    const rows: PredictionHeadline[] = [];
+    for (let i = 0; i < ids.length; i += inListChunk) {
+      rows.push(
+        ...(await this.db
+          .selectFrom('predictions')
+          .select(['id', 'deployment_id', 'time', 'status', 'latency_ms', 'model_name', 'model_version', 'run_id', 'git_sha', 'path'])
+          .where('id', 'in', ids.slice(i, i + inListChunk))
+          .execute()),
+      );
+    }
+    return rows;
+  }
+
+  /** The deployment that served a prediction: null when it was unlinked, undefined when no such prediction is logged. */
+  async deploymentOf(id: string): Promise<string | null | undefined> {
+    const row = await this.db.selectFrom('predictions').select('deployment_id').where('id', '=', id).executeTakeFirst();
+    return row && row.deployment_id;
+  }
+
+  /** How many predictions these deployments served, and when the first and the last were. */
+  async countServedBy(deploymentIds: readonly string[]): Promise<{ count: number; first: number | null; last: number | null }> {
+    let count = 0;
+    let first: number | null = null;
+    let last: number | null = null;
+    for (let i = 0; i < deploymentIds.length; i += inListChunk) {
+      const row = await this.db
+        .selectFrom('predictions')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
+        .where('deployment_id', 'in', deploymentIds.slice(i, i + inListChunk))
+        .executeTakeFirstOrThrow();
+      count += row.n;
+      if (row.first !== null) first = first === null ? row.first : Math.min(first, row.first);
+      if (row.last !== null) last = last === null ? row.last : Math.max(last, row.last);
+    }
+    return { count, first, last };
   }
 
   async addFeedback(rows: readonly Feedback[]): Promise<void> {

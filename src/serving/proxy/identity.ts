@@ -1,4 +1,5 @@
 import type { Store } from '../../store/database.js';
+import { deploymentIdentity } from './identity-store.js';
 
 /** What every response and logged prediction of a served model is stamped with. */
 export interface ServingIdentity {
@@ -27,7 +28,7 @@ export async function resolveIdentity(store: Store | undefined, deploymentId: st
   };
   if (!id || !store) return fromEnv;
   try {
-    const row = await store.db.selectFrom('deployments').select(['model_name', 'model_version', 'run_id', 'git_sha']).where('id', '=', id).executeTakeFirst();
+    const row = await deploymentIdentity(store, id);
     if (!row) return fromEnv;
     return {
       deploymentId: id,
