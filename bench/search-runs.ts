@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { compileSearchRuns } from '../src/registry/search-filter/compile-runs.js';
+import { compileSearchRuns } from '../src/registry/search-filter/run-search-store.js';
 import { searchRuns, type SearchRunsOptions } from '../src/registry/search-filter/index.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { seededRandom } from '../test/random.js';

@@ -1,6 +1,6 @@
 import type { Store } from '../../store/database.js';
-import { searchExperiments, type SearchExperimentsOptions, type SearchExperimentsResult } from './compile-experiments.js';
-import { searchRuns, type SearchRunsOptions, type SearchRunsResult } from './compile-runs.js';
+import { searchExperiments, type SearchExperimentsOptions, type SearchExperimentsResult } from './experiment-search-store.js';
+import { searchRuns, type SearchRunsOptions, type SearchRunsResult } from './run-search-store.js';
 
 /** MLflow's search grammar over runs and experiments: a page of ids, in the order asked for. */
 export class SearchService {

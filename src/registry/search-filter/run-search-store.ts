@@ -1,8 +1,8 @@
 import { sql, type Expression, type OrderByItemBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './conditions.js';
-import { searchDialects, type SearchDialect } from './dialect-sql.js';
+import { compare, keyTests, keyValueTest, unsupported, type Condition, type KeyTest } from './condition-store.js';
+import { searchDialects, type SearchDialect } from './dialect-store.js';
 import { runsGrammar } from './grammar.js';
 import { parseOrderBy } from './order-by.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';

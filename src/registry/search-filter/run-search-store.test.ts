@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshStore } from '../../../test/dialects.js';
 import type { Store } from '../../store/database.js';
-import { searchRuns, type SearchRunsOptions } from './compile-runs.js';
+import { searchRuns, type SearchRunsOptions } from './run-search-store.js';
 import { encodePageToken } from './page-token.js';
 import { insertExperiment, insertRuns, type RunFixture } from './testing.js';
 

@@ -1,6 +1,6 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { invalidArgument } from '../../errors.js';
-import type { SearchDialect } from './dialect-sql.js';
+import type { SearchDialect } from './dialect-store.js';
 import type { Comparison } from './types.js';
 
 export type Condition = RawBuilder<SqlBool>;

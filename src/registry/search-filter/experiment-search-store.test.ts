@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshStore } from '../../../test/dialects.js';
 import type { Store } from '../../store/database.js';
-import { searchExperiments, type SearchExperimentsOptions } from './compile-experiments.js';
+import { searchExperiments, type SearchExperimentsOptions } from './experiment-search-store.js';
 import { insertExperiment } from './testing.js';
 
 describe.each(dialects)('searchExperiments on %s', (dialect) => {
