@@ -11,6 +11,10 @@ const sqlMessage = 'SQL lives in *-store.ts (issue 15): move the query into the 
 const queryBuilders = ['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'selectNoFrom'];
 /** Where SQL may live: the store layer, a domain's *-store.ts, and tests and their helpers (which plant rows). */
 const sqlHomes = ['src/store/**', 'src/**/*-store.ts', 'src/**/*.test.ts', 'src/**/testing.ts'];
+const queryBuilderCalls = queryBuilders.map((name) => ({ selector: `CallExpression > MemberExpression.callee[property.name='${name}']`, message: sqlMessage }));
+/** The shell: HTTP routes, CLI commands, and the context that builds the services for them. */
+const shellFiles = ['src/api/**/*.ts', 'src/cli/**/*.ts', 'src/context.ts', 'src/index.ts'];
+const dbHandleMessage = 'Routes and commands never touch the database handle (issue 15): call a service, or pass the Store to the domain function.';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/', '**/*.js', '**/*.cjs', '**/*.mjs'] },
@@ -35,7 +39,16 @@ export default tseslint.config(
     ignores: sqlHomes,
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'kysely', importNames: ['sql'], message: sqlMessage }] }],
-      'no-restricted-syntax': ['error', ...queryBuilders.map((name) => ({ selector: `CallExpression > MemberExpression.callee[property.name='${name}']`, message: sqlMessage }))],
+      'no-restricted-syntax': ['error', ...queryBuilderCalls],
+    },
+  },
+  {
+    // Issue 15: routes and commands never touch the database handle; they call services (src/context.ts builds them).
+    files: shellFiles,
+    ignores: sqlHomes,
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kysely', message: dbHandleMessage }] }],
+      'no-restricted-syntax': ['error', ...queryBuilderCalls, { selector: "MemberExpression[property.name='db']", message: dbHandleMessage }],
     },
   },
   {
