@@ -116,7 +116,7 @@ describe.each(dialects)('alert delivery on %s', (dialect) => {
       ],
       rules: [{ name: 'drift', kind: 'drift_detected', notify: ['hook', 'slack', 'mail'] }],
     });
-    const dispatcher = new AlertDispatcher(tl.store.db, config);
+    const dispatcher = new AlertDispatcher(tl.store, config);
     tl.events.onEvent((e) => dispatcher.dispatch(e).then(() => undefined));
     const recorded = await tl.events.record({ stage: 'production', kind: 'drift_detected', severity: 'warning', summary: 'age drifted (psi 0.31)', subjects: [{ type: 'deployment', id: 'prod#2' }], details: { psi: 0.31 }, fingerprint: 'prod#2:age' });
 
@@ -151,10 +151,10 @@ describe.each(dialects)('alert delivery on %s', (dialect) => {
     });
     const now = Date.now();
     const before = hook.bodies.length;
-    const first = new AlertDispatcher(tl.store.db, config);
+    const first = new AlertDispatcher(tl.store, config);
     expect((await first.dispatch(event({ stage: 'data', kind: 'data_changed', fingerprint: 'orders' }), now)).map((d) => d.outcome)).toEqual(['sent']);
     // A new process (new dispatcher) sees the history in the store.
-    const second = new AlertDispatcher(tl.store.db, config);
+    const second = new AlertDispatcher(tl.store, config);
     const dup = await second.dispatch(event({ stage: 'data', kind: 'data_changed', fingerprint: 'orders' }), now + 1000);
     expect(dup).toEqual([{ rule: 'dedupe-rule', notifier: 'hook', outcome: 'suppressed', reason: expect.stringMatching(/^duplicate/) }]);
     expect((await second.dispatch(event({ stage: 'data', kind: 'data_changed', fingerprint: 'customers' }), now + 2000))[0]!.outcome).toBe('sent');

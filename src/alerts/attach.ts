@@ -13,7 +13,7 @@ export function attachAlerts(tl: { store: Store; events: Pick<EventService, 'onE
   const project = loadProjectFile(projectFile);
   const config = parseAlerts(project.alerts, projectFile);
   if (config.rules.length === 0) return undefined;
-  const dispatcher = new AlertDispatcher(tl.store.db, config);
+  const dispatcher = new AlertDispatcher(tl.store, config);
   tl.events.onEvent(async (event) => {
     await dispatcher.dispatch(event);
   });

@@ -43,7 +43,7 @@ describe.each(dialects)('concurrent alert dispatch on %s', (dialect) => {
       notifiers: [{ name: 'hook', type: 'webhook', url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts` }],
       rules: [{ name: 'drift', kind: 'drift_detected', dedupe: '1h', notify: ['hook'] }],
     });
-    const dispatchers = replicas.map((tl) => new AlertDispatcher(tl.store.db, config));
+    const dispatchers = replicas.map((tl) => new AlertDispatcher(tl.store, config));
     const findings = Array.from({ length: 15 }, (_, i) => `prod#2:col${i}`);
     const now = Date.now();
     const finding = (fingerprint: string): ObserverEvent => ({ id: newUuid(), time: now, stage: 'production', kind: 'drift_detected', severity: 'warning', summary: fingerprint, subjects: [], details: {}, source: 'test', fingerprint });

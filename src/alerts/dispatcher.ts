@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { newUuid } from '../ids.js';
 import type { ObserverEvent } from '../events/types.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/database.js';
 import type { AlertRule, AlertsConfig } from './config.js';
 import { DeliveryStore, type DeliveryRow } from './delivery-store.js';
 import { buildNotifier } from './notifiers/index.js';
@@ -18,14 +17,14 @@ export type Delivery = DeliveryRow;
  */
 export class AlertDispatcher {
   private readonly notifiers: Map<string, Notifier>;
-  private readonly store: DeliveryStore;
+  private readonly deliveries: DeliveryStore;
 
   constructor(
-    db: Kysely<Database>,
+    store: Store,
     private readonly config: AlertsConfig,
     notifiers?: Map<string, Notifier>,
   ) {
-    this.store = new DeliveryStore(db);
+    this.deliveries = new DeliveryStore(store.db);
     this.notifiers = notifiers ?? new Map(config.notifiers.map((n) => [n.name, buildNotifier(n)]));
   }
 
@@ -50,9 +49,9 @@ export class AlertDispatcher {
           process.stderr.write(`threadline: alert ${rule.name} → ${name} failed: ${(error as Error).message}\n`);
         }
       }
-      if (!sent) for (const key of claims) await this.store.unclaim(key, claimant);
+      if (!sent) for (const key of claims) await this.deliveries.unclaim(key, claimant);
     }
-    await this.store.record(event.id, event.fingerprint, now, deliveries);
+    await this.deliveries.record(event.id, event.fingerprint, now, deliveries);
     return deliveries;
   }
 
@@ -63,21 +62,21 @@ export class AlertDispatcher {
   private async claim(rule: AlertRule, event: ObserverEvent, claimant: string, now: number): Promise<{ quiet?: string; claims: string[] }> {
     const claims: string[] = [];
     const quiet = async (reason: string) => {
-      for (const key of claims) await this.store.unclaim(key, claimant);
+      for (const key of claims) await this.deliveries.unclaim(key, claimant);
       return { quiet: reason, claims: [] };
     };
     if (rule.dedupeMs > 0 && event.fingerprint) {
-      const same = await this.store.lastSent(rule.name, now - rule.dedupeMs, event.fingerprint);
+      const same = await this.deliveries.lastSent(rule.name, now - rule.dedupeMs, event.fingerprint);
       if (same !== undefined) return quiet(`duplicate: the same finding (${event.fingerprint}) was alerted ${Math.round((now - same) / 1000)}s ago`);
       const key = `alert:${rule.name}:finding:${event.fingerprint}`;
-      if (!(await this.store.claim(key, claimant, rule.dedupeMs, now))) return quiet(`duplicate: the same finding (${event.fingerprint}) is being alerted by another process`);
+      if (!(await this.deliveries.claim(key, claimant, rule.dedupeMs, now))) return quiet(`duplicate: the same finding (${event.fingerprint}) is being alerted by another process`);
       claims.push(key);
     }
     if (rule.cooldownMs > 0) {
-      const recent = await this.store.lastSent(rule.name, now - rule.cooldownMs);
+      const recent = await this.deliveries.lastSent(rule.name, now - rule.cooldownMs);
       if (recent !== undefined) return quiet(`cooldown: rule ${rule.name} alerted ${Math.round((now - recent) / 1000)}s ago`);
       const key = `alert:${rule.name}:cooldown`;
-      if (!(await this.store.claim(key, claimant, rule.cooldownMs, now))) return quiet(`cooldown: rule ${rule.name} is alerting from another process`);
+      if (!(await this.deliveries.claim(key, claimant, rule.cooldownMs, now))) return quiet(`cooldown: rule ${rule.name} is alerting from another process`);
       claims.push(key);
     }
     return { claims };
