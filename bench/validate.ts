@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { computeValidationFacts, tabularSource } from '../src/capture/validate-facts.js';
+import { computeValidationFacts, tabularSource } from '../src/validate/duckdb-facts.js';
 import { evaluateSuite, planFacts } from '../src/validate/evaluate.js';
 import type { Suite } from '../src/validate/types.js';
 import { printBenchResult } from './result.js';

@@ -5,7 +5,7 @@ import type { ThreadlineConfig } from './config.js';
 import { ensureHome } from './home.js';
 import { EventService } from './events/event-service.js';
 import { registerEventLineage } from './events/lineage.js';
-import { registerValidationLineage, ValidationService } from './observe/validation-service.js';
+import { registerValidationLineage, ValidationService } from './validate/validation-service.js';
 import { registerLoggedModelLineage } from './registry/logged-models/lineage.js';
 import { ModelService } from './registry/model-service.js';
 import { registerDeploymentLineage } from './release/deploy/lineage.js';

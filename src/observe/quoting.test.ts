@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { duckdbFactSource } from '../capture/validate-facts.js';
+import { duckdbFactSource } from '../validate/duckdb-facts.js';
 import { runSuite } from '../validate/index.js';
 import { toParquet } from './data/snapshot.js';
 import { checkDrift } from '../drift/drift-check.js';

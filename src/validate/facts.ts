@@ -2,7 +2,7 @@ import type { Bound, Scalar } from './types.js';
 
 /**
  * What evaluation asks a data engine for, and what the engine answers. The engine (DuckDB in
- * src/capture/validate-facts.ts) computes every answer in SQL, so evaluation stays pure and no
+ * src/validate/duckdb-facts.ts) computes every answer in SQL, so evaluation stays pure and no
  * row ever reaches JavaScript except the few unexpected examples.
  */
 

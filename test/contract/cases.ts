@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import { digestJson } from '../../src/capture/canonical.js';
 import { captureData } from '../../src/capture/data.js';
-import { duckdbFactSource, tabularSource } from '../../src/capture/validate-facts.js';
+import { duckdbFactSource, tabularSource } from '../../src/validate/duckdb-facts.js';
 import type { Threadline } from '../../src/context.js';
 import type { ThreadlineApi } from '../../src/sdk/types.js';
 import { PredictionStore } from '../../src/serving/prediction-store.js';

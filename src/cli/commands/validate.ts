@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { digestJson } from '../../capture/canonical.js';
 import { captureData } from '../../capture/data.js';
-import { duckdbFactSource, tabularSource } from '../../capture/validate-facts.js';
+import { duckdbFactSource, tabularSource } from '../../validate/duckdb-facts.js';
 import { invalidArgument } from '../../errors.js';
 import { defaultExamples, runSuite } from '../../validate/evaluate.js';
 import { parseSuiteText } from '../../validate/suite.js';

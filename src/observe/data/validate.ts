@@ -3,11 +3,11 @@ import path from 'node:path';
 import { digestJson } from '../../capture/canonical.js';
 import type { TabularFormat } from '../../capture/tabular.js';
 import type { DataVersion } from '../../capture/types.js';
-import { duckdbFactSource } from '../../capture/validate-facts.js';
+import { duckdbFactSource } from '../../validate/duckdb-facts.js';
 import { invalidArgument } from '../../errors.js';
 import { parseSuiteText, runSuite, type Validation } from '../../validate/index.js';
 import type { ObserverContext } from '../agent.js';
-import type { EventRecorder } from '../validation-service.js';
+import type { EventRecorder } from '../../validate/validation-service.js';
 
 /**
  * Runs the expectation suite attached to a watched source on its new version; `record` then

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { planFacts, runSuite } from '../validate/evaluate.js';
-import type { FactPlan } from '../validate/facts.js';
-import type { Suite } from '../validate/types.js';
-import { computeValidationFacts, duckdbFactSource, tabularSource } from './validate-facts.js';
+import { planFacts, runSuite } from './evaluate.js';
+import type { FactPlan } from './facts.js';
+import type { Suite } from './types.js';
+import { computeValidationFacts, duckdbFactSource, tabularSource } from './duckdb-facts.js';
 
 /** A deterministic table, kept in JS so the expected facts are computed here, not by DuckDB. */
 interface Row {

@@ -1,6 +1,6 @@
 import type { Store } from '../store/database.js';
 import type { ValidationsTable } from '../store/schema.js';
-import type { ExpectationResult, ListValidationsQuery, Validation } from '../validate/types.js';
+import type { ExpectationResult, ListValidationsQuery, Validation } from './types.js';
 
 /** Ids per `in (…)` list: well under the bound-parameter limits of both back ends. */
 const chunk = 1000;

@@ -8,7 +8,7 @@ import type { EntityRef } from '../lineage/types.js';
 import type { Store } from '../store/database.js';
 import { ProvenanceStore } from '../tracking/provenance-store.js';
 import { dataVersionSchema } from '../tracking/validation.js';
-import { expectationKinds, type ExpectationResult, type ListValidationsQuery, type RecordValidationInput, type Validation } from '../validate/types.js';
+import { expectationKinds, type ExpectationResult, type ListValidationsQuery, type RecordValidationInput, type Validation } from './types.js';
 import type { EventInput, ObserverEvent } from '../events/types.js';
 import { ValidationStore } from './validation-store.js';
 

@@ -8,11 +8,11 @@
 import fs from 'node:fs/promises';
 import { DOUBLE, DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { invalidArgument, isThreadlineError } from '../errors.js';
-import { isNumeric, typeFamily, rangeFits, type ColumnFacts, type Condition, type ConditionQuery, type FactPlan, type FactSource, type UnexpectedFacts, type ValidationFacts } from '../validate/facts.js';
-import type { Scalar } from '../validate/types.js';
-import { resolveData } from './data-files.js';
-import { withQueryProgress } from './duckdb-progress.js';
-import { readers, safeNames, tabularFormatOf, type TabularFormat } from './tabular.js';
+import { isNumeric, typeFamily, rangeFits, type ColumnFacts, type Condition, type ConditionQuery, type FactPlan, type FactSource, type UnexpectedFacts, type ValidationFacts } from './facts.js';
+import type { Scalar } from './types.js';
+import { resolveData } from '../capture/data-files.js';
+import { withQueryProgress } from '../capture/duckdb-progress.js';
+import { readers, safeNames, tabularFormatOf, type TabularFormat } from '../capture/tabular.js';
 
 /** Same-format tabular files read as one table (union by column name when several). */
 export interface TabularSource {

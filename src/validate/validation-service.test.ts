@@ -6,10 +6,10 @@ import { startTestApi, type TestApi } from '../../test/api-server.js';
 import { dialects } from '../../test/dialects.js';
 import { digestJson } from '../capture/canonical.js';
 import { captureData } from '../capture/data.js';
-import { duckdbFactSource, tabularSource } from '../capture/validate-facts.js';
+import { duckdbFactSource, tabularSource } from './duckdb-facts.js';
 import { TraceService } from '../lineage/trace.js';
-import { runSuite } from '../validate/evaluate.js';
-import type { RecordValidationInput, Suite } from '../validate/types.js';
+import { runSuite } from './evaluate.js';
+import type { RecordValidationInput, Suite } from './types.js';
 import { ValidationService } from './validation-service.js';
 
 const suite: Suite = {
