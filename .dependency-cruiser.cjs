@@ -52,14 +52,7 @@ const validateIo = '^src/validate/(duckdb-facts|validation-service|validation-st
  * folder (a path prefix), the imported ones (path prefixes), and why.
  * @type {{ rule: string, from: string, to: string[], why: string }[]}
  */
-const known = [
-  {
-    rule: 'layers',
-    from: 'src/tracking/run-service.ts',
-    to: ['src/openlineage/link-runs.ts'],
-    why: 'issue 15 point 5: tracking → openlineage',
-  },
-];
+const known = [];
 
 const escape = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A path prefix as a pattern: a file matches itself, a folder or name prefix everything under it. */

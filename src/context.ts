@@ -19,6 +19,7 @@ import { registerTrackingLineage } from './tracking/describe.js';
 import { registerModelVersionLineage } from './registry/describe.js';
 import { TraceService } from './lineage/trace.js';
 import { OpenLineageService } from './openlineage/ingest-service.js';
+import { openLineageInputLinker } from './openlineage/link-runs.js';
 import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
 import { ImageService } from './release/image/image-service.js';
 import { PredictionService } from './serving/prediction-service.js';
@@ -60,7 +61,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerModelVersionLineage();
   const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
-  const runs = new RunService(store);
+  const runs = new RunService(store, openLineageInputLinker(store));
   const readBlob = (digest: string) => artifacts.readBytes(digest);
   const loggedModels = new LoggedModelService(store, runs);
   const experiments = new ExperimentService(store);

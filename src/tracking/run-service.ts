@@ -4,7 +4,6 @@ import { invalidArgument, notFound, parseWith } from '../errors.js';
 import { newRunId, runIdPattern } from '../ids.js';
 import { addEdges, removeEdges } from '../lineage/edge-store.js';
 import { resolveIdWith, runResolver } from '../lineage/resolve.js';
-import { linkInputToDatasets } from '../openlineage/link-runs.js';
 import type { Store } from '../store/database.js';
 import { ExperimentStore } from './experiment-store.js';
 import { ProvenanceStore } from './provenance-store.js';
@@ -19,6 +18,14 @@ import { codeVersionSchema, createRunSchema, dataVersionSchema, environmentSchem
 /** Files of each data input shown with a run; the whole manifest is at `GET /api/data/:digest`. */
 export const manifestLimit = 1000;
 
+/**
+ * Links a run's input to datasets that other systems reported (OpenLineage ingest): tracking knows
+ * nothing of them, so the app context plugs the linker in.
+ */
+export interface InputDatasetLinker {
+  linkInput(runId: string, inputName: string, dataUri: string, now: number): Promise<void>;
+}
+
 export class RunService {
   private readonly runs: RunStore;
   private readonly data: RunDataStore;
@@ -26,7 +33,10 @@ export class RunService {
   private readonly experiments: ExperimentStore;
   private readonly secrets = new SecretEntries();
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly inputLinker?: InputDatasetLinker,
+  ) {
     this.runs = new RunStore(store.db);
     this.data = new RunDataStore(store.db);
     this.provenance = new ProvenanceStore(store.db);
@@ -253,7 +263,7 @@ export class RunService {
       [direction === 'input' ? { from: run, relation: 'read', to: dataRef } : { from: dataRef, relation: 'produced_by', to: run }],
       now,
     );
-    if (direction === 'input') await linkInputToDatasets(this.store.db, runId, name, data.uri, now);
+    if (direction === 'input') await this.inputLinker?.linkInput(runId, name, data.uri, now);
   }
 
   /** A blob already in the artifact store, attached to the run at `artifact.path`. */
