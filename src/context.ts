@@ -18,6 +18,7 @@ import { RunService } from './tracking/run-service.js';
 import { registerTrackingLineage } from './tracking/describe.js';
 import { registerModelVersionLineage } from './registry/describe.js';
 import { TraceService } from './lineage/trace.js';
+import { MlflowIngest } from './ingest-mlflow/ingest-service.js';
 import { OpenLineageService } from './openlineage/ingest-service.js';
 import { openLineageInputLinker } from './openlineage/link-runs.js';
 import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
@@ -44,6 +45,8 @@ export interface Threadline {
   openLineage: OpenLineageService;
   /** MLflow's filter grammar over runs and experiments (the MLflow routes' search). */
   search: SearchService;
+  /** What MLflow clients send (tags, dataset inputs, logged models) turned into code, data and environment records. */
+  mlflowIngest: MlflowIngest;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),
     search: new SearchService(store),
+    mlflowIngest: new MlflowIngest({ store, runs, artifacts }),
     async close() {
       await artifacts.close?.();
       await store.close();

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { Threadline } from '../context.js';
-import { MlflowIngest } from '../ingest-mlflow/ingest-service.js';
 import { feedbackFormat } from '../serving/prediction-service.js';
 import type { ThreadlineApi } from '../contract.js';
 import { normalizeArtifactPath } from '../artifact-path.js';
@@ -63,7 +62,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     recordValidation: (input) => tl.validations.record(input),
     listValidations: (query) => tl.validations.list(query),
     getValidation: (id) => tl.validations.get(id),
-    backfillMlflow: (query) => new MlflowIngest(tl).backfill(query),
+    backfillMlflow: (query) => tl.mlflowIngest.backfill(query),
     listImages: (filter) => tl.images.list(filter),
     getImage: (id) => tl.images.get(id),
     recordImage: (input) => tl.images.record(input),

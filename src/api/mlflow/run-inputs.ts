@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
-import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
 import { keyValueList } from './convert.js';
 import { datasetTagKey, type MlflowDatasetInput } from '../../ingest-mlflow/dataset-inputs.js';
 import { invalidParameter, missingParameter } from './errors.js';
@@ -12,7 +11,7 @@ const modelFields = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'];
 
 /** MLflow's runs/log-model and runs/log-inputs: what a run produced and read, as run tags. */
 export function runInputEndpoints(app: FastifyInstance, tl: Threadline): void {
-  const ingest = new MlflowIngest(tl);
+  const ingest = tl.mlflowIngest;
   app.post('/runs/log-model', async (request) => {
     const f = fieldsOf(request);
     const runId = requiredString(f, 'run_id');

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
-import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
 import { withoutCredentials } from '../../ingest-mlflow/tag-names.js';
 import { decodePageToken, encodePageToken } from '../../registry/search-filter/index.js';
 import type { Metric, Tag } from '../../tracking/types.js';
@@ -14,7 +13,7 @@ const runNameTag = 'mlflow.runName';
 
 /** MLflow's logging endpoints: metrics, params, tags and batches, all through RunService.logBatch. */
 export function runLoggingEndpoints(app: FastifyInstance, tl: Threadline): void {
-  const ingest = new MlflowIngest(tl);
+  const ingest = tl.mlflowIngest;
   /** Tags and a run's name are one thing in MLflow: setting mlflow.runName renames the run. */
   async function followRunName(runId: string, tags: Tag[]): Promise<void> {
     const name = tags.findLast((t) => t.key === runNameTag)?.value;

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
-import { MlflowIngest } from '../../ingest-mlflow/ingest-service.js';
 import { mapWithoutCredentials } from '../../ingest-mlflow/tag-names.js';
 import { keyValueMap, toMlflowRun, toMlflowRunInfo } from './convert.js';
 import { invalidParameter } from './errors.js';
@@ -12,7 +11,7 @@ const runNameTag = 'mlflow.runName';
 
 /** MLflow's runs/* lifecycle endpoints: create, get, update, delete, restore, search. */
 export function runEndpoints(app: FastifyInstance, tl: Threadline): void {
-  const ingest = new MlflowIngest(tl);
+  const ingest = tl.mlflowIngest;
   app.post('/runs/create', async (request) => {
     const f = fieldsOf(request);
     const tags = mapWithoutCredentials(keyValueMap(objectList(f, 'tags'), 'tags'));
