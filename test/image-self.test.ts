@@ -52,9 +52,11 @@ beforeAll(async () => {
   registry = await startRegistry();
   buildIfStale();
 }, 300_000);
+const unpacked: ImageRuntime[] = [];
 afterAll(async () => {
   await registry?.stop();
-});
+  for (const image of [...unpacked, { rootfs: home }]) fs.rmSync(image.rootfs, { recursive: true, force: true });
+}, 300_000);
 
 describe.skipIf(cannotRun)('threadline image self', () => {
   let base: ImageRuntime;
@@ -81,6 +83,7 @@ describe.skipIf(cannotRun)('threadline image self', () => {
     expect(inspected.config.Labels['org.opencontainers.image.version']).toBe('0.1.0');
 
     base = unpackImage(`${registry.host}/threadline:test`);
+    unpacked.push(base);
     // Debian's node, Threadline's packages for production only (no test runner), and our user.
     expect(fs.existsSync(path.join(base.rootfs, 'usr/bin/node'))).toBe(true);
     expect(fs.existsSync(path.join(base.rootfs, 'opt/threadline/node_modules/better-sqlite3'))).toBe(true);
@@ -123,6 +126,7 @@ fs.writeFileSync('model/predict.mjs', "import fs from 'node:fs'; export const lo
     expect(built.code).toBe(0);
 
     const model = unpackImage(`${registry.host}/reco:on-threadline`);
+    unpacked.push(model);
     expect(model).toMatchObject({ entrypoint: ['/threadline/serve.sh'], user: '10001:10001', workingDir: '/model' });
     expect(model.env).toEqual(expect.arrayContaining([`THREADLINE_RUN_ID=${runId}`, 'THREADLINE_HOME=/home/threadline/.threadline']));
     const port = await freePort();
@@ -136,9 +140,9 @@ fs.writeFileSync('model/predict.mjs', "import fs from 'node:fs'; export const lo
       });
       expect(health).toMatchObject({ status: 'ok', run_id: runId });
       const res = await request(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ basket: ['rope'] }) });
-      const body = (await res.body.json()) as { recommended: string[]; prediction_id: string; run_id: string };
+      const body = (await res.body.json()) as { predictions: unknown; prediction_id: string; run_id: string };
       expect(res.statusCode).toBe(200);
-      expect(body).toMatchObject({ recommended: ['bowl'], run_id: runId });
+      expect(body).toMatchObject({ predictions: { recommended: ['bowl'] }, run_id: runId, model_version: 1 });
       predictionId = body.prediction_id;
     } finally {
       serving.kill('SIGTERM');

@@ -21,6 +21,7 @@ export interface ImageRuntime {
 export function unpackImage(registryImage: string): ImageRuntime {
   const pulled = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-pulled-'));
   const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-rootfs-'));
+  fs.chmodSync(rootfs, 0o755); // a root directory every user may enter, as a runtime's
   execFileSync('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${registryImage}`, `dir:${pulled}`]);
   const manifest = JSON.parse(fs.readFileSync(path.join(pulled, 'manifest.json'), 'utf8')) as { config: { digest: string }; layers: { digest: string }[] };
   for (const layer of manifest.layers) execFileSync('tar', ['-xzf', path.join(pulled, layer.digest.slice(7)), '-C', rootfs, '--same-owner', '--same-permissions']);
