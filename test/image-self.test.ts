@@ -142,7 +142,7 @@ fs.writeFileSync('model/predict.mjs', "import fs from 'node:fs'; export const lo
       const res = await request(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ basket: ['rope'] }) });
       const body = (await res.body.json()) as { predictions: unknown; prediction_id: string; run_id: string };
       expect(res.statusCode).toBe(200);
-      expect(body).toMatchObject({ predictions: { recommended: ['bowl'] }, run_id: runId, model_version: 1 });
+      expect(body).toMatchObject({ predictions: { recommended: ['bowl'] }, run_id: runId });
       predictionId = body.prediction_id;
     } finally {
       serving.kill('SIGTERM');
