@@ -112,7 +112,7 @@ describe.skipIf(cannotRun)('threadline image self', () => {
   });
 
   it('is the base of a model image whose serve.sh finds `threadline`, serves, and logs the prediction', { timeout: 240_000 }, async (ctx) => {
-    if (skipReason || !reference) return ctx.skip();
+    if (skipReason || !reference || !base) return ctx.skip();
     const repo = makeGitRepo({
       'train.js': `const fs = require('node:fs'); fs.mkdirSync('model', { recursive: true });
 fs.writeFileSync('model/model.json', JSON.stringify({ also: { rope: ['bowl'] } }));
@@ -125,8 +125,10 @@ fs.writeFileSync('model/predict.mjs', "import fs from 'node:fs'; export const lo
     const built = await cli('image', 'build', 'reco/1', '--repository', `${registry.host}/reco`, '--base', `${registry.host}/threadline:test`, '--tag', 'on-threadline', '--push', '--insecure-registry', '--json');
     expect(built.code).toBe(0);
 
-    const model = unpackImage(`${registry.host}/reco:on-threadline`);
-    unpacked.push(model);
+    // Its first layers are the base's, byte for byte: only the model's own are unpacked on top.
+    const model = unpackImage(`${registry.host}/reco:on-threadline`, base);
+    expect(model.layers.slice(0, base.layers.length)).toEqual(base.layers);
+    expect(model.layers).toHaveLength(base.layers.length + 2);
     expect(model).toMatchObject({ entrypoint: ['/threadline/serve.sh'], user: '10001:10001', workingDir: '/model' });
     expect(model.env).toEqual(expect.arrayContaining([`THREADLINE_RUN_ID=${runId}`, 'THREADLINE_HOME=/home/threadline/.threadline']));
     const port = await freePort();

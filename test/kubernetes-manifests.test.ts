@@ -18,6 +18,13 @@ import { semanticProblems, type Facts } from './kubernetes/semantics.js';
 const kustomizations = { base: 'deploy/kubernetes/base', prod: 'deploy/kubernetes/overlays/prod' };
 const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** kubectl's kustomize must know components and `labels` (kustomize v5, kubectl 1.27 and later). */
+function requireKustomize5(): void {
+  const out = execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  const kustomize = (JSON.parse(out) as { kustomizeVersion?: string }).kustomizeVersion ?? 'none';
+  if (!/^v[5-9]\./.test(kustomize)) throw new Error(`kubectl's kustomize is ${kustomize}; the manifests need v5 (kubectl 1.27+, see scripts/setup.sh)`);
+}
+
 function render(dir: string): KubeObject[] {
   const text = execFileSync('kubectl', ['kustomize', path.join(repoRoot, dir)], { encoding: 'utf8' });
   return parseAllDocuments(text).map((doc) => doc.toJS() as KubeObject);
@@ -36,6 +43,7 @@ async function flagsOf(command: string): Promise<string[]> {
 let api: TestApi;
 let facts: Facts;
 beforeAll(async () => {
+  requireKustomize5();
   api = await startTestApi('sqlite');
   const serverPaths = { live: '/api/health/live', ready: '/api/health/ready' };
   // The probes' paths answer on the real server (and a path it lacks does not).
