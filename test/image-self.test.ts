@@ -125,7 +125,9 @@ fs.writeFileSync('model/predict.mjs', "import fs from 'node:fs'; export const lo
     const built = await cli('image', 'build', 'reco/1', '--repository', `${registry.host}/reco`, '--base', `${registry.host}/threadline:test`, '--tag', 'on-threadline', '--push', '--insecure-registry', '--json');
     expect(built.code).toBe(0);
 
-    // Its first layers are the base's, byte for byte: only the model's own are unpacked on top.
+    // Its first layers are the base's, byte for byte: only the model's own are unpacked on top
+    // (of a clean base: the server's store from the test before goes).
+    fs.rmSync(path.join(base.rootfs, 'home/threadline/.threadline'), { recursive: true, force: true });
     const model = unpackImage(`${registry.host}/reco:on-threadline`, base);
     expect(model.layers.slice(0, base.layers.length)).toEqual(base.layers);
     expect(model.layers).toHaveLength(base.layers.length + 2);
