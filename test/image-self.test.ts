@@ -22,7 +22,7 @@ if (cannotRun) console.warn(`image-self tests skipped: ${cannotRun}`);
 function buildIfStale(): void {
   const built = fs.statSync(path.join(repoRoot, 'dist/cli/main.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const newest = Math.max(...fs.readdirSync(path.join(repoRoot, 'src'), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && e.name !== 'testing.ts')
     .map((e) => fs.statSync(path.join(e.parentPath, e.name)).mtimeMs));
   if (built < newest) execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
 }
