@@ -49,8 +49,9 @@ beforeAll(async () => {
   // The probes' paths answer on the real server (and a path it lacks does not).
   for (const p of [...Object.values(serverPaths)]) expect((await request(`${api.url}${p}`)).statusCode).toBe(200);
   expect((await request(`${api.url}/healthz`)).statusCode).toBe(404);
-  facts = { imageTag: `v${version}`, uid: imageUser.uid, serverPaths, flags: { server: await flagsOf('server'), proxy: await flagsOf('proxy'), observe: await flagsOf('observe') } };
-}, 60_000);
+  const [server, proxy, observe] = await Promise.all(['server', 'proxy', 'observe'].map(flagsOf));
+  facts = { imageTag: `v${version}`, uid: imageUser.uid, serverPaths, flags: { server: server!, proxy: proxy!, observe: observe! } };
+}, 180_000);
 afterAll(async () => {
   await api?.close();
 });
