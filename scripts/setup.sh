@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Threadline needs on a fresh Debian machine with Node.js >= 20.19:
 # the Debian packages (git; a C++ toolchain for better-sqlite3; PostgreSQL for the tests with
-# and an OCI registry, skopeo and promtool with --with-test-services), then the npm packages from package-lock.json, then the build.
+# and an OCI registry, skopeo, promtool and debootstrap with --with-test-services, and kubectl from
+# the Kubernetes project's apt repository), then the npm packages from package-lock.json, then the build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,12 +17,26 @@ if [ "${1:-}" = "--with-test-services" ]; then
   command -v skopeo >/dev/null || need+=(skopeo)                     # inspects what we push
   command -v promtool >/dev/null || need+=(prometheus)               # promtool checks /metrics
   /usr/bin/python3 -c 'import scipy' 2>/dev/null || need+=(python3-scipy) # drift statistics checked against scipy
+  command -v debootstrap >/dev/null || need+=(debootstrap)           # the Debian base of `threadline image self`
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "setup: apt-get install ${need[*]}" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# kubectl renders deploy/kubernetes (kubectl kustomize). Debian's kubernetes-client is 1.20, whose
+# kustomize has no components: the Kubernetes project's own apt repository has a current one.
+if [ "${1:-}" = "--with-test-services" ] && ! command -v kubectl >/dev/null; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: kubectl from pkgs.k8s.io (v1.34)" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends curl gpg ca-certificates >/dev/null
+  $sudo mkdir -p /etc/apt/keyrings
+  curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.34/deb/Release.key | $sudo gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
+  echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.34/deb/ /' | $sudo tee /etc/apt/sources.list.d/kubernetes.list >/dev/null
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends kubectl >/dev/null
 fi
 
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("setup: Node.js >= 20.19 is required, found "+process.version); process.exit(1) }'

@@ -4,6 +4,10 @@ import type { Command } from 'commander';
 import type { ImageRecord } from '../../release/image-types.js';
 import { buildImage, dockerfileFor, writeContext, type ImageDeps } from '../../release/image/index.js';
 import { buildEpochSeconds } from '../../release/image/metadata.js';
+import { packageRootOf } from '../../release/image/self/package-files.js';
+import { buildSelfImage } from '../../release/image/self/self-image.js';
+import { loadConfig } from '../../config.js';
+import { fileURLToPath } from 'node:url';
 import type { ThreadlineApi } from '../../contract.js';
 import { withBackend } from '../backend.js';
 import { formatTime, printJson, printLine, printTable, progress } from '../output.js';
@@ -80,6 +84,26 @@ export function registerImage(program: Command): void {
         if (opts.json) return printJson(images);
         printTable([['CREATED', 'MODEL', 'TAG', 'PUSHED', 'REFERENCE'], ...images.map(row)]);
       });
+    });
+
+  image
+    .command('self')
+    .description('build an OCI image of this Threadline (server, proxy, observer, and the base of model images) on a Debian base made with debootstrap; prints REPOSITORY@DIGEST')
+    .requiredOption('--repository <repo>', 'REGISTRY/NAME, e.g. 127.0.0.1:5000/threadline')
+    .option('--tag <tag>', 'tag (default v<version>)')
+    .option('--rootfs <dir>', 'a Debian root filesystem made before (default: debootstrap one, cached under the temp folder; needs root)')
+    .option('--mirror <url>', 'the Debian mirror debootstrap uses', 'http://deb.debian.org/debian')
+    .option('--push', 'push to the registry (OCI distribution API)')
+    .option('--insecure-registry', 'talk plain http to the registry')
+    .option('--layout <dir>', 'OCI layout folder (default $THREADLINE_HOME/images/threadline-self-<tag>)')
+    .option('--json', 'JSON output')
+    .action(async (opts: { repository: string; tag?: string; rootfs?: string; mirror: string; push?: boolean; insecureRegistry?: boolean; layout?: string; json?: boolean }) => {
+      // No store involved: the image holds the installed package, built where this command runs.
+      const packageRoot = packageRootOf(fileURLToPath(import.meta.url));
+      const built = await buildSelfImage({ packageRoot, home: loadConfig().home }, { repository: opts.repository, tag: opts.tag, rootfs: opts.rootfs, mirror: opts.mirror, push: opts.push, insecureRegistry: opts.insecureRegistry, layoutDir: opts.layout });
+      progress(`built Threadline ${built.tag} in ${built.layoutPath}${built.pushed ? ', pushed' : ''}`);
+      if (opts.json) return printJson(built);
+      printLine(built.reference);
     });
 
   image

@@ -7,10 +7,27 @@ import tar from 'tar-stream';
 import type { OciLayout } from './layout.js';
 import { mediaTypes, type Descriptor } from './media-types.js';
 
-/** One entry of a layer; `open` streams a file's bytes (from the artifact store, say). */
+/** Owner and permissions of an entry: root and 0755/0644 unless told otherwise. */
+interface EntryOwner {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * One entry of a layer; `open` streams a file's bytes (from the artifact store, say). A `link` is
+ * a hard link to an earlier entry's path; a `symlink` points at `target` as written.
+ */
 export type LayerEntry =
-  | { type: 'directory'; path: string; mode?: number }
-  | { type: 'file'; path: string; size: number; mode?: number; open: () => Promise<NodeJS.ReadableStream | Readable> };
+  | ({ type: 'directory'; path: string } & EntryOwner)
+  | ({ type: 'file'; path: string; size: number; open: () => Promise<NodeJS.ReadableStream | Readable> } & EntryOwner)
+  | ({ type: 'symlink'; path: string; target: string } & EntryOwner)
+  | ({ type: 'link'; path: string; target: string } & EntryOwner);
+
+export interface LayerOptions {
+  /** gzip level: 9 (smallest) unless a big layer's build time matters more. */
+  level?: number;
+}
 
 export interface BuiltLayer {
   descriptor: Descriptor;
@@ -23,7 +40,7 @@ export interface BuiltLayer {
  * mtime, uid/gid 0 without names, and gzip's header without a time stamp (zlib writes mtime 0),
  * so the same files give the same digest on every build.
  */
-export async function writeLayer(layout: OciLayout, entries: LayerEntry[], mtimeSeconds: number): Promise<BuiltLayer> {
+export async function writeLayer(layout: OciLayout, entries: LayerEntry[], mtimeSeconds: number, options: LayerOptions = {}): Promise<BuiltLayer> {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const pack = tar.pack();
   const tarHash = createHash('sha256');
@@ -33,7 +50,7 @@ export async function writeLayer(layout: OciLayout, entries: LayerEntry[], mtime
   const written = pipeline(
     pack as unknown as Readable,
     hashing(tarHash),
-    createGzip({ level: 9 }),
+    createGzip({ level: options.level ?? 9 }),
     hashing(gzHash, (n) => (size += n)),
     createWriteStream(temp),
   );
@@ -42,12 +59,17 @@ export async function writeLayer(layout: OciLayout, entries: LayerEntry[], mtime
   try {
     for (const entry of sorted) {
       const name = entry.path.replace(/^\/+/, '');
+      const owner = { ...fixed, uid: entry.uid ?? 0, gid: entry.gid ?? 0 };
       if (entry.type === 'directory') {
-        await addEntry(pack, { ...fixed, name: `${name.replace(/\/+$/, '')}/`, type: 'directory', mode: entry.mode ?? 0o755 });
+        await addEntry(pack, { ...owner, name: `${name.replace(/\/+$/, '')}/`, type: 'directory', mode: entry.mode ?? 0o755 });
+        continue;
+      }
+      if (entry.type === 'symlink' || entry.type === 'link') {
+        await addEntry(pack, { ...owner, name, type: entry.type, linkname: entry.target.replace(entry.type === 'link' ? /^\/+/ : /^$/, ''), mode: entry.mode ?? 0o777 });
         continue;
       }
       await new Promise<void>((resolve, reject) => {
-        const sink = pack.entry({ ...fixed, name, type: 'file', size: entry.size, mode: entry.mode ?? 0o644 }, (err) => (err ? reject(err) : resolve()));
+        const sink = pack.entry({ ...owner, name, type: 'file', size: entry.size, mode: entry.mode ?? 0o644 }, (err) => (err ? reject(err) : resolve()));
         entry.open().then((source) => (source as Readable).pipe(sink as unknown as NodeJS.WritableStream), reject);
       });
     }

@@ -5,8 +5,9 @@ import type { Run } from '../../tracking/types.js';
 /** Where the model is served from, and how, inside the image. */
 export const servePort = 8080;
 export const serveScript = `#!/bin/sh
-# Serves the model in /model with Threadline's traced server (answers carry run_id and git_sha).
-exec threadline serve /model --port "\${PORT:-${servePort}}" "$@"
+# Serves the model in /model with Threadline's traced server (answers carry run_id and git_sha),
+# on every address of the container: a pod's port is reached from outside it.
+exec threadline serve /model --host "\${THREADLINE_SERVE_HOST:-0.0.0.0}" --port "\${PORT:-${servePort}}" "$@"
 `;
 export const entrypoint = ['/threadline/serve.sh'];
 
