@@ -20,6 +20,7 @@ import { registerModelVersionLineage } from './registry/describe.js';
 import { TraceService } from './lineage/trace.js';
 import { OpenLineageService } from './openlineage/ingest-service.js';
 import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
+import { DeployService } from './release/deploy/deploy-service.js';
 import { ImageService } from './release/image/image-service.js';
 import { PredictionService } from './serving/prediction-service.js';
 import { SearchService } from './registry/search-filter/search-service.js';
@@ -43,6 +44,8 @@ export interface Threadline {
   openLineage: OpenLineageService;
   /** MLflow's filter grammar over runs and experiments (the MLflow routes' search). */
   search: SearchService;
+  /** Runs deployment targets here (a rollback asked of the server); `home` holds their files. */
+  deployer: DeployService;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   const experiments = new ExperimentService(store);
   const models = new ModelService(store, runs, readBlob, loggedModels);
   const events = new EventService(store);
+  const deployments = new DeploymentLedger({ store, runs, models });
   return {
     store,
     artifacts,
@@ -77,10 +81,11 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     predictions: new PredictionService(store),
     validations: new ValidationService(store, events),
     images: new ImageService({ store, models, runs }),
-    deployments: new DeploymentLedger({ store, runs, models }),
+    deployments,
     traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),
-    search: new SearchService(store),
+    search: new SearchService(store, { summaries: (ids) => runs.summaries(ids), activeExperiments: () => experiments.list('active') }),
+    deployer: new DeployService(deployments, config.home ?? '.threadline'),
     async close() {
       await artifacts.close?.();
       await store.close();
