@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+// `npm run build` writes the UI into the package (dist/web), where `threadline server` serves it.
+// `npx vite web` serves it in development, with the API of THREADLINE_URL behind /api.
+export default defineConfig({
+  root: here,
+  base: '/',
+  plugins: [react()],
+  worker: { format: 'es' },
+  build: { outDir: fileURLToPath(new URL('../dist/web', import.meta.url)), emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 2000 },
+  server: { proxy: { '/api': process.env.THREADLINE_URL ?? 'http://127.0.0.1:5000' } },
+});
