@@ -23,7 +23,7 @@ describe('the web UI route', () => {
   const page = { accept: 'text/html,application/xhtml+xml' };
 
   beforeAll(async () => {
-    tl = await openThreadline({ databaseUrl: await freshDatabaseUrl('sqlite'), artifactsUrl: fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-web-art-')), s3: { region: 'us-east-1' } });
+    tl = await openThreadline({ databaseUrl: await freshDatabaseUrl('sqlite'), artifactsUrl: fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-web-art-')), s3: { region: 'us-east-1', forcePathStyle: true } });
     served = await startServer(tl, '127.0.0.1', 0, { webRoot: fakeBuild() });
     bare = await startServer(tl, '127.0.0.1', 0, { webRoot: null });
   });

@@ -70,7 +70,7 @@ describe('the web UI in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    if (cli) await runCli(['deployments', 'stop', 'prod'], { cwd: repo, env: { THREADLINE_HOME: path.join(repo, '.threadline') } }).catch(() => undefined);
+    if (repo) await runCli(['deployments', 'stop', 'prod'], { cwd: repo, env: { THREADLINE_HOME: path.join(repo, '.threadline') } }).catch(() => undefined);
     for (const pid of pids) if (alive(pid)) process.kill(-pid, 'SIGKILL');
   });
 
@@ -157,7 +157,7 @@ describe('the web UI in a real browser', () => {
     ];
     for (const [name, url, text] of pages) {
       await page.goto(server.url + url);
-      await expect.poll(() => page.locator('main').textContent(), name).toMatch(text);
+      await expect.poll(() => page.locator('main').textContent(), { message: name }).toMatch(text);
       await check(page, name);
     }
     await page.goto(`${server.url}/runs`);
@@ -169,10 +169,15 @@ describe('the web UI in a real browser', () => {
     // Dark theme, then the search box reached by keyboard alone.
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await check(page, 'home-dark');
+    // The first Tab reaches the skip link; it moves focus to the page's content.
+    await page.goto(`${server.url}/models`);
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await expect.poll(() => page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate<string>('document.activeElement.id')).toBe('main');
 
     // Nothing the pages did left loopback: every request went to this server (or stayed in the page).
     const outside = browser.requested.filter((url) => !url.startsWith(server.url) && !/^(data|blob):/.test(url));

@@ -151,7 +151,7 @@ export function LineagePage() {
         <Loading />
       ) : (
         <div className="lineage-body">
-          <div className="graph" data-testid="graph" data-laid-out={laidOutIn === undefined ? 'no' : 'yes'}>
+          <div className="graph" data-testid="graph" data-laid-out={laidOutIn === undefined ? 'no' : 'yes'} data-layout-ms={laidOutIn === undefined ? undefined : Math.round(laidOutIn)}>
             <ReactFlow nodes={flowNodes} edges={flowEdges} onNodeClick={onNodeClick} fitView nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
               <Background />
               <Controls />
