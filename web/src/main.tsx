@@ -4,10 +4,13 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Layout } from './components/layout';
 import { routes } from './routes';
+import { warmLayout } from './pages/lineage/layout';
 import './styles.css';
 
 const queries = new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1, refetchOnWindowFocus: false } } });
 const router = createBrowserRouter([{ element: <Layout />, children: routes }]);
+
+warmLayout();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

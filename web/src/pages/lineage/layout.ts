@@ -20,7 +20,7 @@ let nextId = 0;
 const waiting = new Map<number, (result: LayoutResult) => void>();
 
 /** Left-to-right layered layout (ELK) in a Web Worker; the latest request per caller wins at the caller. */
-export function layoutGraph(nodes: { id: string }[], edges: { id: string; source: string; target: string }[]): Promise<LayoutResult> {
+function layoutWorker(): Worker {
   if (!worker) {
     worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (event: MessageEvent<LayoutResult>) => {
@@ -28,10 +28,21 @@ export function layoutGraph(nodes: { id: string }[], edges: { id: string; source
       waiting.delete(event.data.id);
     };
   }
+  return worker;
+}
+
+/** Starts the worker (it loads ELK, 1.4 MB) while the browser is idle, before a graph needs it. */
+export function warmLayout(): void {
+  const start = () => void layoutWorker();
+  if ('requestIdleCallback' in window) requestIdleCallback(start);
+  else setTimeout(start, 200);
+}
+
+export function layoutGraph(nodes: { id: string }[], edges: { id: string; source: string; target: string }[]): Promise<LayoutResult> {
   const id = ++nextId;
   const request: LayoutRequest = { id, nodes: nodes.map((n) => ({ id: n.id, width: nodeWidth, height: nodeHeight })), edges };
   return new Promise((resolve, reject) => {
     waiting.set(id, (result) => (result.error ? reject(new Error(result.error)) : resolve(result)));
-    worker!.postMessage(request);
+    layoutWorker().postMessage(request);
   });
 }
