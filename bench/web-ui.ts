@@ -26,7 +26,8 @@ const smallRuns = 100;
 const root = path.resolve(import.meta.dirname, '..');
 const frames = 240;
 
-if (!fs.existsSync(path.join(root, 'dist/web/index.html'))) await build({ configFile: path.join(root, 'web/vite.config.ts'), logLevel: 'warn' });
+// The UI as `npm run build` makes it, from the source measured.
+await build({ configFile: path.join(root, 'web/vite.config.ts'), logLevel: 'warn' });
 
 async function store(name: string): Promise<Threadline> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `threadline-bench-web-${name}-`));
@@ -105,14 +106,15 @@ async function scrollFrames(page: Page, url: string): Promise<number[]> {
   })()`);
 }
 
-async function layout(page: Page, digest: string): Promise<{ layoutMs: number; totalMs: number; nodes: number }> {
+async function layout(page: Page, digest: string): Promise<{ layoutMs: number; elkMs: number; totalMs: number; nodes: number }> {
   const began = Date.now();
   await page.goto(`${smallServer.url}/lineage/data/${encodeURIComponent(digest)}?depth=2&direction=downstream`);
   const graph = await page.waitForSelector('[data-testid=graph][data-laid-out=yes]', { timeout: 60_000 });
   const totalMs = Date.now() - began;
   const layoutMs = Number(await graph.getAttribute('data-layout-ms'));
+  const elkMs = Number(await graph.getAttribute('data-elk-ms'));
   const nodes = await page.locator('.node-list li').count();
-  return { layoutMs, totalMs, nodes };
+  return { layoutMs, elkMs, totalMs, nodes };
 }
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
@@ -132,19 +134,19 @@ try {
     layouts[100].push(await layout(page, graph100));
     layouts[1000].push(await layout(page, graph1000));
   }
-  const lay = (k: 100 | 1000) => ({ layout: median(layouts[k].map((l) => l.layoutMs)), total: median(layouts[k].map((l) => l.totalMs)), nodes: layouts[k][0]!.nodes });
+  const lay = (k: 100 | 1000) => ({ elk: median(layouts[k].map((l) => l.elkMs)), layout: median(layouts[k].map((l) => l.layoutMs)), total: median(layouts[k].map((l) => l.totalMs)), nodes: layouts[k][0]!.nodes });
   const [l100, l1000] = [lay(100), lay(1000)];
 
   console.log(`first load of /            median ${median(loads)} ms  (bare JSON answer in the same browser: ${median(bare)} ms)   target < 1000 ms`);
   console.log(`runs table, ${bigRuns.toLocaleString('en')} runs   frame p95 ${p95(bigFrames).toFixed(1)} ms, max ${Math.max(...bigFrames).toFixed(1)} ms over ${frames} frames (${bigLoaded} loaded while scrolling)`);
   console.log(`runs table, ${smallRuns} runs       frame p95 ${p95(smallFrames).toFixed(1)} ms, max ${Math.max(...smallFrames).toFixed(1)} ms`);
-  console.log(`lineage layout, ${l1000.nodes} nodes  ELK ${l1000.layout} ms (page to laid out ${l1000.total} ms)   target < 1000 ms`);
-  console.log(`lineage layout, ${l100.nodes} nodes   ELK ${l100.layout} ms (page to laid out ${l100.total} ms)`);
+  console.log(`lineage layout, ${l1000.nodes} nodes  ELK ${l1000.elk} ms in the worker, ${l1000.layout} ms asked to answered (page to laid out ${l1000.total} ms)   target < 1000 ms`);
+  console.log(`lineage layout, ${l100.nodes} nodes   ELK ${l100.elk} ms in the worker, ${l100.layout} ms asked to answered (page to laid out ${l100.total} ms)`);
   printBenchResult('web-ui', {
     'first load / bare JSON load': median(loads) / median(bare),
     'scroll p95: 100k runs / 100 runs': p95(bigFrames) / p95(smallFrames),
-    'layout: 1000 nodes / 100 nodes': l1000.layout / Math.max(1, l100.layout),
-    'layout 1000 nodes, ms': l1000.layout,
+    'ELK layout: 1000 nodes / 100 nodes': l1000.elk / Math.max(1, l100.elk),
+    'ELK layout 1000 nodes, ms': l1000.elk,
     'first load, ms': median(loads),
   });
 } finally {

@@ -9,6 +9,8 @@ export interface LayoutResult {
   positions: Record<string, { x: number; y: number }>;
   width: number;
   height: number;
+  /** ELK's own time in the worker, without the message round trip. */
+  elkMs: number;
   error?: string;
 }
 

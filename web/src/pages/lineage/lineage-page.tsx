@@ -35,6 +35,7 @@ export function LineagePage() {
   const [selected, setSelected] = useState<string>(startKey);
   const [positions, setPositions] = useState<Record<string, { x: number; y: number }>>({});
   const [laidOutIn, setLaidOutIn] = useState<number>();
+  const [elkMs, setElkMs] = useState<number>();
   // Bumped at each layout: the flow is drawn anew, fitted to the laid-out graph.
   const [layoutVersion, setLayoutVersion] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -70,6 +71,7 @@ export function LineagePage() {
         if (mine !== generation.current) return;
         setPositions(result.positions);
         setLaidOutIn(performance.now() - began);
+        setElkMs(result.elkMs);
         setLayoutVersion((v) => v + 1);
       })
       .catch((e: unknown) => setError(e));
@@ -154,7 +156,7 @@ export function LineagePage() {
         <Loading />
       ) : (
         <div className="lineage-body">
-          <div className="graph" data-testid="graph" data-laid-out={laidOutIn === undefined ? 'no' : 'yes'} data-layout-ms={laidOutIn === undefined ? undefined : Math.round(laidOutIn)}>
+          <div className="graph" data-testid="graph" data-laid-out={laidOutIn === undefined ? 'no' : 'yes'} data-layout-ms={laidOutIn === undefined ? undefined : Math.round(laidOutIn)} data-elk-ms={elkMs === undefined ? undefined : Math.round(elkMs)}>
             <ReactFlow key={layoutVersion} nodes={flowNodes} edges={flowEdges} onNodeClick={onNodeClick} fitView fitViewOptions={{ maxZoom: 1.2 }} nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
               <Background />
               <Controls />
