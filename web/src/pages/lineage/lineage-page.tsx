@@ -160,7 +160,7 @@ export function LineagePage() {
             <ReactFlow key={layoutVersion} nodes={flowNodes} edges={flowEdges} onNodeClick={onNodeClick} fitView fitViewOptions={{ maxZoom: 1.2 }} nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
               <Background />
               <Controls />
-              <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
+              <MiniMap pannable zoomable ariaLabel="Overview of the graph" nodeColor={(n) => (n.className?.includes('tl-start') ? '#0b57d0' : '#8c959f')} />
             </ReactFlow>
           </div>
           <aside className="panel" aria-label="Selected node">
