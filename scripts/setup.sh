@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Threadline needs on a fresh Debian machine with Node.js >= 20.19:
 # the Debian packages (git; a C++ toolchain for better-sqlite3; PostgreSQL for the tests with
-# and an OCI registry, skopeo, promtool and debootstrap with --with-test-services, and kubectl from
-# the Kubernetes project's apt repository), then the npm packages from package-lock.json, then the build.
+# and an OCI registry, skopeo, promtool, debootstrap and chromium with --with-test-services, and kubectl from
+# the Kubernetes project's apt repository), then the npm packages from package-lock.json, then the build
+# (the server and CLI with tsc and esbuild, the web UI with Vite into dist/web).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,6 +19,7 @@ if [ "${1:-}" = "--with-test-services" ]; then
   command -v promtool >/dev/null || need+=(prometheus)               # promtool checks /metrics
   /usr/bin/python3 -c 'import scipy' 2>/dev/null || need+=(python3-scipy) # drift statistics checked against scipy
   command -v debootstrap >/dev/null || need+=(debootstrap)           # the Debian base of `threadline image self`
+  command -v chromium >/dev/null || need+=(chromium)                 # the web UI's tests drive it (playwright-core)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

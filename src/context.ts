@@ -22,6 +22,7 @@ import { MlflowIngest } from './ingest-mlflow/ingest-service.js';
 import { OpenLineageService } from './openlineage/ingest-service.js';
 import { openLineageInputLinker } from './openlineage/link-runs.js';
 import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
+import { DeployService } from './release/deploy/deploy-service.js';
 import { ImageService } from './release/image/image-service.js';
 import { PredictionService } from './serving/prediction-service.js';
 import { SearchService } from './registry/search-filter/search-service.js';
@@ -47,6 +48,8 @@ export interface Threadline {
   search: SearchService;
   /** What MLflow clients send (tags, dataset inputs, logged models) turned into code, data and environment records. */
   mlflowIngest: MlflowIngest;
+  /** Runs deployment targets here (a rollback asked of the server); `home` holds their files. */
+  deployer: DeployService;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   const experiments = new ExperimentService(store);
   const models = new ModelService(store, runs, readBlob, loggedModels);
   const events = new EventService(store);
+  const deployments = new DeploymentLedger({ store, runs, models });
   return {
     store,
     artifacts,
@@ -81,11 +85,12 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     predictions: new PredictionService(store),
     validations: new ValidationService(store, events),
     images: new ImageService({ store, models, runs }),
-    deployments: new DeploymentLedger({ store, runs, models }),
+    deployments,
     traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),
-    search: new SearchService(store),
     mlflowIngest: new MlflowIngest({ store, runs, artifacts }),
+    search: new SearchService(store, { summaries: (ids) => runs.summaries(ids), activeExperiments: () => experiments.list('active') }),
+    deployer: new DeployService(deployments, config.home ?? '.threadline'),
     async close() {
       await artifacts.close?.();
       await store.close();

@@ -3,7 +3,7 @@ import type { Threadline } from '../context.js';
 import { HttpMetrics } from '../alerts/http-metrics.js';
 import { allowedHostsFor, guardBrowsers } from './browser-guard.js';
 import { defaultBodyLimits, guardBodies, markStreamed, type BodyLimits } from './body-guard.js';
-import { errorHandler, notFoundHandler } from './error-handler.js';
+import { errorHandler } from './error-handler.js';
 import { cancelWhenClientGone } from './client-gone.js';
 import { checkInputs } from './input-check.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
@@ -23,6 +23,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { mlflowIngestRoutes } from './routes/mlflow-ingest.js';
 import { runRoutes } from './routes/runs.js';
 import { validationRoutes } from './routes/validations.js';
+import { webRoutes } from './routes/web.js';
 
 export interface ServerOptions {
   /** Log each request (info). Off by default so that `threadline run` output stays the child's own. */
@@ -39,6 +40,8 @@ export interface ServerOptions {
   onRoute?: (route: RouteOptions) => void;
   /** Host header values served; the default: loopback names, plus all local addresses when bound to a wildcard. */
   allowedHosts?: readonly string[];
+  /** The built web UI to serve at `/`: default dist/web of this package; null serves the API alone. */
+  webRoot?: string | null;
 }
 
 export interface ServerHandle {
@@ -79,7 +82,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
     done(null, payload);
   });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  webRoutes(app, options.webRoot);
 
   healthRoutes(app, tl, health);
   experimentRoutes(app, tl);

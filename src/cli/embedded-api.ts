@@ -4,6 +4,7 @@ import { feedbackFormat } from '../serving/prediction-service.js';
 import type { ThreadlineApi } from '../contract.js';
 import { normalizeArtifactPath } from '../artifact-path.js';
 import { readWithProgress } from '../progress.js';
+import { checkTextFormat, formatTrace } from '../lineage/format/index.js';
 
 /** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */
 export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
@@ -42,6 +43,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     createModel: (input) => tl.models.createModel(input),
     getModel: (name) => tl.models.getModel(name),
     searchModels: (search) => tl.models.searchModels(search),
+    searchRuns: (query) => tl.search.runSummaries(query),
     registerModel: (input) => tl.models.register(input),
     createModelVersion: (input) => tl.models.createVersion(input),
     getModelVersion: (name, version) => tl.models.getVersion(name, version),
@@ -52,6 +54,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     deleteModelAlias: (name, alias, actor) => tl.models.deleteAlias(name, alias, actor),
     modelHistory: (name) => tl.models.history(name),
     trace: (id, options) => tl.traces.trace(id, options),
+    formatTrace: async (id, format, options) => formatTrace(await tl.traces.trace(id, options), checkTextFormat(format)),
     listPredictions: (query) => tl.predictions.list(query),
     getPrediction: (id) => tl.predictions.get(id),
     recordFeedback: (id, feedback) => tl.predictions.recordFeedback(id, feedback),
@@ -72,6 +75,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     updateDeployment: (id, change) => deployments.updateDeployment(id, change),
     listDeployments: (environment) => deployments.listDeployments(environment),
     getDeployment: (id) => deployments.getDeployment(id),
+    rollback: async (environment, by = {}) => (await tl.deployer.rollback({ environment, runId: by.runId, to: by.to })).deployment,
     close: () => tl.close(),
   };
 }

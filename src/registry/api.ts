@@ -1,4 +1,6 @@
+import type { RunSummary } from '../tracking/types.js';
 import type { LoggedModel } from './logged-models/types.js';
+import type { SearchRunsQuery } from './search-filter/search-runs-query.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from './types.js';
 
 /** Registered models, versions, aliases and MLflow 3 logged models: the registry part of the ThreadlineApi contract. */
@@ -18,4 +20,6 @@ export interface RegistryApi {
   setModelAlias(name: string, alias: string, version: number | string, actor?: string): Promise<ModelVersion>;
   deleteModelAlias(name: string, alias: string, actor?: string): Promise<void>;
   modelHistory(name: string): Promise<AliasMove[]>;
+  /** Runs matching an MLflow filter (`metrics.auc > 0.8 and params.k = '5'`), one page in the order asked for. */
+  searchRuns(query: SearchRunsQuery): Promise<Page<RunSummary>>;
 }

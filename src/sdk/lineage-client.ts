@@ -1,4 +1,4 @@
-import type { LineageApi } from '../lineage/api.js';
+import type { LineageApi, TraceTextFormat } from '../lineage/api.js';
 import type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 import type { HttpTransport } from './http.js';
 
@@ -18,6 +18,21 @@ export function lineageClient(http: HttpTransport): LineageApi {
       if (options.depth !== undefined) params.set('depth', String(options.depth));
       if (options.type) params.set('type', options.type);
       return http.call('GET', `/api/lineage/trace?${params}`);
+    },
+
+    /**
+     * The thread as the CLI prints it: `text`, or a graph for Graphviz (`dot`) or Mermaid.
+     *
+     * @example
+     * const mermaid = await tl.formatTrace('amazon-recommender@champion', 'mermaid');
+     * fs.writeFileSync('thread.mmd', mermaid);
+     */
+    async formatTrace(id: string, format: TraceTextFormat, options: TraceOptions = {}): Promise<string> {
+      const params = new URLSearchParams({ id, format });
+      if (options.direction) params.set('direction', options.direction);
+      if (options.depth !== undefined) params.set('depth', String(options.depth));
+      if (options.type) params.set('type', options.type);
+      return (await http.call<{ text: string }>('GET', `/api/lineage/formatted?${params}`)).text;
     },
   };
   return client;

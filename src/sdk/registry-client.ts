@@ -1,6 +1,8 @@
 import type { RegistryApi } from '../registry/api.js';
 import type { LoggedModel } from '../registry/logged-models/types.js';
 import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Page, RegisterInput, RegisteredModel, SearchInput } from '../registry/types.js';
+import type { SearchRunsQuery } from '../registry/search-filter/search-runs-query.js';
+import type { RunSummary } from '../tracking/types.js';
 import type { HttpTransport } from './http.js';
 
 /** Registered models, versions, aliases and logged models over HTTP. */
@@ -117,6 +119,16 @@ export function registryClient(http: HttpTransport): RegistryApi {
      */
     async modelHistory(name: string): Promise<AliasMove[]> {
       return (await http.call<{ history: AliasMove[] }>('GET', `/api/models/${encodeURIComponent(name)}/history`)).history;
+    },
+
+    /**
+     * A page of runs (params, latest metrics, tags) matching MLflow's filter grammar.
+     *
+     * @example
+     * const { items, nextPageToken } = await tl.searchRuns({ filter: "metrics.auc > 0.8", orderBy: ['metrics.auc DESC'], maxResults: 100 });
+     */
+    searchRuns(query: SearchRunsQuery): Promise<Page<RunSummary>> {
+      return http.call('POST', '/api/runs/search', query, undefined, 'json', true);
     },
   };
   return client;

@@ -1,10 +1,10 @@
-import type { Deployment, DeploymentApi, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
+import type { Deployment, DeploymentApi, RollbackApi, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
 import type { ImageApi, ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';
 import type { HttpTransport } from './http.js';
 
 /** Images and deployments over HTTP. */
-export function releaseClient(http: HttpTransport): ImageApi & DeploymentApi {
-  const client: ImageApi & DeploymentApi = {
+export function releaseClient(http: HttpTransport): ImageApi & DeploymentApi & RollbackApi {
+  const client: ImageApi & DeploymentApi & RollbackApi = {
     /**
      * Recorded images, newest first: all, of a model (version), of a run, or with a digest.
      *
@@ -91,6 +91,17 @@ export function releaseClient(http: HttpTransport): ImageApi & DeploymentApi {
      */
     getDeployment(id: string): Promise<Deployment> {
       return http.call('GET', `/api/deployments/${encodeURIComponent(id)}`);
+    },
+
+    /**
+     * Rolls ENV back on the server's machine (its target runs there), as the web UI's rollback button does.
+     *
+     * @example
+     * const back = await tl.rollback('prod'); // or { to: 3 }, or { runId }
+     * console.log(back.id, back.status); // prod#5 deployed
+     */
+    rollback(environment: string, by: { runId?: string; to?: number } = {}): Promise<Deployment> {
+      return http.call('POST', `/api/environments/${encodeURIComponent(environment)}/rollback`, { run: by.runId, to: by.to }, undefined, 'json', false);
     },
   };
   return client;

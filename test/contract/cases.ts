@@ -215,6 +215,45 @@ export const contractCases: ContractCase[] = [
     },
   },
   {
+    name: 'lineage: a trace formatted as the CLI prints it (text, dot, mermaid)',
+    methods: ['formatTrace'],
+    async run({ api, home }) {
+      const run = await finishedRun(api, 'formatted', home);
+      await api.registerModel({ name: 'drawn', runId: run.runId, artifactPath: 'model' });
+      const text = await api.formatTrace('drawn/1', 'text');
+      expect(text).toMatch(/^model +drawn v1 /);
+      expect(text).toMatch(/\n {2}run +\w+ +"train" +experiment formatted +finished ok\n/);
+      expect(text).toContain('upstream   1 run, 1 artifact');
+      const dot = await api.formatTrace('drawn/1', 'dot', { depth: 1 });
+      expect(dot).toMatch(/^digraph threadline \{/);
+      expect(dot).toMatch(/n0 -> n1 \[label="/);
+      expect(await api.formatTrace(run.runId, 'mermaid', { direction: 'downstream' })).toMatch(/^flowchart LR/);
+      await expect(api.formatTrace('drawn/1', 'svg' as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(api.formatTrace('drawn/9', 'dot')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    },
+  },
+  {
+    name: 'runs: searched with the MLflow filter grammar, ordered and paged, with params and metrics',
+    methods: ['searchRuns'],
+    async run({ api }) {
+      const experiment = await api.ensureExperiment('searched');
+      for (const [i, auc] of [0.7, 0.9, 0.8].entries()) {
+        const run = await api.createRun({ experimentId: experiment.experimentId, name: `r${i}` });
+        await api.logBatch(run.runId, { params: [{ key: 'k', value: String(i) }], metrics: [{ key: 'auc', value: auc, timestamp: 1, step: 0 }] });
+      }
+      const experimentIds = [experiment.experimentId];
+      const first = await api.searchRuns({ experimentIds, filter: 'metrics.auc >= 0.75', orderBy: ['metrics.auc DESC'], maxResults: 1 });
+      expect(first.items.map((r) => [r.info.name, r.params.k, r.metrics.auc?.value])).toEqual([['r1', '1', 0.9]]);
+      expect(first.nextPageToken).toEqual(expect.any(String));
+      const second = await api.searchRuns({ experimentIds, filter: 'metrics.auc >= 0.75', orderBy: ['metrics.auc DESC'], maxResults: 1, pageToken: first.nextPageToken });
+      expect(second.items.map((r) => r.info.name)).toEqual(['r2']);
+      expect(second.nextPageToken).toBeUndefined();
+      // Without experiments, every active one is searched.
+      expect((await api.searchRuns({ filter: "params.k = '0' and attributes.run_name = 'r0'" })).items.map((r) => r.info.name)).toEqual(['r0']);
+      await expect(api.searchRuns({ experimentIds, filter: 'metrics.auc >>> 1' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    },
+  },
+  {
     name: 'predictions: list, show, feedback one and a file',
     methods: ['listPredictions', 'getPrediction', 'recordFeedback', 'importFeedback'],
     async run({ api, tl, home }) {
@@ -312,6 +351,25 @@ export const contractCases: ContractCase[] = [
       await expect(api.updateDeployment('staging#1', { status: 'exploded' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       await expect(api.getDeployment('staging#9')).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(api.planRollback('nowhere')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    },
+  },
+  {
+    name: 'deployments: a rollback run where the record is kept, on the current target',
+    methods: ['rollback'],
+    async run({ api, home }) {
+      const run = await finishedRun(api, 'rollbacks', home);
+      await api.registerModel({ name: 'rb', runId: run.runId, artifactPath: 'model' });
+      await api.registerModel({ name: 'rb', runId: run.runId, artifactPath: 'model' });
+      const marker = path.join(home, `rolled-back-${Date.now()}`);
+      // The command target keeps its script in the record: a rollback runs it again, with THREADLINE_* set.
+      const command = `echo "$THREADLINE_DEPLOYMENT $THREADLINE_REASON" >> '${marker}'`;
+      await api.recordDeployment({ environment: 'canary', target: 'command', model: 'rb/1', actor: 'ci', details: { command } });
+      await api.recordDeployment({ environment: 'canary', target: 'command', model: 'rb/2', actor: 'ci', details: { command } });
+      const back = await api.rollback('canary');
+      expect(back).toMatchObject({ id: 'canary#3', reason: 'rollback', status: 'deployed', modelVersion: 1, replacedId: 'canary#2', current: true });
+      expect(fs.readFileSync(marker, 'utf8')).toBe('canary#3 rollback\n');
+      expect(await api.rollback('canary', { to: 2 })).toMatchObject({ id: 'canary#4', modelVersion: 2 });
+      await expect(api.rollback('nowhere')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
     },
   },
 ];

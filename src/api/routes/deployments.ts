@@ -38,4 +38,10 @@ export function deploymentRoutes(app: FastifyInstance, tl: Threadline): void {
     const { run, to } = parseWith(rollbackQuerySchema, request.query, 'Invalid rollback query');
     return ledger.planRollback(request.params.env, { runId: run, to });
   });
+
+  // A rollback run here, on the server's machine (the web UI's button): the target of what ENV runs now.
+  app.post<{ Params: { env: string } }>('/api/environments/:env/rollback', async (request) => {
+    const { run, to } = parseWith(rollbackQuerySchema, request.body ?? {}, 'Invalid rollback');
+    return (await tl.deployer.rollback({ environment: request.params.env, runId: run, to })).deployment;
+  });
 }

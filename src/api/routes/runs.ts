@@ -3,6 +3,7 @@ import type { CodeVersion, DataVersion, Environment } from '../../capture/types.
 import type { Threadline } from '../../context.js';
 import type { CreateRunInput, EndStaleRunsInput, LogBatchInput, Metric } from '../../tracking/types.js';
 import { decodeNumber } from '../json.js';
+import type { SearchRunsQuery } from '../../registry/search-filter/search-runs-query.js';
 import { viewOf } from './experiments.js';
 
 type RunParams = { Params: { id: string } };
@@ -20,6 +21,9 @@ export function runRoutes(app: FastifyInstance, tl: Threadline): void {
     const experimentIds = experiment === undefined ? undefined : [experiment].flat();
     return { runs: await tl.runs.list({ experimentIds, lifecycle: viewOf(view), limit: limit ? Number(limit) : undefined }) };
   });
+
+  // MLflow's filter grammar, answered with whole summaries: the web UI's runs table pages through it.
+  app.post<{ Body: SearchRunsQuery }>('/api/runs/search', async (request) => tl.search.runSummaries(request.body ?? {}));
 
   app.post<{ Body: EndStaleRunsInput }>('/api/runs/end-stale', async (request) => ({ ended: await tl.runs.endStale(request.body ?? ({} as EndStaleRunsInput)) }));
 

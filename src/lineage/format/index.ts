@@ -1,5 +1,6 @@
 import { invalidArgument } from '../../errors.js';
 import type { TraceResult } from '../trace-types.js';
+import type { TraceTextFormat } from '../api.js';
 import { formatDot } from './dot.js';
 import { formatMermaid } from './mermaid.js';
 import { formatText } from './text.js';
@@ -21,4 +22,10 @@ export function formatTrace(trace: TraceResult, format: string): string {
     default:
       throw invalidArgument(`Unknown trace format '${format}': expected ${traceFormats.join(', ')}`);
   }
+}
+
+/** The formats that are text (JSON is the trace itself): INVALID_ARGUMENT for any other. */
+export function checkTextFormat(format: unknown): TraceTextFormat {
+  if (format === 'text' || format === 'dot' || format === 'mermaid') return format;
+  throw invalidArgument(`Unknown trace format '${String(format)}': expected text, dot or mermaid`);
 }

@@ -100,3 +100,12 @@ export interface DeploymentApi {
   getDeployment(id: string): Promise<Deployment>;
 }
 
+/** Rolling back where the record is kept: the contract's part that runs a target, apart from the record itself. */
+export interface RollbackApi {
+  /**
+   * Rolls ENV back where the record is kept (the server's machine, or here embedded): the plan of
+   * `planRollback`, run on the current target. The new deployment, `failed` when the target failed.
+   */
+  rollback(environment: string, by?: { runId?: string; to?: number }): Promise<Deployment>;
+}
+
