@@ -38,6 +38,10 @@ def build_app(**options: object) -> FastAPI:
     async def text() -> PlainTextResponse:
         return PlainTextResponse("hello")
 
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok"}
+
     @app.get("/boom")
     async def boom() -> dict:
         raise RuntimeError("model file missing")
@@ -102,6 +106,8 @@ class MiddlewareTest(unittest.TestCase):
         text = client.get("/text")
         self.assertEqual(text.text, "hello")
         self.assertIn("x-threadline-prediction-id", text.headers)
+        health = client.get("/health")
+        self.assertEqual((health.json(), "x-threadline-prediction-id" in health.headers), ({"status": "ok"}, False))
         off, _ = self.client(inject=False)
         self.assertEqual(off.get("/empty").json(), {})
 

@@ -47,7 +47,8 @@ class ThreadlineMiddleware:
     (THREADLINE_TOKEN), `inject`, `max_body` (THREADLINE_MAX_BODY, default 64 KiB), `sample`
     (THREADLINE_SAMPLE, 0-1: the share of requests whose bodies are logged), `redact`
     (THREADLINE_REDACT, comma-separated keys), `spool_dir` (THREADLINE_SPOOL_DIR), `identity`,
-    and `shipper` (to share one between apps, or for tests).
+    `untraced` (GET paths passed through unlogged, default `/health`), and `shipper` (to share
+    one between apps, or for tests).
     """
 
     def __init__(
@@ -65,8 +66,10 @@ class ThreadlineMiddleware:
         shipper: Shipper | None = None,
         flush_interval: float = 0.05,
         queue_capacity: int = 10_000,
+        untraced: tuple[str, ...] = ("/health",),
     ) -> None:
         self.app = app
+        self.untraced = frozenset(untraced)
         self.identity = identity or identity_from_env()
         self.inject = inject
         self.cap = int(os.environ.get("THREADLINE_MAX_BODY", 64 * 1024)) if max_body is None else max_body
@@ -91,7 +94,8 @@ class ThreadlineMiddleware:
         self.shipper = shipper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        # Health probes are not predictions (the proxy answers /health itself, unlogged).
+        if scope["type"] != "http" or (scope["path"] in self.untraced and scope.get("method") == "GET"):
             await self.app(scope, receive, send)
             return
         exchange = _Exchange(self, scope, receive, send)
