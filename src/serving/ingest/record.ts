@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { uuidPattern } from '../../ids.js';
 import type { Prediction } from '../types.js';
+import type { PredictionRecord } from './types.js';
 
 /** Longest body text one record may carry: the middlewares cap theirs at 64 KiB by default. */
 export const maxRecordBody = 1024 * 1024;
@@ -62,5 +63,26 @@ export function parseRecord(value: unknown): { prediction: Prediction } | { inva
       gitSha: r.git_sha,
       error: r.error,
     },
+  };
+}
+
+/** A log row in the wire format of `POST /api/predictions:batch` (what the middlewares send). */
+export function toRecord(p: Prediction): PredictionRecord {
+  return {
+    prediction_id: p.id,
+    deployment_id: p.deploymentId,
+    time: p.time,
+    method: p.method,
+    path: p.path,
+    status: p.status,
+    latency_ms: p.latencyMs,
+    request_body: p.requestBody,
+    response_body: p.responseBody,
+    truncated: p.truncated,
+    model_name: p.modelName,
+    model_version: p.modelVersion,
+    run_id: p.runId,
+    git_sha: p.gitSha,
+    error: p.error,
   };
 }
