@@ -18,6 +18,7 @@ if [ "${1:-}" = "--with-test-services" ]; then
   command -v promtool >/dev/null || need+=(prometheus)               # promtool checks /metrics
   /usr/bin/python3 -c 'import scipy' 2>/dev/null || need+=(python3-scipy) # drift statistics checked against scipy
   command -v debootstrap >/dev/null || need+=(debootstrap)           # the Debian base of `threadline image self`
+  /usr/bin/python3 -c 'import fastapi, uvicorn, httpx' 2>/dev/null || need+=(python3-fastapi python3-uvicorn python3-httpx) # the ASGI middleware's tests
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
