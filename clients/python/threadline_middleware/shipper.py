@@ -49,6 +49,8 @@ class Shipper:
         self._wake = threading.Event()
         self._stopped = False
         self._last_retry = 0.0
+        # One warning per outage, not one per retry.
+        self._warned = False
         # Batches left by an earlier process are replayed first.
         self.degraded = self.spool.count() > 0
         self.stats = {"queued": 0, "sent": 0, "spooled": 0, "replayed": 0, "spilled": 0, "rejected": 0}
@@ -126,12 +128,16 @@ class Shipper:
             self.stats["rejected"] += 1
             return True
         except Exception as error:
-            if not self.degraded:
+            if not self._warned:
+                self._warned = True
                 logger.warning("threadline: server unreachable (%s); spooling predictions in %s", error, self.spool.dir)
             self.degraded = True
             self._last_retry = time.monotonic()
             return False
         self.spool.remove(path)
+        if self._warned:
+            self._warned = False
+            logger.warning("threadline: the server answers again; spooled predictions are being replayed")
         return True
 
     def _replay(self) -> None:
@@ -146,7 +152,6 @@ class Shipper:
                 return
             self.stats["replayed"] += payload.count(b"\n")
         self.degraded = False
-        logger.info("threadline: spooled predictions replayed")
 
     @staticmethod
     def _encode(records: list[Record]) -> bytes:
