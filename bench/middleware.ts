@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import type { TracingMiddleware } from '../src/serving/middleware/index.js';
 import { printBenchResult } from './result.js';
 import { wrk, type WrkResult } from './wrk.js';
 
@@ -25,7 +26,7 @@ if (process.argv[2] === 'node-app') {
   // The Node app: a Fastify server answering like a small model, traced when asked.
   const { default: Fastify } = await import('fastify');
   const app = Fastify();
-  let tracing: Awaited<ReturnType<typeof import('../src/serving/middleware/index.js').createTracingMiddleware>> | undefined;
+  let tracing: TracingMiddleware | undefined;
   if (process.argv[4] === 'traced') {
     const { createTracingMiddleware } = await import('../src/serving/middleware/index.js');
     tracing = await createTracingMiddleware({ home: process.env.BENCH_HOME });
