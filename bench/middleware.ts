@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import type { TracingMiddleware } from '../src/serving/middleware/index.js';
 import { printBenchResult } from './result.js';
-import { wrk, type WrkResult } from './wrk.js';
+import { wrk, type WrkResult } from './support/wrk.js';
 
 const self = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(self), '..');

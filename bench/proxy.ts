@@ -20,9 +20,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { nginxInstalled, startNginx } from './nginx.js';
+import { nginxInstalled, startNginx } from './support/nginx.js';
 import { printBenchResult } from './result.js';
-import { wrk } from './wrk.js';
+import { wrk } from './support/wrk.js';
 
 const self = fileURLToPath(import.meta.url);
 const role = process.argv[2];

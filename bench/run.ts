@@ -15,8 +15,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Another folder of benchmarks, for the test of this runner.
 const benchDir = process.env.THREADLINE_BENCH_DIR ?? here;
-// Helpers the benchmarks share, not benchmarks themselves.
-const notBenchmarks = new Set(['run.ts', 'result.ts', 'wrk.ts', 'nginx.ts']);
+const notBenchmarks = new Set(['run.ts', 'result.ts']);
 const all = fs.readdirSync(benchDir).filter((f) => f.endsWith('.ts') && !notBenchmarks.has(f)).map((f) => f.slice(0, -3)).sort();
 
 const asked = process.argv.slice(2);
