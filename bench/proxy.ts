@@ -7,7 +7,10 @@
 // (no HTTP at all: the least any Node process in the middle costs on this machine), for
 // throughput and for latency. Knobs for chasing the tail: BENCH_LATENCY_ONLY=1 (skip the
 // throughput rounds), BENCH_SINK=none|array|log-no-store (proxy without the SQLite log),
-// BENCH_PROXY_NODE_ARGS="--trace-gc" (node flags for the proxy process only).
+// BENCH_PROXY_NODE_ARGS="--trace-gc" (node flags for the proxy process only). nginx (Debian), as
+// a reverse proxy with a request id and a JSON access log of request bodies (bench/nginx.ts), is
+// measured beside it in the same rounds as the anchor, and wrk (Debian) gives a second, non-Node
+// client's view of direct, nginx and the proxy.
 // Usage: npx tsx bench/proxy.ts [rate=2000] [seconds=10]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +20,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { nginxInstalled, startNginx } from './support/nginx.js';
 import { printBenchResult } from './result.js';
+import { wrk } from './support/wrk.js';
 
 const self = fileURLToPath(import.meta.url);
 const role = process.argv[2];
@@ -107,6 +112,8 @@ if (role === 'upstream') {
   const upstream = await start('upstream');
   const proxy = await start('proxy', upstream.url);
   const relay = await start('relay', upstream.url);
+  const nginx = nginxInstalled() ? await startNginx(upstream.url) : undefined;
+  if (!nginx) console.log('nginx not installed (/usr/sbin/nginx): no anchor');
 
   interface Sample {
     rate: number;
@@ -181,15 +188,17 @@ if (role === 'upstream') {
   const us = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '?');
   const cpuLine = (s: Sample) => `client ${us(s.cpu.client)}, upstream ${us(s.cpu.upstream)}${s.cpu.middle ? `, middle ${us(s.cpu.middle)} (${us(s.cpu.middleKernel)} in the kernel)` : ''} CPU µs/req`;
 
-  for (const url of [upstream.url, proxy.url, relay.url]) await throughput(url, undefined, 1000);
+  for (const url of [upstream.url, proxy.url, relay.url, ...(nginx ? [nginx.url] : [])]) await throughput(url, undefined, 1000);
+  const ratios: Record<string, number> = {};
   // BENCH_LATENCY_ONLY=1 skips the throughput rounds (quicker runs when chasing the tail).
   if (!process.env.BENCH_LATENCY_ONLY) {
     // Interleaved rounds: direct, proxied, relay, three times; each figure is the median round.
-    const rounds: Record<'direct' | 'proxied' | 'relay', Sample[]> = { direct: [], proxied: [], relay: [] };
+    const rounds: Record<'direct' | 'proxied' | 'relay' | 'nginx', Sample[]> = { direct: [], proxied: [], relay: [], nginx: [] };
     for (let i = 0; i < 3; i++) {
       rounds.direct.push(await throughput(upstream.url, undefined, 2000));
       rounds.proxied.push(await throughput(proxy.url, proxy.pid, 2000));
       rounds.relay.push(await throughput(relay.url, relay.pid, 2000));
+      if (nginx) rounds.nginx.push(await throughput(nginx.url, nginx.pid, 2000));
     }
     const pick = (samples: Sample[]) => samples.find((s) => s.rate === median(samples.map((x) => x.rate)))!;
     const direct = pick(rounds.direct);
@@ -199,6 +208,15 @@ if (role === 'upstream') {
     console.log(`  direct  ${direct.rate.toFixed(0)} req/s (${cpuLine(direct)})`);
     console.log(`  proxied ${proxied.rate.toFixed(0)} req/s (${cpuLine(proxied)}), ratio ${(proxied.rate / direct.rate).toFixed(2)} (target ≥ 0.80)`);
     console.log(`  raw TCP relay (floor) ${relayed.rate.toFixed(0)} req/s (${cpuLine(relayed)}), ratio ${(relayed.rate / direct.rate).toFixed(2)}`);
+    if (nginx) {
+      const anchor = pick(rounds.nginx);
+      console.log(`  nginx (anchor) ${anchor.rate.toFixed(0)} req/s (${cpuLine(anchor)}), ratio ${(anchor.rate / direct.rate).toFixed(2)}; proxied / nginx ${(proxied.rate / anchor.rate).toFixed(2)} (target ≥ 0.70)`);
+      ratios['proxied / nginx throughput'] = proxied.rate / anchor.rate;
+      // wrk: the same three from a client that is not Node (64 connections, 2 threads, one 4 s round each).
+      const w = { direct: await wrk(upstream.url + '/predict', { body, connections, threads: 2, seconds: 4 }), nginx: await wrk(nginx.url + '/predict', { body, connections, threads: 2, seconds: 4 }), proxied: await wrk(proxy.url + '/predict', { body, connections, threads: 2, seconds: 4 }) };
+      console.log(`  wrk: direct ${w.direct.rate.toFixed(0)} req/s, nginx ${w.nginx.rate.toFixed(0)} (${(w.nginx.rate / w.direct.rate).toFixed(2)} of direct), proxied ${w.proxied.rate.toFixed(0)} (${(w.proxied.rate / w.direct.rate).toFixed(2)} of direct, ${(w.proxied.rate / w.nginx.rate).toFixed(2)} of nginx)`);
+      ratios['wrk proxied / nginx throughput'] = w.proxied.rate / w.nginx.rate;
+    }
   }
   const d = await fixedRate(upstream.url, undefined);
   const p = await fixedRate(proxy.url, proxy.pid);
@@ -206,8 +224,15 @@ if (role === 'upstream') {
   console.log(`latency at ${rate} req/s for ${seconds}s: direct p50 ${d.p50.toFixed(3)} ms p99 ${d.p99.toFixed(3)} ms; proxied p50 ${p.p50.toFixed(3)} ms p99 ${p.p99.toFixed(3)} ms (achieved ${p.achieved.toFixed(0)} req/s; proxy CPU ${us(p.cpu.middle)} µs/req = ${((p.cpu.middle * rate) / 1e4).toFixed(0)}% of a core)`);
   console.log(`  raw TCP relay (floor) p50 ${r.p50.toFixed(3)} ms p99 ${r.p99.toFixed(3)} ms: added p50 +${(r.p50 - d.p50).toFixed(3)} ms, p99 +${(r.p99 - d.p99).toFixed(3)} ms`);
   console.log(`added by the proxy: p50 +${(p.p50 - d.p50).toFixed(3)} ms (target < 0.5), p99 +${(p.p99 - d.p99).toFixed(3)} ms (target < 2); p50 ratio ${(p.p50 / d.p50).toFixed(2)}`);
+  if (nginx) {
+    const n = await fixedRate(nginx.url, nginx.pid);
+    console.log(`  nginx (anchor) p50 ${n.p50.toFixed(3)} ms p99 ${n.p99.toFixed(3)} ms: added p50 +${(n.p50 - d.p50).toFixed(3)} ms, p99 +${(n.p99 - d.p99).toFixed(3)} ms; the proxy's added p50 is ${(p.p50 - n.p50).toFixed(3)} ms beyond nginx's (target ≤ 0.2)`);
+    console.log(`  nginx logged ${nginx.logged()} requests so far (its access log is buffered: up to 1 s behind)`);
+    ratios['proxied / nginx p50 latency'] = p.p50 / n.p50;
+    await nginx.stop();
+  }
   console.log(`load average at end (1/5/15 min): ${load()}`);
-  printBenchResult('proxy', { 'proxied / direct p50 latency': p.p50 / d.p50, 'proxied / direct p99 latency': p.p99 / d.p99 });
+  printBenchResult('proxy', { 'proxied / direct p50 latency': p.p50 / d.p50, 'proxied / direct p99 latency': p.p99 / d.p99, ...ratios });
   for (const child of children) child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
 }

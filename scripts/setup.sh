@@ -20,6 +20,7 @@ if [ "${1:-}" = "--with-test-services" ]; then
   /usr/bin/python3 -c 'import scipy' 2>/dev/null || need+=(python3-scipy) # drift statistics checked against scipy
   command -v debootstrap >/dev/null || need+=(debootstrap)           # the Debian base of `threadline image self`
   command -v chromium >/dev/null || need+=(chromium)                 # the web UI's tests drive it (playwright-core)
+  /usr/bin/python3 -c 'import fastapi, uvicorn, httpx' 2>/dev/null || need+=(python3-fastapi python3-uvicorn python3-httpx) # the ASGI middleware's tests
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

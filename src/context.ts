@@ -25,6 +25,8 @@ import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
 import { DeployService } from './release/deploy/deploy-service.js';
 import { ImageService } from './release/image/image-service.js';
 import { PredictionService } from './serving/prediction-service.js';
+import { PredictionIngest } from './serving/ingest/ingest-service.js';
+import { PredictionStore } from './serving/prediction-store.js';
 import { SearchService } from './registry/search-filter/search-service.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */
@@ -39,6 +41,8 @@ export interface Threadline {
   /** Observer events; alert rules listen here, whoever records (observers, API, validate). */
   events: EventService;
   predictions: PredictionService;
+  /** Bulk ingest of predictions logged elsewhere (the middlewares, `POST /api/predictions:batch`). */
+  predictionIngest: PredictionIngest;
   validations: ValidationService;
   images: ImageService;
   deployments: DeploymentLedger;
@@ -83,6 +87,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     loggedModels,
     events,
     predictions: new PredictionService(store),
+    predictionIngest: new PredictionIngest(new PredictionStore(store)),
     validations: new ValidationService(store, events),
     images: new ImageService({ store, models, runs }),
     deployments,

@@ -12,6 +12,7 @@ export const errorCodes = [
   'FAILED_PRECONDITION',
   'PERMISSION_DENIED',
   'UNAVAILABLE',
+  'TOO_LARGE',
   'INTERNAL',
 ] as const;
 
@@ -46,6 +47,8 @@ export const failedPrecondition = (message: string, details?: Record<string, unk
   new ThreadlineError('FAILED_PRECONDITION', message, details);
 export const permissionDenied = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('PERMISSION_DENIED', message, details);
+export const tooLarge = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('TOO_LARGE', message, details);
 export const unavailable = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('UNAVAILABLE', message, details);
 

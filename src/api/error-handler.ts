@@ -10,6 +10,7 @@ export const httpStatus: Record<ErrorCode, number> = {
   FAILED_PRECONDITION: 412,
   PERMISSION_DENIED: 403,
   UNAVAILABLE: 503,
+  TOO_LARGE: 413,
   INTERNAL: 500,
 };
 

@@ -59,6 +59,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     getPrediction: (id) => tl.predictions.get(id),
     recordFeedback: (id, feedback) => tl.predictions.recordFeedback(id, feedback),
     importFeedback: (filePath) => tl.predictions.importFeedback(fs.createReadStream(filePath), feedbackFormat(filePath)),
+    ingestPredictions: (records) => tl.predictionIngest.ingest(records),
     recordEvent: (event) => tl.events.record(event),
     listEvents: (query) => tl.events.list(query),
     getEvent: (id) => tl.events.get(id),

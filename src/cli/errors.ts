@@ -10,6 +10,7 @@ const exitCodes: Record<string, number> = {
   FAILED_PRECONDITION: 5,
   PERMISSION_DENIED: 77,
   UNAVAILABLE: 69,
+  TOO_LARGE: 2,
 };
 
 /** The CLI's one error handler: one line on stderr, an exit status by error code. */

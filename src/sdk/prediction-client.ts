@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { PredictionApi } from '../serving/api.js';
+import type { PredictionIngestResult, PredictionRecord } from '../serving/ingest/types.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { HttpTransport } from './http.js';
 
@@ -41,6 +42,19 @@ export function predictionClient(http: HttpTransport): PredictionApi {
     importFeedback(filePath: string): Promise<FeedbackImport> {
       const format = /\.csv$/i.test(filePath) ? 'csv' : 'jsonl';
       return http.call('POST', `/api/feedback?format=${format}`, undefined, { body: fs.createReadStream(filePath) });
+    },
+
+    /**
+     * @example
+     * const { accepted, duplicates, rejected, errors } = await tl.ingestPredictions([
+     *   { prediction_id: '0193c1f2-7a3b-7c4d-8e5f-6a7b8c9d0e1f', time: Date.now(), method: 'POST', path: '/predict',
+     *     status: 200, latency_ms: 4.2, request_body: '{"basket":["B01"]}', response_body: '{"items":["B07"]}',
+     *     deployment_id: 'prod#4', run_id: runId, git_sha: gitSha },
+     * ]);
+     */
+    ingestPredictions(records: readonly PredictionRecord[]): Promise<PredictionIngestResult> {
+      // Idempotent by prediction id: safe to retry across an outage.
+      return http.call('POST', '/api/predictions:batch', records, undefined, 'json', true);
     },
   };
   return client;

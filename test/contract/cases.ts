@@ -274,6 +274,17 @@ export const contractCases: ContractCase[] = [
     },
   },
   {
+    name: 'predictions: bulk ingest counts accepted, duplicate and rejected records',
+    methods: ['ingestPredictions'],
+    async run({ api }) {
+      const id = '01900000-0000-7000-8000-0000000000b1';
+      const record = { prediction_id: id, time: 1_800_000_000_000, method: 'POST', path: '/predict', status: 200, latency_ms: 2, request_body: '{"basket":["B01"]}', response_body: '{"items":[]}', deployment_id: 'prod#9', model_name: 'reco', model_version: 3, run_id: 'c'.repeat(32), git_sha: 'e'.repeat(40) };
+      expect(await api.ingestPredictions([record, { ...record, prediction_id: 'x' }])).toEqual({ accepted: 1, duplicates: 0, rejected: 1, errors: [{ index: 1, message: 'prediction_id: must be a UUID' }] });
+      expect(await api.ingestPredictions([record])).toEqual({ accepted: 0, duplicates: 1, rejected: 0, errors: [] });
+      expect(await api.getPrediction(id)).toMatchObject({ id, deploymentId: 'prod#9', modelVersion: 3, gitSha: 'e'.repeat(40), requestBody: '{"basket":["B01"]}', feedback: [] });
+    },
+  },
+  {
     name: 'events: record, list newest first, show; bad events refused',
     methods: ['recordEvent', 'listEvents', 'getEvent'],
     async run({ api }) {

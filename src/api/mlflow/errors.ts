@@ -35,6 +35,7 @@ const byCode: Record<ErrorCode, { errorCode: string; status: number }> = {
   FAILED_PRECONDITION: { errorCode: 'INVALID_STATE', status: 400 },
   PERMISSION_DENIED: { errorCode: 'PERMISSION_DENIED', status: 403 },
   UNAVAILABLE: { errorCode: 'TEMPORARILY_UNAVAILABLE', status: 503 },
+  TOO_LARGE: { errorCode: 'INVALID_PARAMETER_VALUE', status: 413 },
   INTERNAL: { errorCode: 'INTERNAL_ERROR', status: 500 },
 };
 

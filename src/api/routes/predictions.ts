@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import { invalidArgument } from '../../errors.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorHandler } from '../error-handler.js';
+import { invalidArgument, tooLarge } from '../../errors.js';
 import { markStreamed } from '../body-guard.js';
 import type { Threadline } from '../../context.js';
 import { feedbackFormat } from '../../serving/prediction-service.js';
+import { ndjsonValues } from '../../serving/ingest/ndjson.js';
 
 type ListQuery = { Querystring: { deployment?: string; since?: string; limit?: string } };
 type ById = { Params: { id: string } };
@@ -22,6 +24,20 @@ export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
     return { predictions: await predictions.list({ deploymentId: deployment, since, limit: limit === undefined ? undefined : Number(limit) }) };
   });
 
+  // Bulk ingest (`::` is Fastify's escaped colon): a JSON array read whole within the batch limit,
+  // or NDJSON streamed and counted against the same limit.
+  const ingest = tl.predictionIngest;
+  app.post<{ Body: unknown }>('/api/predictions::batch', { bodyLimit: ingest.maxBatchBytes, errorHandler: batchErrors(ingest.maxBatchBytes) }, async (request, reply) => {
+    const body = request.body;
+    let records: Iterable<unknown> | AsyncIterable<unknown>;
+    if (body instanceof Readable) records = ndjsonValues(body, ingest.maxBatchBytes);
+    else if (Array.isArray(body)) records = body;
+    else throw invalidArgument('POST /api/predictions:batch takes a JSON array of prediction records (application/json) or one record per line (application/x-ndjson)');
+    const result = await ingest.ingest(records);
+    reply.status(202);
+    return result;
+  });
+
   app.get<ById>('/api/predictions/:id', async (request) => predictions.get(request.params.id));
 
   app.post<ById & { Body: unknown }>('/api/predictions/:id/feedback', async (request, reply) => {
@@ -37,4 +53,12 @@ export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
     }
     return predictions.importFeedback(request.body, format, request.query.source ?? null);
   });
+}
+
+/** Fastify's own "body too large" on this route becomes the same clear 413 as the NDJSON limit. */
+function batchErrors(maxBytes: number) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const cause = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? tooLarge(`a prediction batch is limited to ${maxBytes} bytes: send fewer records per request`) : error;
+    errorHandler(cause as FastifyError, request, reply);
+  };
 }

@@ -7,6 +7,7 @@ import { Redactor } from './redactor.js';
 import { requestHead, responseHead, type ResponseHead } from './headers.js';
 import type { ServingIdentity } from './identity.js';
 import { fastUuidV7 } from './uuid.js';
+import { injectableResponse, TraceFields } from './trace-fields.js';
 
 export interface PredictionSink {
   log(prediction: Prediction): void;
@@ -30,9 +31,6 @@ export interface TracingProxyOptions {
   connections?: number;
 }
 
-// JSON responses larger than this are passed through as they are, not rewritten.
-const maxInjectBytes = 8 * 1024 * 1024;
-const traceKeys = ['prediction_id', 'model_version', 'run_id', 'git_sha'];
 const notCaptured: CapturedBody = { text: null, truncated: false };
 
 /**
@@ -54,8 +52,7 @@ export class TracingProxy {
   readonly injects: boolean;
   /** `x-threadline-run-id` / `-git-sha` pairs, the same on every response. */
   readonly stamp: readonly string[];
-  /** `"model_version":…,"run_id":…,"git_sha":…}`: what injection appends after the id. */
-  readonly traceTail: string;
+  private readonly fields: TraceFields;
 
   constructor(readonly options: TracingProxyOptions) {
     this.pool = new Pool(options.upstream, { connections: options.connections ?? 128, keepAliveTimeout: 30_000 });
@@ -63,9 +60,8 @@ export class TracingProxy {
     this.cap = options.maxBody ?? 64 * 1024;
     this.sample = options.sample ?? 1;
     this.injects = options.inject !== false;
-    const { runId, gitSha, modelVersion } = options.identity;
-    this.stamp = [...(runId ? ['x-threadline-run-id', runId] : []), ...(gitSha ? ['x-threadline-git-sha', gitSha] : [])];
-    this.traceTail = `,"model_version":${JSON.stringify(modelVersion)},"run_id":${JSON.stringify(runId)},"git_sha":${JSON.stringify(gitSha)}}`;
+    this.fields = new TraceFields(options.identity);
+    this.stamp = this.fields.stamp;
     this.server = http.createServer({ noDelay: true }, (req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
   }
@@ -130,40 +126,12 @@ export class TracingProxy {
 
   injectable(method: string | undefined, head: ResponseHead): boolean {
     if (!this.injects || method === 'HEAD') return false;
-    const { contentLength, contentEncoding, contentType } = head;
-    return contentLength !== undefined && Number(contentLength) <= maxInjectBytes && (!contentEncoding || contentEncoding === 'identity') && contentType !== undefined && /\bjson\b/i.test(contentType);
+    return injectableResponse(head.contentType, head.contentLength, head.contentEncoding);
   }
 
-  /**
-   * The body with the trace fields added when it is a JSON object; otherwise the same buffer.
-   * The fields are spliced in before the closing brace rather than re-serialising the object
-   * (the upstream's bytes stay as they were); only a body that already has one of the keys is
-   * rebuilt, so that the proxy's values win as before.
-   */
+  /** The body with the trace fields when it is a JSON object (see TraceFields). */
   inject(body: Buffer, id: string): Buffer {
-    let value: unknown;
-    try {
-      value = JSON.parse(body.toString('utf8'));
-    } catch {
-      return body;
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return body;
-    const object = value as Record<string, unknown>;
-    if (traceKeys.some((key) => Object.hasOwn(object, key))) {
-      const { modelVersion, runId, gitSha } = this.options.identity;
-      return Buffer.from(JSON.stringify({ ...object, prediction_id: id, model_version: modelVersion, run_id: runId, git_sha: gitSha }));
-    }
-    let empty = true;
-    for (const _ in object) {
-      empty = false;
-      break;
-    }
-    const close = body.lastIndexOf(0x7d); // '}'; only whitespace may follow it in valid JSON
-    const insert = `${empty ? '' : ','}"prediction_id":"${id}"${this.traceTail}`;
-    const out = Buffer.allocUnsafe(close + Buffer.byteLength(insert));
-    body.copy(out, 0, 0, close);
-    out.write(insert, close, 'utf8');
-    return out;
+    return this.fields.inject(body, id);
   }
 
   log(p: Omit<Prediction, 'deploymentId' | 'modelName' | 'modelVersion' | 'runId' | 'gitSha'>): void {

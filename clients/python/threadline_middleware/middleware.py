@@ -1,0 +1,253 @@
+"""The ASGI middleware: prediction ids, trace headers and fields, and a log record per request."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable, MutableMapping
+
+from .client import IngestClient
+from .identity import Identity, identity_from_env
+from .ids import uuid7
+from .redact import BodyCapture, Redactor
+from .shipper import Record, Shipper
+from .spool import Spool
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_TRACE_KEYS = ("prediction_id", "model_version", "run_id", "git_sha")
+# JSON responses larger than this pass through as they are, not rewritten (the proxy's limit).
+_MAX_INJECT_BYTES = 8 * 1024 * 1024
+_JSON_TYPE = re.compile(rb"\bjson\b", re.IGNORECASE)
+
+
+def _default_spool_dir() -> Path:
+    home = os.environ.get("THREADLINE_HOME") or ".threadline"
+    deployment = re.sub(r"[^A-Za-z0-9_.-]", "_", os.environ.get("THREADLINE_DEPLOYMENT") or "unlinked")
+    return Path(os.environ.get("THREADLINE_SPOOL_DIR") or Path(home) / "spool" / deployment)
+
+
+class ThreadlineMiddleware:
+    """
+    `app.add_middleware(ThreadlineMiddleware)`: every HTTP response gets `x-threadline-prediction-id`
+    (a UUIDv7), `x-threadline-run-id` and `x-threadline-git-sha`; a JSON object response with a
+    Content-Length also gets `prediction_id`, `model_version`, `run_id` and `git_sha`, as
+    `threadline proxy` adds them. Each request becomes one record, shipped to THREADLINE_URL's
+    `POST /api/predictions:batch` from a background thread.
+
+    Options (keyword, or the environment): `server_url` (THREADLINE_URL), `token`
+    (THREADLINE_TOKEN), `inject`, `max_body` (THREADLINE_MAX_BODY, default 64 KiB), `sample`
+    (THREADLINE_SAMPLE, 0-1: the share of requests whose bodies are logged), `redact`
+    (THREADLINE_REDACT, comma-separated keys), `spool_dir` (THREADLINE_SPOOL_DIR), `identity`,
+    `untraced` (GET paths passed through unlogged, default `/health`), and `shipper` (to share
+    one between apps, or for tests).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        server_url: str | None = None,
+        token: str | None = None,
+        inject: bool = True,
+        max_body: int | None = None,
+        sample: float | None = None,
+        redact: list[str] | tuple[str, ...] | None = None,
+        spool_dir: str | os.PathLike[str] | None = None,
+        identity: Identity | None = None,
+        shipper: Shipper | None = None,
+        flush_interval: float = 0.05,
+        queue_capacity: int = 10_000,
+        untraced: tuple[str, ...] = ("/health",),
+    ) -> None:
+        self.app = app
+        self.untraced = frozenset(untraced)
+        self.identity = identity or identity_from_env()
+        self.inject = inject
+        self.cap = int(os.environ.get("THREADLINE_MAX_BODY", 64 * 1024)) if max_body is None else max_body
+        self.sample = float(os.environ.get("THREADLINE_SAMPLE", 1)) if sample is None else sample
+        if not 0 <= self.sample <= 1:
+            raise ValueError(f"sample must be 0-1, got {self.sample}")
+        self.redactor = Redactor(redact) if redact is not None else Redactor.from_env()
+        ident = self.identity
+        self._stamp: list[tuple[bytes, bytes]] = []
+        if ident.run_id:
+            self._stamp.append((b"x-threadline-run-id", ident.run_id.encode("latin-1")))
+        if ident.git_sha:
+            self._stamp.append((b"x-threadline-git-sha", ident.git_sha.encode("latin-1")))
+        dump = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731 - JSON.stringify's output
+        self._trace_tail = f',"model_version":{dump(ident.model_version)},"run_id":{dump(ident.run_id)},"git_sha":{dump(ident.git_sha)}}}'.encode()
+        if shipper is None:
+            url = server_url or os.environ.get("THREADLINE_URL")
+            if not url:
+                raise ValueError("ThreadlineMiddleware needs the Threadline server: set THREADLINE_URL or pass server_url=")
+            client = IngestClient(url, token or os.environ.get("THREADLINE_TOKEN"))
+            shipper = Shipper(client.send, Spool(spool_dir or _default_spool_dir()), self._finish, queue_capacity, flush_interval)
+        self.shipper = shipper
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Health probes are not predictions (the proxy answers /health itself, unlogged).
+        if scope["type"] != "http" or (scope["path"] in self.untraced and scope.get("method") == "GET"):
+            await self.app(scope, receive, send)
+            return
+        exchange = _Exchange(self, scope, receive, send)
+        try:
+            await self.app(scope, exchange.receive, exchange.send)
+        except BaseException as error:
+            exchange.failed(error)
+            raise
+        finally:
+            exchange.log()
+
+    def injected(self, body: bytes, prediction_id: str) -> bytes:
+        """The body with the trace fields when it is a JSON object, spliced in before the last brace; else the same bytes."""
+        try:
+            value = json.loads(body)
+        except ValueError:
+            return body
+        if not isinstance(value, dict):
+            return body
+        if any(key in value for key in _TRACE_KEYS):
+            ident = self.identity
+            merged = {**value, "prediction_id": prediction_id, "model_version": ident.model_version, "run_id": ident.run_id, "git_sha": ident.git_sha}
+            return json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode()
+        close = body.rindex(b"}")
+        lead = b"" if not value else b","
+        return body[:close] + lead + b'"prediction_id":"' + prediction_id.encode() + b'"' + self._trace_tail
+
+    def _finish(self, record: Record) -> Record:
+        """Run on the shipper thread: body bytes become redacted text."""
+        request: BodyCapture | None = record.pop("_request")
+        response: BodyCapture | None = record.pop("_response")
+        record["request_body"] = request.text(self.redactor) if request else None
+        record["response_body"] = response.text(self.redactor) if response else None
+        record["truncated"] = bool((request and request.truncated) or (response and response.truncated))
+        record["path"] = self.redactor.path(record["path"])
+        return record
+
+
+class _Exchange:
+    """One request through the middleware."""
+
+    __slots__ = ("m", "scope", "_receive", "_send", "id", "started", "time", "status", "error", "request_capture", "response_capture", "held", "collected", "done")
+
+    def __init__(self, middleware: ThreadlineMiddleware, scope: Scope, receive: Receive, send: Send) -> None:
+        self.m = middleware
+        self.scope = scope
+        self._receive = receive
+        self._send = send
+        self.id = uuid7()
+        self.started = time.perf_counter()
+        self.time = time.time_ns() // 1_000_000
+        self.status = 0
+        self.error: str | None = None
+        sampled = middleware.sample >= 1 or random.random() < middleware.sample
+        self.request_capture = BodyCapture(middleware.cap) if sampled else None
+        self.response_capture = BodyCapture(middleware.cap) if sampled else None
+        self.held: Message | None = None
+        self.collected: list[bytes] | None = None
+        self.done = False
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if self.request_capture is not None and message["type"] == "http.request":
+            self.request_capture.add(message.get("body", b""))
+        elif message["type"] == "http.disconnect" and not self.done and self.error is None:
+            self.error = "client closed the connection before the response ended"
+        return message
+
+    async def send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            self.status = message["status"]
+            headers = list(message.get("headers", ()))
+            headers.append((b"x-threadline-prediction-id", self.id.encode()))
+            headers.extend(self.m._stamp)
+            if self._injectable(headers):
+                self.held = {**message, "headers": headers}
+                self.collected = []
+                return
+            await self._send({**message, "headers": headers})
+        elif kind == "http.response.body":
+            body = message.get("body", b"")
+            more = message.get("more_body", False)
+            if self.collected is not None:
+                self.collected.append(body)
+                if more:
+                    return
+                await self._send_injected()
+                return
+            if self.response_capture is not None:
+                self.response_capture.add(body)
+            await self._send(message)
+            if not more:
+                self.done = True
+        else:
+            await self._send(message)
+
+    def _injectable(self, headers: list[tuple[bytes, bytes]]) -> bool:
+        if not self.m.inject or self.scope.get("method") == "HEAD":
+            return False
+        length = kind = encoding = None
+        for name, value in headers:
+            lower = name.lower()
+            if lower == b"content-length":
+                length = value
+            elif lower == b"content-type":
+                kind = value
+            elif lower == b"content-encoding":
+                encoding = value
+        return length is not None and length.strip().isdigit() and int(length) <= _MAX_INJECT_BYTES and (not encoding or encoding == b"identity") and kind is not None and _JSON_TYPE.search(kind) is not None
+
+    async def _send_injected(self) -> None:
+        chunks = self.collected or []
+        original = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        out = self.m.injected(original, self.id)
+        start = self.held or {}
+        if out is not original:
+            start["headers"] = [(n, str(len(out)).encode()) if n.lower() == b"content-length" else (n, v) for n, v in start["headers"]]
+        if self.response_capture is not None:
+            self.response_capture.add(out)
+        self.collected = None
+        await self._send(start)
+        await self._send({"type": "http.response.body", "body": out, "more_body": False})
+        self.done = True
+
+    def failed(self, error: BaseException) -> None:
+        self.error = f"the app raised {type(error).__name__}: {error}"[:4096]
+        if self.status == 0 or not self.done:
+            self.status = self.status or 500
+
+    def log(self) -> None:
+        scope = self.scope
+        query = scope.get("query_string") or b""
+        path = scope.get("path", "/") + ("?" + query.decode("latin-1") if query else "")
+        if not self.done and self.error is None:
+            self.error = "the response did not end"
+        ident = self.m.identity
+        self.m.shipper.log(
+            {
+                "prediction_id": self.id,
+                "deployment_id": ident.deployment_id,
+                "time": self.time,
+                "method": scope.get("method", "GET"),
+                "path": path[:2048],
+                "status": self.status,
+                "latency_ms": round((time.perf_counter() - self.started) * 1000, 3),
+                "_request": self.request_capture,
+                "_response": self.response_capture,
+                "model_name": ident.model_name,
+                "model_version": ident.model_version,
+                "run_id": ident.run_id,
+                "git_sha": ident.git_sha,
+                "error": self.error,
+            }
+        )

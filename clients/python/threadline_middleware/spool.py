@@ -1,0 +1,61 @@
+"""The append-only local spool: batches on disk until the server has taken them."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from pathlib import Path
+
+
+class Spool:
+    """
+    One NDJSON file per batch, named so that a listing sorts oldest first. A batch is written
+    before it is sent and removed once the server has answered 202, so a process killed -9 leaves
+    its unsent batches here for the next start (or another worker) to replay; the server's ingest
+    is idempotent by prediction id, so a batch sent twice is counted once.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.rejected_dir = self.dir / "rejected"
+        self._seq = itertools.count()
+        self._pid = os.getpid()
+
+    def write(self, payload: bytes, durable: bool = False) -> Path:
+        name = f"{time.time_ns():020d}-{self._pid}-{next(self._seq):08d}.ndjson"
+        path = self.dir / name
+        # Written under a temporary name and renamed: a replay never sees half a file of a live process.
+        temporary = self.dir / f".{name}.tmp"
+        with open(temporary, "wb") as file:
+            file.write(payload)
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
+        os.replace(temporary, path)
+        return path
+
+    def pending(self) -> list[Path]:
+        """Batches not yet taken, oldest first (also those left by earlier processes)."""
+        try:
+            return sorted(p for p in self.dir.iterdir() if p.suffix == ".ndjson" and not p.name.startswith("."))
+        except FileNotFoundError:
+            return []
+
+    def remove(self, path: Path) -> None:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass  # replayed and removed by another worker sharing the folder
+
+    def reject(self, path: Path) -> None:
+        """A batch the server refuses for good (bad auth, bad records) is kept aside, not retried forever."""
+        self.rejected_dir.mkdir(exist_ok=True)
+        try:
+            os.replace(path, self.rejected_dir / path.name)
+        except FileNotFoundError:
+            pass
+
+    def count(self) -> int:
+        return len(self.pending())

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../../../test/api-server.js';
+import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
+import { openStore } from '../../store/database.js';
+import { PredictionStore } from '../prediction-store.js';
+import { waitFor } from '../testing.js';
+import { createTracingMiddleware, type TracingMiddleware } from './index.js';
+
+const identity = { deploymentId: 'prod#5', modelName: 'reco', modelVersion: 2, runId: 'd'.repeat(32), gitSha: 'e'.repeat(40) };
+const uuid7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const tempHome = () => fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-mw-'));
+
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function expressApp(tracing: TracingMiddleware): http.Server {
+  const app = express();
+  app.use(tracing.connect);
+  app.use(express.json());
+  app.post('/predict', (req, res) => void res.json({ items: ['B07'], basket: (req.body as { basket: unknown }).basket }));
+  app.get('/empty', (_req, res) => void res.json({}));
+  app.get('/list', (_req, res) => void res.json([1, 2]));
+  app.get('/text', (_req, res) => void res.type('text/plain').send('hello'));
+  app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
+  return http.createServer(app);
+}
+
+async function fastifyApp(tracing: TracingMiddleware) {
+  const app = Fastify();
+  await app.register(tracing.fastify);
+  app.post('/predict', async (req) => ({ items: ['B07'], basket: (req.body as { basket: unknown }).basket }));
+  app.get('/has-id', async () => ({ prediction_id: 'theirs', x: 1 }));
+  app.get('/stream', async (_req, reply) => reply.type('application/json').send(Buffer.from('[1,2,3]')));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+const post = (url: string, body: unknown) => request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe.each(dialects)('the Node middleware on %s', (dialect) => {
+  let api: TestApi;
+  beforeAll(async () => (api = await startTestApi(dialect)));
+  afterAll(() => api.close());
+
+  it('Express, to the server: headers and fields as the proxy adds them, one record per request in the log', async () => {
+    const tracing = await createTracingMiddleware({ serverUrl: api.url, identity, home: tempHome(), redact: ['secret'] });
+    const server = expressApp(tracing);
+    const url = await listen(server);
+    try {
+      const res = await post(`${url}/predict?secret=s3`, { basket: ['B01'], secret: 'x' });
+      const id = res.headers['x-threadline-prediction-id'] as string;
+      expect(id).toMatch(uuid7);
+      expect(res.headers).toMatchObject({ 'x-threadline-run-id': 'd'.repeat(32), 'x-threadline-git-sha': 'e'.repeat(40) });
+      const text = await res.body.text();
+      expect(text).toBe(`{"items":["B07"],"basket":["B01"],"prediction_id":"${id}","model_version":2,"run_id":"${'d'.repeat(32)}","git_sha":"${'e'.repeat(40)}"}`);
+      expect(res.headers['content-length']).toBe(String(Buffer.byteLength(text)));
+      const empty = await request(`${url}/empty`);
+      expect(await empty.body.json()).toEqual({ prediction_id: empty.headers['x-threadline-prediction-id'], model_version: 2, run_id: 'd'.repeat(32), git_sha: 'e'.repeat(40) });
+      expect(await (await request(`${url}/list`)).body.text()).toBe('[1,2]');
+      expect(await (await request(`${url}/text`)).body.text()).toBe('hello');
+      const health = await request(`${url}/health`);
+      expect([await health.body.json(), health.headers['x-threadline-prediction-id']]).toEqual([{ status: 'ok' }, undefined]);
+      await tracing.log.flush();
+      const logged = await api.client.getPrediction(id);
+      expect(logged).toMatchObject({ deploymentId: 'prod#5', method: 'POST', path: '/predict?secret=[REDACTED]', status: 200, modelVersion: 2, runId: 'd'.repeat(32), error: null, truncated: false });
+      expect(JSON.parse(logged.requestBody!)).toEqual({ basket: ['B01'], secret: '[REDACTED]' });
+      expect(logged.responseBody).toBe(text);
+      expect((await api.client.listPredictions({ deploymentId: 'prod#5', limit: 100 })).length).toBe(4);
+    } finally {
+      server.close();
+      await tracing.close();
+    }
+  });
+
+  it('Fastify, straight to the store: the plugin covers every route, JSON rewritten and others untouched', async () => {
+    const databaseUrl = await freshDatabaseUrl(dialect);
+    const tracing = await createTracingMiddleware({ databaseUrl, identity, home: tempHome(), maxBody: 16 });
+    const { app, url } = await fastifyApp(tracing);
+    try {
+      const res = await post(`${url}/predict`, { basket: ['B01', 'B02', 'B03'] });
+      const id = res.headers['x-threadline-prediction-id'] as string;
+      expect(await res.body.json()).toEqual({ items: ['B07'], basket: ['B01', 'B02', 'B03'], prediction_id: id, model_version: 2, run_id: 'd'.repeat(32), git_sha: 'e'.repeat(40) });
+      const own = await request(`${url}/has-id`);
+      expect(await own.body.json()).toEqual({ prediction_id: own.headers['x-threadline-prediction-id'], x: 1, model_version: 2, run_id: 'd'.repeat(32), git_sha: 'e'.repeat(40) });
+      expect(await (await request(`${url}/stream`)).body.text()).toBe('[1,2,3]');
+      await tracing.log.flush();
+      const store = await openStore(databaseUrl);
+      try {
+        const logged = await new PredictionStore(store).get(id);
+        expect(logged).toMatchObject({ deploymentId: 'prod#5', status: 200, requestBody: '{"basket":["B01"', truncated: true });
+        expect(await new PredictionStore(store).count()).toBe(3);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await app.close();
+      await tracing.close();
+    }
+  });
+
+  it('journals while the server is away and replays when it answers; nothing lost', async () => {
+    // A gate in front of the server: 503 while closed, else the server's answer.
+    let open = true;
+    const gate = http.createServer((req, res) => {
+      if (!open) return void res.writeHead(503).end('{"error_code":"UNAVAILABLE","message":"down"}');
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void request(`${api.url}${req.url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) }).then(async (answer) => {
+          res.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(await answer.body.text());
+        });
+      });
+    });
+    const gateUrl = await listen(gate);
+    const tracing = await createTracingMiddleware({ serverUrl: gateUrl, identity: { ...identity, deploymentId: 'gated#1' }, home: tempHome(), log: { retryMs: 100, flushIntervalMs: 20 } });
+    const server = expressApp(tracing);
+    const url = await listen(server);
+    try {
+      open = false;
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await post(`${url}/predict`, { basket: [String(i)] })).headers['x-threadline-prediction-id'] as string);
+      await tracing.log.flush();
+      expect(tracing.log.degraded).toBe(true);
+      expect(tracing.log.metrics.journaled).toBeGreaterThan(0);
+      open = true;
+      await waitFor(() => !tracing.log.degraded, 10_000);
+      const logged = await api.client.listPredictions({ deploymentId: 'gated#1', limit: 100 });
+      expect(logged.map((p) => p.id).sort()).toEqual([...ids].sort());
+    } finally {
+      server.close();
+      gate.close();
+      await tracing.close();
+    }
+  });
+});
+
+describe('createTracingMiddleware', () => {
+  it('says what it needs when given neither a server nor a store', async () => {
+    const saved = { url: process.env.THREADLINE_URL, db: process.env.THREADLINE_DB_URL };
+    delete process.env.THREADLINE_URL;
+    delete process.env.THREADLINE_DB_URL;
+    try {
+      await expect(createTracingMiddleware()).rejects.toThrow(/needs a Threadline server \(serverUrl or THREADLINE_URL\) or a store/);
+    } finally {
+      if (saved.url !== undefined) process.env.THREADLINE_URL = saved.url;
+      if (saved.db !== undefined) process.env.THREADLINE_DB_URL = saved.db;
+    }
+  });
+});
