@@ -10,7 +10,9 @@ export const errorCodes = [
   'ALREADY_EXISTS',
   'CONFLICT',
   'FAILED_PRECONDITION',
+  'UNAUTHENTICATED',
   'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -46,6 +48,10 @@ export const failedPrecondition = (message: string, details?: Record<string, unk
   new ThreadlineError('FAILED_PRECONDITION', message, details);
 export const permissionDenied = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('PERMISSION_DENIED', message, details);
+export const unauthenticated = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('UNAUTHENTICATED', message, details);
+export const resourceExhausted = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('RESOURCE_EXHAUSTED', message, details);
 export const unavailable = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('UNAVAILABLE', message, details);
 

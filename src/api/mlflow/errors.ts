@@ -33,7 +33,9 @@ const byCode: Record<ErrorCode, { errorCode: string; status: number }> = {
   INVALID_ARGUMENT: { errorCode: 'INVALID_PARAMETER_VALUE', status: 400 },
   CONFLICT: { errorCode: 'INVALID_STATE', status: 400 },
   FAILED_PRECONDITION: { errorCode: 'INVALID_STATE', status: 400 },
+  UNAUTHENTICATED: { errorCode: 'UNAUTHENTICATED', status: 401 },
   PERMISSION_DENIED: { errorCode: 'PERMISSION_DENIED', status: 403 },
+  RESOURCE_EXHAUSTED: { errorCode: 'RESOURCE_EXHAUSTED', status: 429 },
   UNAVAILABLE: { errorCode: 'TEMPORARILY_UNAVAILABLE', status: 503 },
   INTERNAL: { errorCode: 'INTERNAL_ERROR', status: 500 },
 };
