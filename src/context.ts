@@ -23,6 +23,8 @@ import { DeploymentLedger } from './release/deploy/deployment-ledger.js';
 import { ImageService } from './release/image/image-service.js';
 import { PredictionService } from './serving/prediction-service.js';
 import { SearchService } from './registry/search-filter/search-service.js';
+import { AuditLog } from './identity/audit-log.js';
+import { IdentityService } from './identity/identity-service.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */
 export interface Threadline {
@@ -43,6 +45,10 @@ export interface Threadline {
   openLineage: OpenLineageService;
   /** MLflow's filter grammar over runs and experiments (the MLflow routes' search). */
   search: SearchService;
+  /** The append-only record of every mutation: who, when, what, from what. */
+  audit: AuditLog;
+  /** Principals, tokens, grants and browser sessions. */
+  identity: IdentityService;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   const experiments = new ExperimentService(store);
   const models = new ModelService(store, runs, readBlob, loggedModels);
   const events = new EventService(store);
+  const audit = new AuditLog(store.db);
   return {
     store,
     artifacts,
@@ -81,6 +88,8 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),
     search: new SearchService(store),
+    audit,
+    identity: new IdentityService(store.db, audit),
     async close() {
       await artifacts.close?.();
       await store.close();

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isThreadlineError, type ErrorCode } from '../../errors.js';
 import { databaseInputError } from '../../store/input-errors.js';
+import { retryAfterOf } from '../error-handler.js';
 
 /** An error already phrased in MLflow's terms: its `error_code` name and HTTP status. */
 export class MlflowError extends Error {
@@ -61,6 +62,9 @@ export function mlflowErrorHandler(error: FastifyError, request: FastifyRequest,
   if (status >= 500) request.log.error({ err: error }, 'MLflow request failed');
   // A database restart: clients retry (the SDK and the CLI do; so can a balancer).
   if (status === 503) void reply.header('retry-after', '1');
+  // A 401 says how to authenticate (as MLflow's auth app does); a 429 when to try again.
+  if (status === 401) void reply.header('www-authenticate', 'Basic realm="threadline", charset="UTF-8"');
+  if (status === 429) void reply.header('retry-after', String(retryAfterOf(error)));
   void reply.status(status).send(body);
 }
 
