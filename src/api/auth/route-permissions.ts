@@ -157,6 +157,8 @@ export const routePermissions: Readonly<Record<string, RouteNeed>> = {
   'POST /api/2.0/mlflow/runs/create': experiment('EDIT', field('experiment_id')),
   'GET /api/2.0/mlflow/runs/get': viewer,
   'POST /api/2.0/mlflow/runs/search': viewer,
+  // The MLflow UI's search (under /ajax-api only).
+  'GET /api/2.0/mlflow/runs/search': viewer,
   'POST /api/2.0/mlflow/runs/update': editor,
   'POST /api/2.0/mlflow/runs/delete': editor,
   'POST /api/2.0/mlflow/runs/restore': editor,
