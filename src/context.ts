@@ -66,13 +66,14 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerModelVersionLineage();
   const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
-  const runs = new RunService(store);
+  // One audit log for every domain service: each mutation writes its record there.
+  const audit = new AuditLog(store.db);
+  const runs = new RunService(store, audit);
   const readBlob = (digest: string) => artifacts.readBytes(digest);
   const loggedModels = new LoggedModelService(store, runs);
-  const experiments = new ExperimentService(store);
-  const models = new ModelService(store, runs, readBlob, loggedModels);
+  const experiments = new ExperimentService(store, audit);
+  const models = new ModelService(store, runs, readBlob, loggedModels, audit);
   const events = new EventService(store);
-  const audit = new AuditLog(store.db);
   return {
     store,
     artifacts,
@@ -81,10 +82,10 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     models,
     loggedModels,
     events,
-    predictions: new PredictionService(store),
+    predictions: new PredictionService(store, audit),
     validations: new ValidationService(store, events),
-    images: new ImageService({ db: store.db, models, runs }),
-    deployments: new DeploymentLedger({ store, runs, models }),
+    images: new ImageService({ db: store.db, models, runs }, audit),
+    deployments: new DeploymentLedger({ store, runs, models }, audit),
     traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),
     search: new SearchService(store),

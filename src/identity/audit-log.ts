@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { newUuid } from '../ids.js';
 import { parseSince } from '../duration.js';
 import type { Database } from '../store/schema.js';
-import { currentActor, currentRequest } from './request-context.js';
+import { actorOf, currentRequest } from './request-context.js';
 import type { AuditRecord, ListAuditQuery } from './types.js';
 
 /** One mutation, as a domain service reports it; who and which request come from the request context. */
@@ -12,6 +12,8 @@ export interface AuditEntry {
   subjectId: string;
   before?: unknown;
   after?: unknown;
+  /** Who the client says it is; an authenticated caller overrides it (see actorOf). */
+  actor?: string;
 }
 
 /** What domain services need of the audit log: a place to write one record per mutation. */
@@ -33,7 +35,7 @@ export class AuditLog implements AuditSink {
       .values({
         id: newUuid(),
         time: Date.now(),
-        actor: currentActor(),
+        actor: actorOf(entry.actor),
         action: entry.action,
         subject_type: entry.subjectType,
         subject_id: entry.subjectId,

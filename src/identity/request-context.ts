@@ -30,5 +30,17 @@ export function localUser(): string {
 
 /** Who the current mutation is by: the authenticated caller, else the local user. */
 export function currentActor(): string {
-  return storage.getStore()?.caller?.name ?? localUser();
+  return actorOf();
+}
+
+/**
+ * Who a change is by, for the records that name one (alias history, deployments): an
+ * authenticated caller is taken from its credentials, never from what the client claims; a
+ * server without authentication takes the client's word (the CLI sends its login name), and
+ * embedded use is the local user.
+ */
+export function actorOf(claimed?: string): string {
+  const caller = storage.getStore()?.caller;
+  if (caller && caller.via !== 'local') return caller.name;
+  return claimed || caller?.name || localUser();
 }
