@@ -3,7 +3,7 @@ import { permissionDenied, unauthenticated } from '../../errors.js';
 import type { IdentityService } from '../../identity/identity-service.js';
 import { OidcVerifier } from '../../identity/oidc.js';
 import { allows } from '../../identity/permissions.js';
-import { currentRequest, localUser, withRequestContext } from '../../identity/request-context.js';
+import { localUser, withRequestContext, type RequestContext } from '../../identity/request-context.js';
 import { scopes, type Caller } from '../../identity/types.js';
 import { credentialsOf, type Credentials } from './credentials.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -31,6 +31,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who asks: set for every request by the auth hook before any handler runs. */
     caller?: Caller;
+    /** What the domain services see of this request (who, which request id). */
+    requestContext?: RequestContext;
   }
 }
 
@@ -46,9 +48,15 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthOptions): void {
   const throttle = deps.throttle ?? new LoginThrottle();
 
+  // The request context is entered before the hooks run, and again once the body is parsed:
+  // parsing ends in a stream callback that has lost it, and the handler must run inside it.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    withRequestContext({ requestId: request.id }, done);
+    request.requestContext = { requestId: request.id };
+    withRequestContext(request.requestContext, done);
+  });
+  app.addHook('preHandler', (request, _reply, done) => {
+    withRequestContext(request.requestContext ?? { requestId: request.id }, done);
   });
 
   app.addHook('onRequest', async (request) => {
@@ -56,8 +64,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthO
     const caller = await authenticate(request, credentials);
     if (caller) {
       request.caller = caller;
-      const context = currentRequest();
-      if (context) context.caller = caller;
+      if (request.requestContext) request.requestContext.caller = caller;
     }
   });
 
@@ -74,7 +81,6 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthO
   });
 
   async function authenticate(request: FastifyRequest, credentials: Credentials): Promise<Caller | undefined> {
-    const ip = `ip:${request.ip}`;
     if (credentials.kind === 'none') return options.required ? undefined : localCaller(localUser());
     if (credentials.kind === 'session') {
       const found = await deps.identity.callerForSession(credentials.sessionId, credentials.csrfToken);
@@ -84,7 +90,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthO
       return found.caller;
     }
     if (credentials.kind === 'bearer') {
-      throttle.check([ip]);
+      throttle.check({ address: request.ip });
       const caller =
         options.oidc && OidcVerifier.looksLikeJwt(credentials.token)
           ? await ssoCaller(credentials.token)
@@ -92,12 +98,12 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthO
             ? undefined
             : await deps.identity.callerForToken(credentials.token);
       if (!caller) {
-        throttle.fail([ip]);
+        throttle.fail({ address: request.ip });
         throw unauthenticated('the bearer token is unknown, expired or revoked');
       }
       return caller;
     }
-    const keys = [ip, `user:${credentials.user}`];
+    const keys = { address: request.ip, user: credentials.user };
     throttle.check(keys);
     const caller = await deps.identity.callerForPassword(credentials.user, credentials.password);
     if (caller) return caller;

@@ -37,7 +37,7 @@ export function identityRoutes(app: FastifyInstance, tl: Threadline, sessions: S
 
   app.post('/api/auth/login', async (request, reply) => {
     const { username, password } = parseWith(loginSchema, request.body ?? {}, 'Invalid login');
-    const keys = [`ip:${request.ip}`, `user:${username}`];
+    const keys = { address: request.ip, user: username };
     sessions.throttle.check(keys);
     const caller = await identity.callerForPassword(username, password);
     if (!caller) {
