@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-server.js';
 import { dialects } from './dialects.js';
@@ -148,7 +149,7 @@ describe.each(dialects)('an authenticated server on %s', (dialect) => {
   it('keeps planted passwords and tokens out of the store, the artifacts and the log', async () => {
     const tables = (await api.tl.store.db.introspection.getTables()).map((t) => t.name);
     let dump = '';
-    for (const table of tables) dump += JSON.stringify(await (api.tl.store.db as never as import('kysely').Kysely<Record<string, object>>).selectFrom(table).selectAll().execute());
+    for (const table of tables) dump += JSON.stringify(await (api.tl.store.db as never as Kysely<Record<string, object>>).selectFrom(table).selectAll().execute());
     const files = everyFile(api.home);
     expect(log).toContain('"url"');
     for (const secret of [anaPassword, adminToken, bobToken, adminToken.slice(12), Buffer.from(`ana:${anaPassword}`).toString('base64')]) {
