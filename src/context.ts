@@ -67,7 +67,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
   // One audit log for every domain service: each mutation writes its record there.
-  const audit = new AuditLog(store.db);
+  const audit = new AuditLog(store);
   const runs = new RunService(store, audit);
   const readBlob = (digest: string) => artifacts.readBytes(digest);
   const loggedModels = new LoggedModelService(store, runs);
@@ -90,7 +90,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     openLineage: new OpenLineageService(store),
     search: new SearchService(store),
     audit,
-    identity: new IdentityService(store.db, audit),
+    identity: new IdentityService(store, audit),
     async close() {
       await artifacts.close?.();
       await store.close();

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, parseWith } from '../errors.js';
 import { newUuid } from '../ids.js';
 import { isUniqueViolation } from '../store/conflicts.js';
-import type { Database, PrincipalsTable } from '../store/schema.js';
+import type { Store } from '../store/database.js';
+import type { PrincipalsTable } from '../store/schema.js';
 import type { AuditSink } from './audit-log.js';
 import { PrincipalStore, toPrincipal } from './principal-store.js';
 import { hashPassword, newSecret, secretDigest, verifyPassword } from './secrets.js';
@@ -17,11 +17,11 @@ export class IdentityService {
   private readonly tokens: TokenStore;
 
   constructor(
-    db: Kysely<Database>,
+    store: Store,
     private readonly audit: AuditSink,
   ) {
-    this.principals = new PrincipalStore(db);
-    this.tokens = new TokenStore(db);
+    this.principals = new PrincipalStore(store.db);
+    this.tokens = new TokenStore(store.db);
   }
 
   /** Whether anyone could log in: a server off loopback needs this (or SSO) to start. */

@@ -14,8 +14,8 @@ describe.each(dialects)('identity on %s', (dialect) => {
 
   beforeAll(async () => {
     store = await freshStore(dialect);
-    audit = new AuditLog(store.db);
-    identity = new IdentityService(store.db, audit);
+    audit = new AuditLog(store);
+    identity = new IdentityService(store, audit);
   });
   afterAll(() => store.close());
 

@@ -39,7 +39,7 @@ export class ModelService {
     private readonly runs: RunService,
     private readonly readBlob?: (digest: string) => Promise<Buffer>,
     private readonly loggedModels?: LoggedModelSource,
-    private readonly audit: AuditSink = new AuditLog(store.db),
+    private readonly audit: AuditSink = new AuditLog(store),
   ) {
     this.models = new ModelStore(store.db);
     this.versions = new VersionStore(store.db);

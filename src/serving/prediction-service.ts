@@ -19,7 +19,7 @@ export class PredictionService {
 
   constructor(
     store: Store,
-    private readonly audit: AuditSink = new AuditLog(store.db),
+    private readonly audit: AuditSink = new AuditLog(store),
   ) {
     this.predictions = new PredictionStore(store);
     this.db = store.db;

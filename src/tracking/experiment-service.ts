@@ -11,7 +11,7 @@ export class ExperimentService {
 
   constructor(
     store: Store,
-    private readonly audit: AuditSink = new AuditLog(store.db),
+    private readonly audit: AuditSink = new AuditLog(store),
   ) {
     this.experiments = new ExperimentStore(store.db);
   }

@@ -29,7 +29,7 @@ export class RunService {
 
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditSink = new AuditLog(store.db),
+    private readonly audit: AuditSink = new AuditLog(store),
   ) {
     this.runs = new RunStore(store.db);
     this.data = new RunDataStore(store.db);

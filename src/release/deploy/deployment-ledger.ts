@@ -32,7 +32,7 @@ export class DeploymentLedger implements DeploymentApi {
 
   constructor(
     private readonly tl: Services,
-    private readonly audit: AuditSink = new AuditLog(tl.store.db),
+    private readonly audit: AuditSink = new AuditLog(tl.store),
   ) {
     this.deployments = new DeploymentStore(tl.store.db);
   }

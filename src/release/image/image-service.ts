@@ -1,4 +1,4 @@
-import { AuditLog, type AuditSink } from '../../identity/audit-log.js';
+import type { AuditSink } from '../../identity/audit-log.js';
 import { findImages } from '../image-store.js';
 import type { ImageFilter, ImageRecord, RecordImageInput } from '../image-types.js';
 import { getImage, recordImage, type ImageRecordDeps } from './record-image.js';
@@ -7,7 +7,7 @@ import { getImage, recordImage, type ImageRecordDeps } from './record-image.js';
 export class ImageService {
   constructor(
     private readonly deps: ImageRecordDeps,
-    private readonly audit: AuditSink = new AuditLog(deps.db),
+    private readonly audit: AuditSink,
   ) {}
 
   list(filter: ImageFilter = {}): Promise<ImageRecord[]> {
