@@ -21,7 +21,8 @@ const lower = '^src/(store|artifacts)/';
 /** Domain folders, bottom first. The persistence layer is first; the SDK (a client that shares the domains' types) is last. */
 const layers = [
   ['store', 'artifacts'],
-  ['stats', 'capture', 'lineage'],
+  // Identity (principals, permissions, the audit log) is below every domain that records who did what.
+  ['stats', 'capture', 'lineage', 'identity'],
   // Events are used by alerts, observers, validate and the server; drift scoring by observers and `threadline drift`.
   ['tracking', 'events', 'drift'],
   // What MLflow clients send, as tracking's entities; below registry so MLflow 3 logged models can use it.

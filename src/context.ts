@@ -28,6 +28,8 @@ import { PredictionService } from './serving/prediction-service.js';
 import { PredictionIngest } from './serving/ingest/ingest-service.js';
 import { PredictionStore } from './serving/prediction-store.js';
 import { SearchService } from './registry/search-filter/search-service.js';
+import { AuditLog } from './identity/audit-log.js';
+import { IdentityService } from './identity/identity-service.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */
 export interface Threadline {
@@ -54,6 +56,10 @@ export interface Threadline {
   mlflowIngest: MlflowIngest;
   /** Runs deployment targets here (a rollback asked of the server); `home` holds their files. */
   deployer: DeployService;
+  /** The append-only record of every mutation: who, when, what, from what. */
+  audit: AuditLog;
+  /** Principals, tokens, grants and browser sessions. */
+  identity: IdentityService;
   close(): Promise<void>;
 }
 
@@ -71,13 +77,15 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
   registerModelVersionLineage();
   const store = await openStore(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs });
   const artifacts = openArtifactStore(config);
-  const runs = new RunService(store, openLineageInputLinker(store));
+  // One audit log for every domain service: each mutation writes its record there.
+  const audit = new AuditLog(store);
+  const runs = new RunService(store, openLineageInputLinker(store), audit);
   const readBlob = (digest: string) => artifacts.readBytes(digest);
   const loggedModels = new LoggedModelService(store, runs);
-  const experiments = new ExperimentService(store);
-  const models = new ModelService(store, runs, readBlob, loggedModels);
+  const experiments = new ExperimentService(store, audit);
+  const models = new ModelService(store, runs, readBlob, loggedModels, audit);
   const events = new EventService(store);
-  const deployments = new DeploymentLedger({ store, runs, models });
+  const deployments = new DeploymentLedger({ store, runs, models }, audit);
   return {
     store,
     artifacts,
@@ -86,16 +94,18 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     models,
     loggedModels,
     events,
-    predictions: new PredictionService(store),
+    predictions: new PredictionService(store, audit),
     predictionIngest: new PredictionIngest(new PredictionStore(store)),
     validations: new ValidationService(store, events),
-    images: new ImageService({ store, models, runs }),
+    images: new ImageService({ store, models, runs }, audit),
     deployments,
     traces: new TraceService({ store, models }),
     openLineage: new OpenLineageService(store),
     mlflowIngest: new MlflowIngest({ store, runs, artifacts }),
     search: new SearchService(store, { summaries: (ids) => runs.summaries(ids), activeExperiments: () => experiments.list('active') }),
     deployer: new DeployService(deployments, config.home ?? '.threadline'),
+    audit,
+    identity: new IdentityService(store, audit),
     async close() {
       await artifacts.close?.();
       await store.close();

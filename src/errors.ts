@@ -10,7 +10,9 @@ export const errorCodes = [
   'ALREADY_EXISTS',
   'CONFLICT',
   'FAILED_PRECONDITION',
+  'UNAUTHENTICATED',
   'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
   'UNAVAILABLE',
   'TOO_LARGE',
   'INTERNAL',
@@ -49,6 +51,10 @@ export const permissionDenied = (message: string, details?: Record<string, unkno
   new ThreadlineError('PERMISSION_DENIED', message, details);
 export const tooLarge = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('TOO_LARGE', message, details);
+export const unauthenticated = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('UNAUTHENTICATED', message, details);
+export const resourceExhausted = (message: string, details?: Record<string, unknown>) =>
+  new ThreadlineError('RESOURCE_EXHAUSTED', message, details);
 export const unavailable = (message: string, details?: Record<string, unknown>) =>
   new ThreadlineError('UNAVAILABLE', message, details);
 

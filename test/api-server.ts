@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { startServer } from '../src/api/server.js';
+import { startServer, type ServerOptions } from '../src/api/server.js';
 import { openThreadline, type Threadline } from '../src/context.js';
 import { ThreadlineClient } from '../src/sdk/client.js';
 import type { DialectName } from '../src/store/database.js';
@@ -21,12 +21,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(dialect: DialectName, prepare?: (tl: Threadline) => Promise<void>): Promise<TestApi> {
+export async function startTestApi(dialect: DialectName, prepare?: (tl: Threadline) => Promise<void>, options: ServerOptions = {}): Promise<TestApi> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-api-'));
   const databaseUrl = await freshDatabaseUrl(dialect);
   const tl = await openThreadline({ databaseUrl, artifactsUrl: path.join(home, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
   await prepare?.(tl);
-  const { app, url } = await startServer(tl, '127.0.0.1', 0);
+  const { app, url } = await startServer(tl, '127.0.0.1', 0, options);
   const client = new ThreadlineClient(url);
   return {
     tl,

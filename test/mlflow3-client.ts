@@ -12,19 +12,22 @@ type Json = Record<string, any>;
 
 export interface Mlflow3Client {
   url: string;
+  /** What the client sends to authenticate (MLFLOW_TRACKING_TOKEN as Bearer, or USERNAME/PASSWORD as Basic). */
+  auth: Record<string, string>;
   call(method: string, endpoint: string, body?: unknown): Promise<{ status: number; body: Json }>;
 }
 
-export function mlflow3Client(url: string, base = '/api/2.0/mlflow'): Mlflow3Client {
+export function mlflow3Client(url: string, base = '/api/2.0/mlflow', auth: Record<string, string> = {}): Mlflow3Client {
   return {
     url,
+    auth,
     async call(method, endpoint, body) {
       // GETs carry their fields in the query string, as the client's call_endpoint does.
       let target = `${url}${base}/${endpoint}`;
-      const init: RequestInit = { method };
+      const init: RequestInit = { method, headers: { ...auth } };
       if (method === 'GET' && body) target += `?${new URLSearchParams(body as Record<string, string>)}`;
       else if (body !== undefined) init.body = JSON.stringify(body);
-      if (init.body) init.headers = { 'content-type': 'application/json' };
+      if (init.body) init.headers = { ...auth, 'content-type': 'application/json' };
       const r = await fetch(target, init);
       const text = await r.text();
       return { status: r.status, body: text ? JSON.parse(text) : {} };
@@ -113,7 +116,7 @@ export async function logPyfuncModel(c: Mlflow3Client, experimentId: string, run
 
   const files = pyfuncFiles(experimentId, modelId, runId, extraFiles);
   for (const [name, text] of Object.entries(files)) {
-    const put = await fetch(`${c.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/models/${modelId}/artifacts/${name}`, { method: 'PUT', body: text });
+    const put = await fetch(`${c.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/models/${modelId}/artifacts/${name}`, { method: 'PUT', headers: c.auth, body: text });
     expect(put.status, await put.clone().text()).toBe(200);
   }
   const ready = (await ok(c.call('PATCH', `logged-models/${modelId}`, { model_id: modelId, status: 'LOGGED_MODEL_READY' }))).model;

@@ -8,7 +8,9 @@ export const httpStatus: Record<ErrorCode, number> = {
   ALREADY_EXISTS: 409,
   CONFLICT: 409,
   FAILED_PRECONDITION: 412,
+  UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
+  RESOURCE_EXHAUSTED: 429,
   UNAVAILABLE: 503,
   TOO_LARGE: 413,
   INTERNAL: 500,
@@ -36,9 +38,18 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   // A database restart: clients retry (the SDK and the CLI do; so can a balancer).
   if (status === 503) void reply.header('retry-after', '1');
+  // A 401 says how to authenticate (as MLflow's auth app does); a 429 when to try again.
+  if (status === 401) void reply.header('www-authenticate', 'Basic realm="threadline", charset="UTF-8"');
+  if (status === 429) void reply.header('retry-after', String(retryAfterOf(error)));
   void reply.status(status).send(body);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
   void reply.status(404).send({ error_code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` });
+}
+
+/** Seconds a 429's client should wait, from the error's details. */
+export function retryAfterOf(error: unknown): number {
+  const seconds = (error as { details?: { retryAfterS?: unknown } }).details?.retryAfterS;
+  return typeof seconds === 'number' ? seconds : 60;
 }

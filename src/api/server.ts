@@ -24,6 +24,11 @@ import { mlflowIngestRoutes } from './routes/mlflow-ingest.js';
 import { runRoutes } from './routes/runs.js';
 import { validationRoutes } from './routes/validations.js';
 import { webRoutes } from './routes/web.js';
+import { identityRoutes } from './routes/identity.js';
+import { installAuth, type AuthOptions } from './auth/index.js';
+import { allowOrigins } from './auth/cors.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { newUuid } from '../ids.js';
 
 export interface ServerOptions {
   /** Log each request (info). Off by default so that `threadline run` output stays the child's own. */
@@ -42,6 +47,8 @@ export interface ServerOptions {
   allowedHosts?: readonly string[];
   /** The built web UI to serve at `/`: default dist/web of this package; null serves the API alone. */
   webRoot?: string | null;
+  /** Who may do what; by default no credentials are needed and a request acts as the local user (loopback). */
+  auth?: AuthOptions;
 }
 
 export interface ServerHandle {
@@ -64,10 +71,16 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
     bodyLimit: bodies.bodyLimit,
     requestTimeout: bodies.requestTimeoutMs,
     connectionTimeout: bodies.idleTimeoutMs,
+    // Request ids go into the audit log: unique across replicas and restarts.
+    genReqId: () => newUuid(),
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   cancelWhenClientGone(app);
   guardBrowsers(app, new Set(options.allowedHosts ?? allowedHostsFor('127.0.0.1')));
+  const auth: AuthOptions = options.auth ?? { required: false };
+  const throttle = new LoginThrottle();
+  allowOrigins(app, auth.corsOrigins ?? []);
+  installAuth(app, { identity: tl.identity, throttle }, auth);
   checkInputs(app);
   guardBodies(app, bodies);
   const http = new HttpMetrics();
@@ -100,6 +113,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   deploymentRoutes(app, tl);
   eventRoutes(app, tl);
   metricsRoutes(app, tl, http);
+  identityRoutes(app, tl, { ttlMs: auth.sessionTtlMs ?? 12 * 3_600_000, secureCookies: auth.secureCookies ?? false, throttle });
   return app;
 }
 

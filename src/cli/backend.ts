@@ -3,6 +3,7 @@ import { loadConfig, type ThreadlineConfig } from '../config.js';
 import { openThreadline, type Threadline } from '../context.js';
 import type { ThreadlineApi } from '../contract.js';
 import { embeddedApi } from './embedded-api.js';
+import { tokenFor } from './credentials.js';
 
 /** The one interface, two back ends: a server at THREADLINE_URL, or the embedded store. */
 export interface Backend {
@@ -14,7 +15,7 @@ export interface Backend {
 
 export async function openBackend(config: ThreadlineConfig = loadConfig()): Promise<Backend> {
   // The HTTP client (undici) is loaded only for a server: the embedded default never pays for it.
-  if (config.serverUrl) return { api: new (await import('../sdk/client.js')).ThreadlineClient(config.serverUrl), config };
+  if (config.serverUrl) return { api: new (await import('../sdk/client.js')).ThreadlineClient(config.serverUrl, { token: tokenFor(config.serverUrl) }), config };
   const local = await openThreadline(config);
   try {
     attachAlerts(local, config.projectFile);

@@ -31,6 +31,11 @@ const events = async () => (await import('./commands/events.js')).registerEvents
 const observe = async () => (await import('./commands/observe.js')).registerObserve;
 const hooks = async () => (await import('./commands/hooks.js')).registerHooks;
 const mlflow = async () => (await import('./commands/mlflow.js')).registerMlflow;
+const users = async () => (await import('./commands/identity.js')).registerUsers;
+const tokens = async () => (await import('./commands/identity.js')).registerTokens;
+const grants = async () => (await import('./commands/identity.js')).registerGrants;
+const audit = async () => (await import('./commands/identity.js')).registerAudit;
+const login = async () => (await import('./commands/identity.js')).registerLogin;
 
 /**
  * Every top-level command, declared without importing its implementation: `threadline --help`
@@ -61,4 +66,10 @@ export const commandTable: CommandEntry[] = [
   { name: 'observe', term: 'observe [options] [stage]', description: 'run the observers of threadline.yaml on their intervals (or one stage, once, for CI)', load: observe },
   { name: 'hooks', term: 'hooks', description: 'git hooks that record each commit (post-commit) and push (pre-push) with `observe code --once`', load: hooks },
   { name: 'mlflow', term: 'mlflow', description: 'runs logged by MLflow clients', load: mlflow },
+  { name: 'users', term: 'users', description: 'people and service accounts, and their roles', load: users },
+  { name: 'tokens', term: 'tokens', description: 'API tokens: for CI (THREADLINE_TOKEN) and MLflow clients (MLFLOW_TRACKING_TOKEN)', load: tokens },
+  { name: 'grants', term: 'grants', description: 'READ, EDIT or MANAGE on one experiment (by id), model or environment, beyond a role', load: grants },
+  { name: 'audit', term: 'audit', description: 'the audit log: who changed what, when, from what (admins)', load: audit },
+  { name: 'login', term: 'login [options]', description: 'sign in to the server at THREADLINE_URL: a token is made for this machine and kept in ~/.config/threadline/credentials.json (mode 0600)', load: login },
+  { name: 'logout', term: 'logout [options]', description: 'forget the token stored for THREADLINE_URL (revoke it on the server with `threadline tokens revoke`)', load: login },
 ];

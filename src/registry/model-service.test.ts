@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects, freshStore } from '../../test/dialects.js';
@@ -93,7 +94,8 @@ describe.each(dialects)('model registry on %s', (dialect) => {
     expect(history.map((h) => [h.alias, h.fromVersion, h.toVersion, h.actor])).toEqual([
       ['champion', null, 1, 'alice'],
       ['champion', 1, 2, 'bob'],
-      ['challenger', null, 3, 'unknown'],
+      // Nobody named: embedded use records the local login name, never 'unknown'.
+      ['challenger', null, 3, os.userInfo().username],
       ['challenger', 3, null, 'carol'],
     ]);
     expect(history.every((h) => h.time >= before && h.time <= Date.now())).toBe(true);

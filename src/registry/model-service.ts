@@ -17,15 +17,14 @@ import type { AliasMove, CreateModelInput, CreateVersionInput, ModelVersion, Pag
 import { isUniqueViolation } from '../store/conflicts.js';
 import { aliasSchema, createModelSchema, createVersionSchema, descriptionSchema, keySchema, modelNameSchema, registerSchema, registryTagValueSchema, parseStage, parseVersion } from './validation.js';
 import { VersionStore } from './version-store.js';
+import { AuditLog, type AuditSink } from '../identity/audit-log.js';
+import { actorOf } from '../identity/request-context.js';
 
 /** What the registry needs of MLflow 3's LoggedModels: read one, and note a version made from it. */
 export interface LoggedModelSource {
   get(modelId: string): Promise<LoggedModel>;
   noteRegistration(modelId: string, name: string, version: number): Promise<void>;
 }
-
-/** Who moved an alias when the caller does not say. */
-const unknownActor = 'unknown';
 
 /** The model registry: registered models, versions, tags, stages, aliases and their history. */
 export class ModelService {
@@ -40,6 +39,7 @@ export class ModelService {
     private readonly runs: RunService,
     private readonly readBlob?: (digest: string) => Promise<Buffer>,
     private readonly loggedModels?: LoggedModelSource,
+    private readonly audit: AuditSink = new AuditLog(store),
   ) {
     this.models = new ModelStore(store.db);
     this.versions = new VersionStore(store.db);
@@ -56,6 +56,7 @@ export class ModelService {
       if (isUniqueViolation(error)) throw alreadyExists(`Registered Model (name=${input.name}) already exists.`, { name: input.name });
       throw error;
     }
+    await this.audit.record({ action: 'model.create', subjectType: 'model', subjectId: input.name });
     return this.getModel(input.name);
   }
 
@@ -83,6 +84,7 @@ export class ModelService {
       if (isUniqueViolation(error)) throw alreadyExists(`Registered Model (name=${to}) already exists.`, { name: to });
       throw error;
     }
+    await this.audit.record({ action: 'model.rename', subjectType: 'model', subjectId: to, before: { name }, after: { name: to } });
     return this.getModel(to);
   }
 
@@ -94,11 +96,12 @@ export class ModelService {
   }
 
   /** Removes the model, its versions, tags and aliases; the alias history stays, with the removals in it. */
-  async deleteModel(name: string, actor = unknownActor): Promise<void> {
+  async deleteModel(name: string, actor?: string): Promise<void> {
     await this.modelRow(name);
     await this.models.transaction(async (trx) => {
-      await this.aliases.remove(trx, name, actor, Date.now());
+      await this.aliases.remove(trx, name, actorOf(actor), Date.now());
       await this.models.delete(name, trx);
+      await this.audit.record({ action: 'model.delete', subjectType: 'model', subjectId: name, actor }, trx);
     });
   }
 
@@ -173,6 +176,7 @@ export class ModelService {
     if (logged) edges.push({ from: self, relation: 'registered_from', to: { type: 'logged_model', id: logged.modelId } });
     await addEdges(this.store.db, edges, now);
     if (logged) await this.loggedModels!.noteRegistration(logged.modelId, input.name, version);
+    await this.audit.record({ action: 'model_version.register', subjectType: 'model_version', subjectId: self.id, after: { source: input.source, run_id: row.run_id, artifact_digest: row.artifact_digest } });
     return this.getVersion(input.name, version);
   }
 
@@ -211,11 +215,12 @@ export class ModelService {
   }
 
   /** Removes the version and its tags; aliases on it are removed too, and that is recorded. */
-  async deleteVersion(name: string, version: number | string, actor = unknownActor): Promise<void> {
+  async deleteVersion(name: string, version: number | string, actor?: string): Promise<void> {
     const row = await this.versionRow(name, version);
     await this.models.transaction(async (trx) => {
-      await this.aliases.remove(trx, name, actor, Date.now(), { version: row.version });
+      await this.aliases.remove(trx, name, actorOf(actor), Date.now(), { version: row.version });
       await this.versions.delete(row, trx);
+      await this.audit.record({ action: 'model_version.delete', subjectType: 'model_version', subjectId: `${name}/${row.version}`, before: { stage: row.current_stage, source: row.source }, actor }, trx);
     });
   }
 
@@ -242,6 +247,7 @@ export class ModelService {
     await this.models.transaction(async (trx) => {
       if (archiveExisting) await this.versions.archiveOthers(row, stage, now, trx);
       await this.versions.update(row, { current_stage: stage, last_updated_time: now }, trx);
+      await this.audit.record({ action: 'model_version.stage', subjectType: 'model_version', subjectId: `${name}/${row.version}`, before: { stage: row.current_stage }, after: { stage, archiveExisting } }, trx);
     });
     return this.getVersion(name, row.version);
   }
@@ -260,17 +266,21 @@ export class ModelService {
   }
 
   /** Points `alias` at `version` and records the move (who, when, from, to). */
-  async setAlias(name: string, alias: string, version: number | string, actor = unknownActor): Promise<ModelVersion> {
+  async setAlias(name: string, alias: string, version: number | string, actor?: string): Promise<ModelVersion> {
     parseWith(aliasSchema, alias, 'Invalid alias');
     const row = await this.versionRow(name, version);
-    await this.aliases.set(name, alias, row.version, actor || unknownActor, Date.now());
+    const before = await this.aliases.get(name, alias);
+    await this.aliases.set(name, alias, row.version, actorOf(actor), Date.now());
+    await this.audit.record({ action: 'alias.set', subjectType: 'model_alias', subjectId: `${name}@${alias}`, before: before === undefined ? undefined : { version: before }, after: { version: row.version }, actor });
     return this.getVersion(name, row.version);
   }
 
-  async deleteAlias(name: string, alias: string, actor = unknownActor): Promise<void> {
+  async deleteAlias(name: string, alias: string, actor?: string): Promise<void> {
     await this.modelRow(name);
-    const removed = await this.models.transaction((trx) => this.aliases.remove(trx, name, actor || unknownActor, Date.now(), { alias }));
+    const before = await this.aliases.get(name, alias);
+    const removed = await this.models.transaction((trx) => this.aliases.remove(trx, name, actorOf(actor), Date.now(), { alias }));
     if (removed === 0) throw notFound(`Registered model alias ${alias} not found.`, { name, alias });
+    await this.audit.record({ action: 'alias.delete', subjectType: 'model_alias', subjectId: `${name}@${alias}`, before: { version: before }, actor });
   }
 
   async getByAlias(name: string, alias: string): Promise<ModelVersion> {

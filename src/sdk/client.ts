@@ -1,3 +1,5 @@
+import type { IdentityApi } from '../identity/api.js';
+import { identityClient } from './identity-client.js';
 import type { ThreadlineApi } from '../contract.js';
 import type { LineageApi } from '../lineage/api.js';
 import type { MlflowIngestApi } from '../ingest-mlflow/api.js';
@@ -16,7 +18,7 @@ import { releaseClient } from './release-client.js';
 import { trackingClient, type TrackingClient } from './tracking-client.js';
 
 // The methods come from one file per domain (tracking-client.ts, registry-client.ts, …), assigned in the constructor.
-export interface ThreadlineClient extends TrackingClient, RegistryApi, LineageApi, PredictionApi, EventApi, ValidationApi, MlflowIngestApi, ImageApi, DeploymentApi, RollbackApi {}
+export interface ThreadlineClient extends IdentityApi, TrackingClient, RegistryApi, LineageApi, PredictionApi, EventApi, ValidationApi, MlflowIngestApi, ImageApi, DeploymentApi, RollbackApi {}
 
 /**
  * Typed client for Threadline's native HTTP API: the ThreadlineApi contract, held to the embedded
@@ -34,7 +36,7 @@ export class ThreadlineClient implements ThreadlineApi {
   constructor(baseUrl: string, options: TransportOptions = {}) {
     this.http = new HttpTransport(baseUrl, options);
     this.location = this.http.location;
-    Object.assign(this, trackingClient(this.http), registryClient(this.http), lineageClient(this.http), predictionClient(this.http), observeClient(this.http), releaseClient(this.http));
+    Object.assign(this, trackingClient(this.http), registryClient(this.http), lineageClient(this.http), predictionClient(this.http), observeClient(this.http), releaseClient(this.http), identityClient(this.http));
   }
 
   /**

@@ -7,6 +7,8 @@ export type RawBody = Uint8Array | string | NodeJS.ReadableStream;
 
 export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
+  /** An API token (`tlt_…`) or an SSO JWT, sent as `Authorization: Bearer`; default THREADLINE_TOKEN. */
+  token?: string;
 }
 
 /**
@@ -20,6 +22,7 @@ export class HttpTransport {
   private readonly retry: RetryPolicy;
   /** Whether any call has reached the server: connection failures are retried only after that. */
   private reached = false;
+  private readonly authorization: Record<string, string>;
 
   /**
    * Idempotent calls (reads, PUT, DELETE, and the writes that are idempotent by design) are
@@ -29,6 +32,8 @@ export class HttpTransport {
   constructor(baseUrl: string, options: TransportOptions = {}) {
     this.location = baseUrl.replace(/\/+$/, '');
     this.retry = { ...retryFromEnv(), ...options.retry };
+    const token = options.token ?? process.env.THREADLINE_TOKEN;
+    this.authorization = token ? { authorization: `Bearer ${token}` } : {};
   }
 
   call<T = void>(
@@ -50,7 +55,7 @@ export class HttpTransport {
   async stream(path: string): Promise<NodeJS.ReadableStream> {
     let response;
     try {
-      response = await request(this.location + path, { method: 'GET', dispatcher: this.agent });
+      response = await request(this.location + path, { method: 'GET', headers: this.authorization, dispatcher: this.agent });
     } catch (error) {
       throw unreachable(this.location, error);
     }
@@ -63,7 +68,7 @@ export class HttpTransport {
   }
 
   private async callOnce<T>(method: Method, path: string, json: unknown, raw: { body: RawBody | (() => RawBody) } | undefined, responseType: 'json' | 'bytes'): Promise<T> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.authorization };
     let body: RawBody | undefined;
     if (raw) {
       headers['content-type'] = 'application/octet-stream';

@@ -2,6 +2,7 @@ import { invalidArgument, notFound } from '../errors.js';
 import { uuidPattern } from '../ids.js';
 import { resolveIdWith } from '../lineage/resolve.js';
 import type { Store } from '../store/database.js';
+import { AuditLog, type AuditSink } from '../identity/audit-log.js';
 import { predictionResolver } from './lineage.js';
 import { parseFeedback, fromObject, type FeedbackLine } from './feedback-parse.js';
 import { PredictionStore } from './prediction-store.js';
@@ -16,7 +17,10 @@ export class PredictionService {
   private readonly predictions: PredictionStore;
   private readonly db: Store['db'];
 
-  constructor(store: Store) {
+  constructor(
+    store: Store,
+    private readonly audit: AuditSink = new AuditLog(store),
+  ) {
     this.predictions = new PredictionStore(store);
     this.db = store.db;
   }
@@ -43,6 +47,7 @@ export class PredictionService {
     if ((await this.predictions.existing([id])).size === 0) throw notFound(`Prediction ${id} not found`, { id });
     const feedback = { predictionId: id, label: line.label, time: Date.now(), source: line.source ?? source };
     await this.predictions.addFeedback([feedback]);
+    await this.audit.record({ action: 'feedback.record', subjectType: 'prediction', subjectId: id, after: { source: feedback.source } });
     return feedback;
   }
 
@@ -75,6 +80,8 @@ export class PredictionService {
       throw invalidArgument(`feedback: ${(error as Error).message}`);
     }
     await write();
+    // One record per import, not per line: an import can hold millions.
+    await this.audit.record({ action: 'feedback.import', subjectType: 'feedback', subjectId: source ?? format, after: { format, recorded: result.recorded, unknown: result.unknown, invalid: result.invalid } });
     return result;
   }
 }

@@ -15,6 +15,7 @@ import type { ValidationTables } from './schema/0008-validations.js';
 import type { MlflowDatasetTables } from './schema/0009-mlflow-datasets.js';
 import type { LoggedModelTables } from './schema/0010-logged-models.js';
 import type { LeaseTables } from './schema/0012-leases.js';
+import type { IdentityTables } from './schema/0015-identity.js';
 
 export type * from './schema/0001-foundation.js';
 export type * from './schema/0002-registry.js';
@@ -27,6 +28,7 @@ export type * from './schema/0008-validations.js';
 export type * from './schema/0009-mlflow-datasets.js';
 export type * from './schema/0010-logged-models.js';
 export type * from './schema/0012-leases.js';
+export type * from './schema/0015-identity.js';
 
 export interface Database
   extends FoundationTables,
@@ -39,4 +41,5 @@ export interface Database
     ValidationTables,
     MlflowDatasetTables,
     LoggedModelTables,
-    LeaseTables {}
+    LeaseTables,
+    IdentityTables {}

@@ -1,6 +1,7 @@
 import { alreadyExists, invalidArgument, notFound, parseWith } from '../errors.js';
 import { insertNextNumber } from '../store/conflicts.js';
 import type { Store } from '../store/database.js';
+import { AuditLog, type AuditSink } from '../identity/audit-log.js';
 import { ExperimentStore } from './experiment-store.js';
 import type { Experiment, LifecycleStage } from './types.js';
 import { createExperimentSchema, experimentNameSchema, keySchema, tagSchema } from './validation.js';
@@ -8,7 +9,10 @@ import { createExperimentSchema, experimentNameSchema, keySchema, tagSchema } fr
 export class ExperimentService {
   private readonly experiments: ExperimentStore;
 
-  constructor(store: Store) {
+  constructor(
+    store: Store,
+    private readonly audit: AuditSink = new AuditLog(store),
+  ) {
     this.experiments = new ExperimentStore(store.db);
   }
 
@@ -18,7 +22,7 @@ export class ExperimentService {
     for (const [key, value] of Object.entries(input.tags ?? {})) parseWith(tagSchema, { key, value }, 'Invalid experiment tag');
     if (await this.experiments.getByName(name)) throw alreadyExists(`Experiment '${name}' already exists.`);
     // Ids are max+1; two concurrent creates can pick the same one, so the loser tries again.
-    return insertNextNumber({
+    const created = await insertNextNumber({
       attempts: 6,
       onConflict: async () => {
         if (await this.experiments.getByName(name)) throw alreadyExists(`Experiment '${name}' already exists.`);
@@ -40,6 +44,8 @@ export class ExperimentService {
         return (await this.experiments.get(id))!;
       },
     });
+    await this.audit.record({ action: 'experiment.create', subjectType: 'experiment', subjectId: created.experimentId, after: { name } });
+    return created;
   }
 
   /** The experiment named `name`, created when missing: what `threadline run --experiment` does. */
@@ -78,17 +84,20 @@ export class ExperimentService {
     const clash = await this.experiments.getByName(name);
     if (clash && clash.experimentId !== experimentId) throw alreadyExists(`Experiment '${name}' already exists.`);
     await this.experiments.update(experimentId, { name }, Date.now());
+    await this.audit.record({ action: 'experiment.rename', subjectType: 'experiment', subjectId: experimentId, before: { name: experiment.name }, after: { name } });
   }
 
   async delete(experimentId: string): Promise<void> {
     if (experimentId === '0') throw invalidArgument('Cannot delete the default experiment (id 0).');
     await this.get(experimentId);
     await this.experiments.update(experimentId, { lifecycle_stage: 'deleted' }, Date.now());
+    await this.audit.record({ action: 'experiment.delete', subjectType: 'experiment', subjectId: experimentId });
   }
 
   async restore(experimentId: string): Promise<void> {
     await this.get(experimentId);
     await this.experiments.update(experimentId, { lifecycle_stage: 'active' }, Date.now());
+    await this.audit.record({ action: 'experiment.restore', subjectType: 'experiment', subjectId: experimentId });
   }
 
   async setTag(experimentId: string, key: string, value: string): Promise<void> {

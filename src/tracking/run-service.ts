@@ -1,10 +1,11 @@
-import os from 'node:os';
 import type { CodeVersion, DataVersion, Environment } from '../capture/types.js';
 import { invalidArgument, notFound, parseWith } from '../errors.js';
 import { newRunId, runIdPattern } from '../ids.js';
 import { addEdges, removeEdges } from '../lineage/edge-store.js';
 import { resolveIdWith, runResolver } from '../lineage/resolve.js';
 import type { Store } from '../store/database.js';
+import { AuditLog, type AuditSink } from '../identity/audit-log.js';
+import { actorOf } from '../identity/request-context.js';
 import { ExperimentStore } from './experiment-store.js';
 import { ProvenanceStore } from './provenance-store.js';
 import { RunDataStore } from './run-data-store.js';
@@ -36,6 +37,7 @@ export class RunService {
   constructor(
     private readonly store: Store,
     private readonly inputLinker?: InputDatasetLinker,
+    private readonly audit: AuditSink = new AuditLog(store),
   ) {
     this.runs = new RunStore(store.db);
     this.data = new RunDataStore(store.db);
@@ -55,7 +57,8 @@ export class RunService {
     // MLflow keeps the run name in a tag too; clients read either.
     const name = input.name || tags['mlflow.runName'] || defaultRunName(runId);
     tags['mlflow.runName'] = name;
-    const userId = input.userId || tags['mlflow.user'] || safeUserName();
+    // Behind authentication the run is the caller's, whatever the client says.
+    const userId = actorOf(input.userId || tags['mlflow.user']);
     await this.data.transaction(async (trx) => {
       await this.runs.insert(
         {
@@ -79,6 +82,7 @@ export class RunService {
         trx,
       );
       await this.data.upsertTags(trx, runId, this.secrets.redact(Object.entries(tags).map(([key, value]) => ({ key, value }))));
+      await this.audit.record({ action: 'run.create', subjectType: 'run', subjectId: runId, after: { experiment_id: experimentId, name, status } }, trx);
     });
     // The edge follows the tag so that a reproduction started against a server links up too.
     const original = tags[reproducesTag];
@@ -137,7 +141,7 @@ export class RunService {
 
   async update(runId: string, raw: UpdateRunInput): Promise<RunInfo> {
     const changes = parseWith(updateRunSchema, raw, 'Invalid run update') as UpdateRunInput;
-    await this.info(runId);
+    const before = await this.info(runId);
     const status = changes.status;
     const columns = {
       ...(status && { status }),
@@ -148,7 +152,12 @@ export class RunService {
     // An update that names nothing to change changes nothing (an empty SET is not SQL).
     if (Object.keys(columns).length > 0) await this.runs.update(runId, columns);
     if (changes.name) await this.data.upsertTags(this.store.db, runId, [{ key: 'mlflow.runName', value: changes.name }]);
-    return this.info(runId);
+    const after = await this.info(runId);
+    // The lifecycle is audited (status, end, rename); metrics and params are the run's own record.
+    if (before.status !== after.status || before.endTime !== after.endTime || before.name !== after.name) {
+      await this.audit.record({ action: 'run.update', subjectType: 'run', subjectId: runId, before: { status: before.status, end_time: before.endTime, name: before.name }, after: { status: after.status, end_time: after.endTime, name: after.name } });
+    }
+    return after;
   }
 
   /** The writer is alive. Answers whether the run is still RUNNING (a reaped run stays ended). */
@@ -174,14 +183,16 @@ export class RunService {
           ? `ended by threadline: RUNNING with no heartbeat, started over ${Math.round(olderThanMs / 1000)} s before`
           : `ended by threadline: no heartbeat since ${new Date(stale.lastHeartbeat).toISOString()} (timeout ${Math.round(olderThanMs / 1000)} s); its writer stopped`;
       await this.data.upsertTags(this.store.db, stale.runId, [{ key: endReasonTag, value: reason }]);
+      await this.audit.record({ action: 'run.end_stale', subjectType: 'run', subjectId: stale.runId, before: { status: 'RUNNING' }, after: { status: 'KILLED', reason } });
       ended.push(stale.runId);
     }
     return ended;
   }
 
   async setLifecycle(runId: string, stage: LifecycleStage): Promise<void> {
-    await this.info(runId);
+    const before = await this.info(runId);
     await this.runs.update(runId, { lifecycle_stage: stage, deleted_time: stage === 'deleted' ? Date.now() : null });
+    await this.audit.record({ action: stage === 'deleted' ? 'run.delete' : 'run.restore', subjectType: 'run', subjectId: runId, before: { lifecycle_stage: before.lifecycleStage }, after: { lifecycle_stage: stage } });
   }
 
   /** Params, metrics and tags in one transaction: all of a batch lands, or none of it. */
@@ -307,12 +318,4 @@ function paramChanged(runId: string, key: string, oldValue: string, newValue: st
 
 function defaultRunName(runId: string): string {
   return `run-${runId.slice(-8)}`;
-}
-
-function safeUserName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }

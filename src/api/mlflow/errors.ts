@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isThreadlineError, type ErrorCode } from '../../errors.js';
 import { databaseInputError } from '../../store/input-errors.js';
+import { retryAfterOf } from '../error-handler.js';
 
 /** An error already phrased in MLflow's terms: its `error_code` name and HTTP status. */
 export class MlflowError extends Error {
@@ -33,7 +34,9 @@ const byCode: Record<ErrorCode, { errorCode: string; status: number }> = {
   INVALID_ARGUMENT: { errorCode: 'INVALID_PARAMETER_VALUE', status: 400 },
   CONFLICT: { errorCode: 'INVALID_STATE', status: 400 },
   FAILED_PRECONDITION: { errorCode: 'INVALID_STATE', status: 400 },
+  UNAUTHENTICATED: { errorCode: 'UNAUTHENTICATED', status: 401 },
   PERMISSION_DENIED: { errorCode: 'PERMISSION_DENIED', status: 403 },
+  RESOURCE_EXHAUSTED: { errorCode: 'RESOURCE_EXHAUSTED', status: 429 },
   UNAVAILABLE: { errorCode: 'TEMPORARILY_UNAVAILABLE', status: 503 },
   TOO_LARGE: { errorCode: 'INVALID_PARAMETER_VALUE', status: 413 },
   INTERNAL: { errorCode: 'INTERNAL_ERROR', status: 500 },
@@ -60,6 +63,9 @@ export function mlflowErrorHandler(error: FastifyError, request: FastifyRequest,
   if (status >= 500) request.log.error({ err: error }, 'MLflow request failed');
   // A database restart: clients retry (the SDK and the CLI do; so can a balancer).
   if (status === 503) void reply.header('retry-after', '1');
+  // A 401 says how to authenticate (as MLflow's auth app does); a 429 when to try again.
+  if (status === 401) void reply.header('www-authenticate', 'Basic realm="threadline", charset="UTF-8"');
+  if (status === 429) void reply.header('retry-after', String(retryAfterOf(error)));
   void reply.status(status).send(body);
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Threadline } from '../../context.js';
 import { keyValueMap } from './convert.js';
 import { toMlflowModelVersion, toMlflowRegisteredModel } from './registry-convert.js';
@@ -34,7 +34,7 @@ export function registryEndpoints(app: FastifyInstance, tl: Threadline): void {
   });
 
   app.delete('/registered-models/delete', async (request) => {
-    await models.deleteModel(requiredString(fieldsOf(request), 'name'), actorOf(request));
+    await models.deleteModel(requiredString(fieldsOf(request), 'name'));
     return {};
   });
 
@@ -73,13 +73,13 @@ export function registryEndpoints(app: FastifyInstance, tl: Threadline): void {
 
   app.post('/registered-models/alias', async (request) => {
     const f = fieldsOf(request);
-    await models.setAlias(requiredString(f, 'name'), requiredString(f, 'alias'), version(f), actorOf(request));
+    await models.setAlias(requiredString(f, 'name'), requiredString(f, 'alias'), version(f));
     return {};
   });
 
   app.delete('/registered-models/alias', async (request) => {
     const f = fieldsOf(request);
-    await models.deleteAlias(requiredString(f, 'name'), requiredString(f, 'alias'), actorOf(request));
+    await models.deleteAlias(requiredString(f, 'name'), requiredString(f, 'alias'));
     return {};
   });
 
@@ -97,7 +97,8 @@ export function registryEndpoints(app: FastifyInstance, tl: Threadline): void {
       runLink: optionalString(f, 'run_link') || undefined,
       description: optionalString(f, 'description'),
       tags: keyValueMap(objectList(f, 'tags'), 'tags'),
-      userId: userOf(request),
+      // MLflow records the user who registered: the authenticated one (or a fronting proxy's), not the server's.
+      userId: request.caller?.via === 'local' && !request.headers.authorization ? undefined : request.caller?.name,
       modelId: optionalString(f, 'model_id') || undefined,
     });
     return { model_version: toMlflowModelVersion(created) };
@@ -116,7 +117,7 @@ export function registryEndpoints(app: FastifyInstance, tl: Threadline): void {
 
   app.delete('/model-versions/delete', async (request) => {
     const f = fieldsOf(request);
-    await models.deleteVersion(requiredString(f, 'name'), version(f), actorOf(request));
+    await models.deleteVersion(requiredString(f, 'name'), version(f));
     return {};
   });
 
@@ -162,17 +163,4 @@ function maxResultsOf(f: Fields, fallback: number, ceiling: number): number {
   const asked = optionalInt(f, 'max_results') ?? fallback;
   if (asked < 1 || asked > ceiling) throw invalidParameter(`Invalid value ${asked} for parameter 'max_results' supplied: it must be between 1 and ${ceiling}.`);
   return Math.min(asked, maxResultsLimit);
-}
-
-/** The user of HTTP basic auth when a proxy passes it on: MLflow clients send nothing else. */
-function userOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Basic ')) return undefined;
-  const user = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0];
-  return user || undefined;
-}
-
-/** Who moved an alias, for its history. */
-function actorOf(request: FastifyRequest): string {
-  return userOf(request) ?? 'unknown';
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../test/api-server.js';
@@ -55,7 +56,8 @@ describe.each(dialects)('deployments over HTTP on %s', (dialect) => {
     expect((await client.planRollback('prod', { to: 2 })).subject).toMatchObject({ imageReference: null, modelVersion: 3 });
 
     const rolledBack = await client.recordDeployment({ environment: 'prod', target: previous.target, image: previous.subject.imageReference, reason: 'rollback', details: previous.inherited });
-    expect(rolledBack).toMatchObject({ id: 'prod#3', reason: 'rollback', replacedId: 'prod#2', modelVersion: 1, actor: 'unknown' });
+    expect(rolledBack).toMatchObject({ id: 'prod#3', reason: 'rollback', replacedId: 'prod#2', modelVersion: 1, actor: os.userInfo().username });
+    // Nobody named on a server without authentication: the server's local user, never 'unknown'.
     const list = await client.listDeployments('prod');
     expect(list.map((d) => [d.id, d.status, d.current])).toEqual([
       ['prod#3', 'deployed', true],

@@ -5,6 +5,13 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFoundHandler } from '../error-handler.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A file of the built web UI, served to anyone (see webRoutes). */
+    webAsset?: boolean;
+  }
+}
+
 /** Paths that belong to an API: an unknown one there is a JSON 404, never the UI's page. */
 const apiPrefixes = ['/api/', '/ajax-api/', '/metrics', '/health'];
 
@@ -18,7 +25,13 @@ export function webRoutes(app: FastifyInstance, root: string | null = findWebRoo
     app.setNotFoundHandler(notFoundHandler);
     return;
   }
-  void app.register(fastifyStatic, {
+  // The UI's files are public (a signed-out browser must load the login page); its data comes
+  // from the API, which the permission table guards. The mark tells the auth hook so.
+  void app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), webAsset: true };
+    });
+    await scope.register(fastifyStatic, {
     root,
     wildcard: false,
     index: false,
@@ -28,8 +41,9 @@ export function webRoutes(app: FastifyInstance, root: string | null = findWebRoo
       const immutable = filePath.startsWith(path.join(root, 'assets') + path.sep);
       void reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
+    });
   });
-  app.setNotFoundHandler((request, reply) => (wantsPage(request) ? sendPage(reply) : notFoundHandler(request, reply)));
+  app.setNotFoundHandler((request, reply) => (wantsPage(request) ? sendPage(reply, root) : notFoundHandler(request, reply)));
 }
 
 function wantsPage(request: FastifyRequest): boolean {
@@ -40,8 +54,9 @@ function wantsPage(request: FastifyRequest): boolean {
   return !/\.[a-z0-9]+$/i.test(url) && (request.headers.accept ?? '').includes('text/html');
 }
 
-function sendPage(reply: FastifyReply) {
-  return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+// Read here, not with the static plugin's sendFile: that lives in the plugin's own scope.
+function sendPage(reply: FastifyReply, root: string) {
+  return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(fs.createReadStream(path.join(root, 'index.html')));
 }
 
 /** dist/web beside the package's package.json, wherever this file was built or bundled to. */

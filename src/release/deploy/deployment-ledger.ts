@@ -3,6 +3,8 @@ import { addEdges } from '../../lineage/edge-store.js';
 import type { Edge } from '../../lineage/types.js';
 import type { DeploymentsTable } from '../../store/schema.js';
 import { DeploymentStore } from './deployment-store.js';
+import { AuditLog, type AuditSink } from '../../identity/audit-log.js';
+import { actorOf } from '../../identity/request-context.js';
 import { resolveRun, resolveSubject, subjectOfImageRef, subjectOfVersion, type SubjectServices } from './resolve-subject.js';
 import { recordDeploymentSchema, updateDeploymentSchema } from './deployment-schemas.js';
 import {
@@ -28,7 +30,10 @@ type Services = SubjectServices;
 export class DeploymentLedger implements DeploymentApi {
   private readonly deployments: DeploymentStore;
 
-  constructor(private readonly tl: Services) {
+  constructor(
+    private readonly tl: Services,
+    private readonly audit: AuditSink = new AuditLog(tl.store),
+  ) {
     this.deployments = new DeploymentStore(tl.store.db);
   }
 
@@ -72,12 +77,20 @@ export class DeploymentLedger implements DeploymentApi {
       run_id: subject.runId,
       git_sha: subject.gitSha,
       target,
-      actor: input.actor || 'unknown',
+      actor: actorOf(input.actor),
       created_at: Date.now(),
       status: 'pending',
       replaced_id: current?.id ?? null,
       reason: input.reason ?? 'deploy',
       details: JSON.stringify(input.details ?? {}),
+    });
+    await this.audit.record({
+      action: `deployment.${row.reason}`,
+      subjectType: 'deployment',
+      subjectId: row.id,
+      before: current ? { deployment: current.id, image: current.image_reference, model: current.model_name === null ? null : `${current.model_name}/${current.model_version}` } : undefined,
+      after: { image: row.image_reference, model: row.model_name === null ? null : `${row.model_name}/${row.model_version}`, target, run_id: row.run_id, git_sha: row.git_sha },
+      actor: input.actor,
     });
     const status = input.status ?? 'deployed';
     if (status === 'pending') return this.getDeployment(row.id);
@@ -87,13 +100,17 @@ export class DeploymentLedger implements DeploymentApi {
   async updateDeployment(id: string, raw: UpdateDeploymentInput | unknown): Promise<Deployment> {
     const change: UpdateDeploymentInput = parseWith(updateDeploymentSchema, raw, 'Invalid deployment change');
     const row = await this.row(id);
+    let updated: Deployment;
     if (change.status === 'stopped') {
       if (row.status !== 'deployed') throw failedPrecondition(`${row.id} is ${row.status}: only a deployed one can be stopped`);
       await this.deployments.setStatus(row.id, 'stopped');
-      return this.getDeployment(row.id);
+      updated = await this.getDeployment(row.id);
+    } else {
+      if (row.status !== 'pending') throw failedPrecondition(`${row.id} is ${row.status}, not pending: it was finished already`);
+      updated = await this.finish(row, change.status === 'deployed', change.details ?? (JSON.parse(row.details) as DeploymentDetails));
     }
-    if (row.status !== 'pending') throw failedPrecondition(`${row.id} is ${row.status}, not pending: it was finished already`);
-    return this.finish(row, change.status === 'deployed', change.details ?? (JSON.parse(row.details) as DeploymentDetails));
+    await this.audit.record({ action: 'deployment.status', subjectType: 'deployment', subjectId: row.id, before: { status: row.status }, after: { status: updated.status } });
+    return updated;
   }
 
   /** History, newest first; `current` marks what each environment runs now. */

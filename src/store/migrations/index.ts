@@ -13,6 +13,7 @@ import * as runHeartbeats from './0011-run-heartbeats.js';
 import * as leases from './0012-leases.js';
 import * as captureFacts from './0013-capture-facts.js';
 import * as shortIds from './0014-short-ids.js';
+import * as identity from './0015-identity.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012-leases': leases,
   '0013-capture-facts': captureFacts,
   '0014-short-ids': shortIds,
+  '0015-identity': identity,
 };
 
 export const migrationProvider: MigrationProvider = {
