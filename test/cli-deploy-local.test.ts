@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alive, makeGitRepo, runCli } from './cli.js';
@@ -64,8 +65,34 @@ describe.each(dialects)('threadline deploy --target local on %s', (dialect) => {
       expect(alive(three.details.pid)).toBe(false);
       expect((await show('dev#3')).status).toBe('stopped');
       expect((await cli(['deployments', 'show', 'dev'])).code).toBe(3);
+
+      // Replaced on its own port (as the demo does): the old server stops first and the new one
+      // answers there; an old server's 200 never passes the new one's health check.
+      const port = await freePort();
+      const onPort = await cli(['deploy', 'reco/1', '--env', 'qa', '--target', 'local', '--port', String(port)]);
+      expect([onPort.code, onPort.stdout], onPort.stderr).toEqual([0, 'qa#1\n']);
+      const firstOnPort = await show('qa#1');
+      pids.push(firstOnPort.details.pid);
+      const again = await cli(['deploy', 'reco/1', '--env', 'qa', '--target', 'local', '--port', String(port)]);
+      expect([again.code, again.stdout], again.stderr).toEqual([0, 'qa#2\n']);
+      const secondOnPort = await show('qa#2');
+      pids.push(secondOnPort.details.pid);
+      expect(secondOnPort).toMatchObject({ status: 'deployed', details: { port } });
+      expect(alive(firstOnPort.details.pid)).toBe(false);
+      expect((await show('qa#1')).status).toBe('replaced');
+      expect(((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { deployment: string }).deployment).toBe('qa#2');
     } finally {
       for (const pid of pids) if (alive(pid)) process.kill(-pid, 'SIGKILL');
     }
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}

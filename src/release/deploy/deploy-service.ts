@@ -95,6 +95,10 @@ export class DeployService {
       folder: path.join(this.home, 'deployments', environment, String(pending.sequence)),
       options: request,
     };
+    // One port holds one server: a local server replaced on its own port stops first (the
+    // environment serves nothing while the new one starts).
+    const replacedFirst = await this.replacedOnSamePort(target, pending.replacedId, request.port);
+    if (replacedFirst) await stopLocal(replacedFirst);
     let outcome: TargetOutcome;
     try {
       outcome = await targets[target](targetRequest);
@@ -105,12 +109,21 @@ export class DeployService {
     }
     // The new server is healthy: the one it replaces stops (after, so the environment never has none).
     // A dry run replaces nothing.
-    if (outcome.ok && pending.replacedId && outcome.details.dryRun !== true) {
+    if (outcome.ok && pending.replacedId && !replacedFirst && outcome.details.dryRun !== true) {
       const replaced = await this.api.getDeployment(pending.replacedId);
       if (replaced.target === 'local') await stopLocal(replaced);
     }
+    // The replaced server was stopped for a new one that did not come up: the ledger says so.
+    if (!outcome.ok && replacedFirst) await this.api.updateDeployment(replacedFirst.id, { status: 'stopped' });
     const deployment = await this.api.updateDeployment(pending.id, { status: outcome.ok ? 'deployed' : 'failed', details: outcome.details });
     return { deployment, exitCode: outcome.ok ? 0 : (outcome.exitCode ?? 1) };
+  }
+
+  private async replacedOnSamePort(target: DeploymentTarget, replacedId: string | null, port: number | undefined): Promise<Deployment | undefined> {
+    if (target !== 'local' || !replacedId || port === undefined) return undefined;
+    const replaced = await this.api.getDeployment(replacedId);
+    const details = replaced.details as { port?: unknown; host?: unknown };
+    return replaced.target === 'local' && replaced.status === 'deployed' && details.port === port && details.host === os.hostname() ? replaced : undefined;
   }
 }
 

@@ -14,14 +14,15 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `url` until it answers 200, the process exits, or `timeoutMs` passes. */
-export async function waitHealthy(url: string, timeoutMs: number, exited: () => boolean): Promise<'ok' | 'exited' | 'timeout'> {
+export async function waitHealthy(url: string, timeoutMs: number, exited: () => boolean, deployment?: string): Promise<'ok' | 'exited' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited()) return 'exited';
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (res.status === 200) return 'ok';
+      // Another server on the port (the one being replaced) answers 200 too: only ours counts.
+      const body = (await res.json().catch(() => ({}))) as { deployment?: unknown };
+      if (res.status === 200 && (deployment === undefined || body.deployment === deployment)) return 'ok';
     } catch {
       // not listening yet
     }

@@ -29,7 +29,7 @@ export async function deployLocal(request: TargetRequest): Promise<TargetOutcome
   const url = `http://127.0.0.1:${port}`;
   // The host: pid and paths mean something only there (the record may be a shared server's).
   const details = { host: os.hostname(), pid, port, url, logPath, pidPath };
-  const health = await waitHealthy(`${url}/health`, options.healthTimeoutMs ?? 60_000, () => exited);
+  const health = await waitHealthy(`${url}/health`, options.healthTimeoutMs ?? 60_000, () => exited, request.deploymentId);
   if (health === 'ok') return { ok: true, details };
   await stopServer(pid, request.deploymentId, 1000);
   const why = health === 'exited' ? `the server exited before it was healthy (see ${logPath})` : `GET ${url}/health did not answer 200 within ${options.healthTimeoutMs ?? 60_000} ms (see ${logPath})`;
