@@ -16,7 +16,7 @@ export type PredictionHeadline = Pick<PredictionsTable, 'id' | 'deployment_id' |
 /** SQL of the prediction log and feedback (migration 0006), over the one Kysely handle. */
 export class PredictionStore {
   readonly db: Kysely<Database>;
-  private sqliteInsert?: (rows: readonly Prediction[]) => void;
+  private sqliteInsert?: (rows: readonly Prediction[]) => number;
 
   /** `sqliteBusyMs`: how long a log insert waits on a SQLite lock before failing (the writer then journals). */
   constructor(
@@ -26,20 +26,26 @@ export class PredictionStore {
     this.db = store.db;
   }
 
-  /** Inserts a batch in one transaction; ids already there are skipped (journal replays are idempotent). */
-  async insertBatch(records: readonly Prediction[], waitMs = this.sqliteBusyMs): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Inserts a batch in one transaction; ids already there are skipped (journal replays are
+   * idempotent). Returns how many rows were new.
+   */
+  async insertBatch(records: readonly Prediction[], waitMs = this.sqliteBusyMs): Promise<number> {
+    if (records.length === 0) return 0;
     if (this.store.sqlite) return this.insertSqlite(records, waitMs);
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
+      let inserted = 0;
       for (let i = 0; i < records.length; i += pgChunk) {
         const rows = records.slice(i, i + pgChunk).map(toRow);
-        await trx.insertInto('predictions').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
+        const [result] = await trx.insertInto('predictions').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
+        inserted += Number(result?.numInsertedOrUpdatedRows ?? 0);
       }
+      return inserted;
     });
   }
 
   /** Raw prepared statements of 100 rows and of 1: several times faster than building SQL per batch. */
-  private insertSqlite(records: readonly Prediction[], waitMs: number): void {
+  private insertSqlite(records: readonly Prediction[], waitMs: number): number {
     if (!this.sqliteInsert) {
       const raw = this.store.sqlite!;
       const row = `(${columns.map(() => '?').join(', ')})`;
@@ -48,12 +54,14 @@ export class PredictionStore {
       const one = raw.prepare(sql(1));
       this.sqliteInsert = raw.transaction((rows: readonly Prediction[]) => {
         let i = 0;
+        let inserted = 0;
         for (; i + sqliteRows <= rows.length; i += sqliteRows) {
           const params: unknown[] = [];
           for (let j = i; j < i + sqliteRows; j++) params.push(...values(rows[j]!));
-          many.run(params);
+          inserted += many.run(params).changes;
         }
-        for (; i < rows.length; i++) one.run(values(rows[i]!));
+        for (; i < rows.length; i++) inserted += one.run(values(rows[i]!)).changes;
+        return inserted;
       });
     }
     // The store waits up to 10 s on locks; a log insert must fail fast instead (it runs on the event loop).
@@ -61,7 +69,7 @@ export class PredictionStore {
     const previous = raw.pragma('busy_timeout', { simple: true }) as number;
     raw.pragma(`busy_timeout = ${waitMs}`);
     try {
-      this.sqliteInsert(records);
+      return this.sqliteInsert(records);
     } finally {
       raw.pragma(`busy_timeout = ${previous}`);
     }

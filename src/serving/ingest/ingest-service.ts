@@ -21,7 +21,7 @@ const sqliteWaitMs = 5_000;
  */
 export class PredictionIngest {
   constructor(
-    private readonly predictions: Pick<PredictionStore, 'insertBatch' | 'existing'>,
+    private readonly predictions: Pick<PredictionStore, 'insertBatch'>,
     readonly maxBatchBytes = defaultMaxBatchBytes,
   ) {}
 
@@ -48,17 +48,17 @@ export class PredictionIngest {
       index++;
     }
     for (let i = 0; i < valid.length; i += writeEvery) {
-      const batch = valid.slice(i, i + writeEvery);
-      const known = await this.predictions.existing(batch.map((p) => p.id));
-      const fresh = known.size === 0 ? batch : batch.filter((p) => !known.has(p.id));
+      const batch = valid.length <= writeEvery ? valid : valid.slice(i, i + writeEvery);
+      let inserted: number;
       try {
-        // Insert-or-ignore: a concurrent resend of the same ids cannot write them twice.
-        await this.predictions.insertBatch(fresh, sqliteWaitMs);
+        // Insert-or-ignore: ids already logged (or resent concurrently) are skipped by the insert
+        // itself, and what it did not insert is counted as a duplicate.
+        inserted = await this.predictions.insertBatch(batch, sqliteWaitMs);
       } catch (error) {
         throw unavailable(`the prediction log could not be written (${(error as Error).message}); ${result.accepted} records were written before it, resend the batch`);
       }
-      result.accepted += fresh.length;
-      result.duplicates += batch.length - fresh.length;
+      result.accepted += inserted;
+      result.duplicates += batch.length - inserted;
     }
     return result;
   }

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { injectableResponse } from '../proxy/trace-fields.js';
-import { toBuffer, TracedExchange, type Chunk } from './exchange.js';
+import { tapRequest, toBuffer, TracedExchange, type Chunk } from './exchange.js';
 import type { RequestTracer } from './tracer.js';
 
 type Next = (error?: unknown) => void;
@@ -20,7 +20,8 @@ export function connectMiddleware(tracer: RequestTracer): (req: http.IncomingMes
 
 function trace(tracer: RequestTracer, req: http.IncomingMessage, res: http.ServerResponse): void {
   const exchange = new TracedExchange(tracer, req, res);
-  const capture = exchange.responseCapture;
+  tapRequest(req, exchange);
+  const capture = exchange.captureResponseChunks();
   const write = res.write;
   const end = res.end as End;
   let wrote = false;

@@ -1,36 +1,51 @@
 import type http from 'node:http';
-import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { injectableResponse } from '../proxy/trace-fields.js';
 import { toBuffer, TracedExchange, type Chunk } from './exchange.js';
 import type { RequestTracer } from './tracer.js';
 
-const exchanges = new WeakMap<object, TracedExchange>();
+// The request's exchange, in a decorated property (declared up front, so every request keeps one shape).
+const slot = 'threadlineExchange';
+type Traced = FastifyRequest & { [slot]: TracedExchange | null };
 
 /**
- * The Fastify plugin: ids and headers on each request, the trace fields spliced into JSON object
- * payloads (onSend, before Fastify sets Content-Length), bodies captured from the raw streams.
- * Registered without encapsulation, so it traces every route of the instance.
+ * The Fastify plugin: ids and headers on each request (onRequest), the request body seen as
+ * Fastify's parser reads it (preParsing), the trace fields spliced into JSON object payloads and
+ * the payload captured whole (onSend, before Fastify sets Content-Length); only a streamed
+ * payload is captured from the socket writes. Registered without encapsulation, so it traces
+ * every route of the instance.
  */
 export function fastifyPlugin(tracer: RequestTracer): FastifyPluginCallback {
   const plugin: FastifyPluginCallback = (app: FastifyInstance, _options, done) => {
+    app.decorateRequest(slot, null);
     app.addHook('onRequest', (request, reply, next) => {
-      if (tracer.traces(request.method, request.url)) {
-        const exchange = new TracedExchange(tracer, request.raw, reply.raw);
-        exchanges.set(request.raw, exchange);
-        tapResponse(reply.raw, exchange);
-      }
+      if (tracer.traces(request.method, request.url)) (request as Traced)[slot] = new TracedExchange(tracer, request.raw, reply.raw);
       next();
     });
+    app.addHook('preParsing', (request, _reply, payload, next) => {
+      const exchange = (request as Traced)[slot];
+      if (exchange?.sampled) payload.on('data', exchange.requestData);
+      next(null, payload);
+    });
     app.addHook('onSend', (request, reply, payload, next) => {
-      const exchange = exchanges.get(request.raw);
-      if (!exchange || !tracer.injects || request.method === 'HEAD' || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return next(null, payload);
-      const type = reply.getHeader('content-type');
-      const encoding = reply.getHeader('content-encoding');
-      const body = toBuffer(payload as Chunk);
-      if (!injectableResponse(type === undefined ? undefined : String(type), body.length, encoding === undefined ? undefined : String(encoding))) return next(null, payload);
-      const out = tracer.fields.inject(body, exchange.id);
-      if (out !== body && reply.getHeader('content-length') !== undefined) void reply.header('content-length', out.length);
-      next(null, out === body ? payload : out);
+      const exchange = (request as Traced)[slot];
+      if (!exchange) return next(null, payload);
+      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
+        if (payload != null) tapResponse(reply.raw, exchange);
+        return next(null, payload);
+      }
+      let out: string | Buffer = payload;
+      if (tracer.injects && request.method !== 'HEAD') {
+        const type = reply.getHeader('content-type');
+        const encoding = reply.getHeader('content-encoding');
+        const length = typeof payload === 'string' ? payload.length : payload.length;
+        if (injectableResponse(type === undefined ? undefined : String(type), length, encoding === undefined ? undefined : String(encoding))) {
+          out = typeof payload === 'string' ? tracer.fields.injectText(payload, exchange.id) : tracer.fields.inject(payload, exchange.id);
+          if (out !== payload && reply.getHeader('content-length') !== undefined) void reply.header('content-length', Buffer.byteLength(out));
+        }
+      }
+      exchange.responseBody(out);
+      next(null, out);
     });
     done();
   };
@@ -39,9 +54,9 @@ export function fastifyPlugin(tracer: RequestTracer): FastifyPluginCallback {
   return plugin;
 }
 
-/** The response body as Fastify writes it to the socket (payload, stream or error page alike). */
+/** A streamed response body, as Fastify writes it to the socket. */
 function tapResponse(res: http.ServerResponse, exchange: TracedExchange): void {
-  const capture = exchange.responseCapture;
+  const capture = exchange.captureResponseChunks();
   if (!capture) return;
   const write = res.write;
   const end = res.end;

@@ -1,4 +1,3 @@
-import type { Prediction } from '../types.js';
 import type { ServingIdentity } from '../proxy/identity.js';
 import type { PredictionSink } from '../proxy/proxy-server.js';
 import { Redactor } from '../proxy/redactor.js';
@@ -21,6 +20,8 @@ export interface TracerOptions {
 
 /** The proxy's contract, inside the server: what the Connect middleware and the Fastify plugin share. */
 export class RequestTracer {
+  readonly identity: ServingIdentity;
+  readonly sink: PredictionSink;
   readonly fields: TraceFields;
   readonly redact: Redactor;
   readonly cap: number;
@@ -28,9 +29,11 @@ export class RequestTracer {
   readonly injects: boolean;
   private readonly untraced: ReadonlySet<string>;
 
-  constructor(private readonly options: TracerOptions) {
+  constructor(options: TracerOptions) {
     const sample = options.sample ?? 1;
     if (!(sample >= 0 && sample <= 1)) throw new Error(`sample must be 0-1, got ${options.sample}`);
+    this.identity = options.identity;
+    this.sink = options.sink;
     this.fields = new TraceFields(options.identity);
     this.redact = new Redactor(options.redact ?? []);
     this.cap = options.maxBody ?? 64 * 1024;
@@ -40,11 +43,9 @@ export class RequestTracer {
   }
 
   traces(method: string | undefined, url: string | undefined): boolean {
-    return !(method === 'GET' && this.untraced.has((url ?? '/').split('?')[0]!));
-  }
-
-  log(p: Omit<Prediction, 'deploymentId' | 'modelName' | 'modelVersion' | 'runId' | 'gitSha'>): void {
-    const { deploymentId, modelName, modelVersion, runId, gitSha } = this.options.identity;
-    this.options.sink.log({ ...p, deploymentId, modelName, modelVersion, runId, gitSha });
+    if (method !== 'GET' || this.untraced.size === 0) return true;
+    const path = url ?? '/';
+    const query = path.indexOf('?');
+    return !this.untraced.has(query < 0 ? path : path.slice(0, query));
   }
 }

@@ -5,7 +5,7 @@ import type { Prediction } from '../types.js';
 /** What the prediction log writes batches to: the store itself, or this worker in front of it. */
 export interface PredictionInserter {
   /** `waitMs`: how long the insert may wait on a lock held elsewhere (a shutdown flush waits longer). */
-  insertBatch(records: readonly Prediction[], waitMs?: number): Promise<void>;
+  insertBatch(records: readonly Prediction[], waitMs?: number): Promise<unknown>;
   /** Opens what the first insert needs, so that it is not paid inside the first batch's budget. */
   ready?(): Promise<void>;
   close?(): Promise<void>;

@@ -34,8 +34,14 @@ export class BodyCapture {
   }
 }
 
-/** Body bytes as logged text, cut at the cap. */
-export function captureBuffer(body: Buffer, cap: number, redactor: Redactor): CapturedBody {
+/** A whole body (bytes or text) as logged text, cut at the cap; text within the cap is kept as it is. */
+export function captureWhole(body: Buffer | string, cap: number, redactor: Redactor): CapturedBody {
+  if (typeof body === 'string') {
+    if (body.length === 0) return { text: null, truncated: false };
+    // A string of n UTF-16 units is at most 3n UTF-8 bytes: most need no counting at all.
+    if (body.length * 3 <= cap || Buffer.byteLength(body) <= cap) return { text: redactor.text(body), truncated: false };
+    body = Buffer.from(body);
+  }
   const capture = new BodyCapture(cap);
   capture.add(body);
   return capture.result(redactor);

@@ -1,6 +1,7 @@
 import type { ServingIdentity } from './identity.js';
 
 const traceKeys = ['prediction_id', 'model_version', 'run_id', 'git_sha'];
+const quotedTraceKeys = traceKeys.map((key) => `"${key}"`);
 // JSON responses larger than this are passed through as they are, not rewritten.
 const maxInjectBytes = 8 * 1024 * 1024;
 
@@ -51,6 +52,27 @@ export class TraceFields {
     out.write(insert, close, 'utf8');
     return out;
   }
+
+  /**
+   * A JSON text the server itself serialised (the Fastify plugin's payload) with the trace
+   * fields added when it is an object; otherwise the same text. The text is known to be JSON, so
+   * it is not parsed: an object is one that starts with `{` and ends with `}`, and only one that
+   * may already hold a trace key is parsed and rebuilt.
+   */
+  injectText(text: string, id: string): string {
+    const close = text.lastIndexOf('}');
+    let open = 0;
+    while (open < text.length && isSpace(text.charCodeAt(open))) open++;
+    if (close < 0 || text.charCodeAt(open) !== 0x7b || text.slice(close + 1).trim() !== '') return text;
+    if (quotedTraceKeys.some((key) => text.includes(key))) return this.inject(Buffer.from(text), id).toString('utf8');
+    let next = open + 1;
+    while (next < close && isSpace(text.charCodeAt(next))) next++;
+    return `${text.slice(0, close)}${next === close ? '' : ','}"prediction_id":"${id}"${this.tail}`;
+  }
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
 /** A response whose body is rewritten: JSON, not encoded, of a known length within the limit. */
