@@ -8,7 +8,7 @@ import { PrincipalStore, toPrincipal } from './principal-store.js';
 import { hashPassword, newSecret, secretDigest, verifyPassword } from './secrets.js';
 import { TokenStore, toTokenInfo } from './token-store.js';
 import { scopes as allScopes, type ApiTokenInfo, type Caller, type CreatedToken, type Grant, type Permission, type Principal, type ResourceType, type Role } from './types.js';
-import { createPrincipalSchema, createTokenSchema, grantSchema, passwordSchema, principalNameSchema } from './validation.js';
+import { createPrincipalSchema, createTokenSchema, grantSchema, passwordSchema, principalNameSchema, updatePrincipalSchema } from './validation.js';
 import { z } from 'zod';
 
 /** Users, service accounts, their tokens, grants and browser sessions; every change audited. */
@@ -61,6 +61,17 @@ export class IdentityService {
     return (await this.principals.list()).map(toPrincipal);
   }
 
+  /** A role, password and enabled change at once: all of it is checked before any of it is applied. */
+  async updatePrincipal(name: string, raw: { role?: Role; disabled?: boolean; password?: string }): Promise<Principal> {
+    const change = parseWith(updatePrincipalSchema, raw, 'Invalid principal change');
+    const row = await this.row(name);
+    if (change.password !== undefined && row.kind === 'service') throw invalidArgument('service accounts authenticate with tokens, not passwords');
+    if (change.role !== undefined) await this.setRole(name, change.role);
+    if (change.disabled !== undefined) await this.setDisabled(name, change.disabled);
+    if (change.password !== undefined) await this.setPassword(name, change.password);
+    return this.getPrincipal(name);
+  }
+
   async setRole(name: string, role: Role): Promise<Principal> {
     const parsed = parseWith(createPrincipalSchema.shape.role, role, 'Invalid role');
     const row = await this.row(name);
@@ -99,6 +110,7 @@ export class IdentityService {
   }
 
   async revokeGrant(principal: string, resourceType: ResourceType, resourceName: string): Promise<void> {
+    parseWith(grantSchema.shape.resourceType, resourceType, 'Invalid grant resource type');
     const row = await this.row(principal);
     const removed = await this.principals.removeGrant(row.id, resourceType, resourceName);
     if (removed === 0) throw notFound(`${principal} has no grant on ${resourceType} '${resourceName}'`);

@@ -27,6 +27,14 @@ export function identityClient(http: HttpTransport): IdentityApi {
 
     /**
      * @example
+     * const ana = await tl.getPrincipal('ana');
+     */
+    getPrincipal(name: string): Promise<Principal> {
+      return http.call('GET', `/api/principals/${part(name)}`);
+    },
+
+    /**
+     * @example
      * await tl.createPrincipal({ name: 'ci-bot', kind: 'service', role: 'editor' });
      */
     createPrincipal(input: { name: string; kind?: PrincipalKind; role?: Role; password?: string }): Promise<Principal> {
