@@ -28,14 +28,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (see cliNodeArgs) as a separate process. */
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void; onStderr?: (soFar: string) => void }): Promise<CliResult> {
+/** Runs the real CLI (see cliNodeArgs) as a separate process; `input`, when given, is its stdin (a piped password). */
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; onSpawn?: (pid: number) => void; onStderr?: (soFar: string) => void }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliNodeArgs(), ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdin: 'ignore' | 'pipe' = options.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(process.execPath, [...cliNodeArgs(), ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: [stdin, 'pipe', 'pipe'] });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => {
+    child.stdout!.on('data', (d: Buffer) => (stdout += d));
+    child.stderr!.on('data', (d: Buffer) => {
       stderr += d;
       options.onStderr?.(stderr);
     });

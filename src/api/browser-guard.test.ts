@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../test/api-server.js';
 import { dialects } from '../../test/dialects.js';
 import { runCli } from '../../test/cli.js';
-import { hostOf, isLoopback } from './browser-guard.js';
+import { allowedHostsFor, hostOf, isLoopback } from './browser-guard.js';
 
 /** Raw HTTP so that the Host header is what the test says (a DNS-rebinding page's). */
 function send(url: string, method: string, urlPath: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
@@ -63,6 +63,10 @@ describe('listening address', () => {
     expect(hostOf('[::1]:5000')).toBe('::1');
     expect(hostOf('Example.COM:80')).toBe('example.com');
     expect(hostOf('::1')).toBe('::1');
+    // A client's URL parser rewrites IPv6 literals; the server bound to one still knows itself.
+    expect(hostOf('[::ffff:7f00:1]:5000')).toBe('::ffff:7f00:1');
+    expect(hostOf('[0:0:0:0:0:0:0:1]')).toBe('::1');
+    expect(allowedHostsFor('::ffff:127.0.0.1').has(hostOf(new URL('http://[::ffff:127.0.0.1]:5000/').host))).toBe(true);
   });
 
   it('threadline server refuses a non-loopback address without --insecure-no-auth', async () => {

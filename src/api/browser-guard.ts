@@ -18,13 +18,27 @@ const wildcards = new Set(['0.0.0.0', '::', '']);
 /** `*` in the list lets any Host through (behind a proxy that checks it). */
 export type AllowedHosts = ReadonlySet<string>;
 
+/**
+ * A host name in one spelling: lower case, and IPv6 literals as a URL writes them, for clients
+ * send what their URL parser made of the address (`::ffff:127.0.0.1` arrives as `::ffff:7f00:1`).
+ */
+function canonicalHost(name: string): string {
+  const lower = name.toLowerCase();
+  if (!lower.includes(':')) return lower;
+  try {
+    return new URL(`http://[${lower}]/`).hostname.slice(1, -1);
+  } catch {
+    return lower; // a zone id (fe80::1%eth0) or not an address at all: compared as written
+  }
+}
+
 /** The names a server bound to `host` answers to: loopback, the bound address (all local ones for a wildcard), and `extra`. */
 export function allowedHostsFor(host: string, extra: readonly string[] = []): AllowedHosts {
-  const names = new Set([...loopbackNames, ...extra].map((name) => name.toLowerCase()));
+  const names = new Set([...loopbackNames, ...extra].map(canonicalHost));
   if (wildcards.has(host)) {
-    names.add(hostname().toLowerCase());
-    for (const list of Object.values(networkInterfaces())) for (const entry of list ?? []) names.add(entry.address.toLowerCase());
-  } else names.add(host.toLowerCase());
+    names.add(canonicalHost(hostname()));
+    for (const list of Object.values(networkInterfaces())) for (const entry of list ?? []) names.add(canonicalHost(entry.address));
+  } else names.add(canonicalHost(host));
   return names;
 }
 
@@ -42,9 +56,9 @@ export function allowedHostsFromEnv(env: NodeJS.ProcessEnv = process.env): strin
 /** The host part of a Host header: `[::1]:5000` → `::1`, `example.com:80` → `example.com`. */
 export function hostOf(header: string): string {
   const value = header.trim().toLowerCase();
-  if (value.startsWith('[')) return value.slice(1, value.indexOf(']'));
+  if (value.startsWith('[')) return canonicalHost(value.slice(1, value.indexOf(']')));
   const colon = value.indexOf(':');
-  return colon === value.lastIndexOf(':') && colon >= 0 ? value.slice(0, colon) : value;
+  return colon === value.lastIndexOf(':') && colon >= 0 ? value.slice(0, colon) : canonicalHost(value);
 }
 
 const mlflowContentTypeMessage = "Bad Request. Content-Type must be one of ['application/json'].";

@@ -44,7 +44,9 @@ export function removeCredential(url: string, file = credentialsFile()): StoredC
   const removed = all[keyOf(url)];
   if (!removed) return undefined;
   delete all[keyOf(url)];
-  writeAll(file, all);
+  // The last credential gone, the file goes too: nothing of it is left behind on the machine.
+  if (Object.keys(all).length === 0) fs.rmSync(file, { force: true });
+  else writeAll(file, all);
   return removed;
 }
 

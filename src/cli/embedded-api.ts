@@ -5,6 +5,7 @@ import type { ThreadlineApi } from '../contract.js';
 import { normalizeArtifactPath } from '../artifact-path.js';
 import { readWithProgress } from '../progress.js';
 import { checkTextFormat, formatTrace } from '../lineage/format/index.js';
+import { embeddedIdentity } from './embedded-identity.js';
 
 /** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */
 export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
@@ -77,6 +78,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     listDeployments: (environment) => deployments.listDeployments(environment),
     getDeployment: (id) => deployments.getDeployment(id),
     rollback: async (environment, by = {}) => (await tl.deployer.rollback({ environment, runId: by.runId, to: by.to })).deployment,
+    ...embeddedIdentity(tl),
     close: () => tl.close(),
   };
 }

@@ -3,8 +3,9 @@ import type { IdentityApi } from '../identity/api.js';
 import { localUser } from '../identity/request-context.js';
 
 /**
- * Identity straight on the store: whoever can open `.threadline/` (or the database) is its admin,
- * which is how the first principals are made before a server requires authentication.
+ * Identity straight on the store, the embedded API's identity part: whoever can open
+ * `.threadline/` (or the database) is its admin, which is how the first principals are made
+ * before a server requires authentication.
  */
 export function embeddedIdentity(tl: Threadline): IdentityApi {
   const identity = tl.identity;
@@ -12,12 +13,8 @@ export function embeddedIdentity(tl: Threadline): IdentityApi {
     whoami: async () => ({ principal: localUser(), role: 'admin', via: 'local' }),
     listPrincipals: () => identity.listPrincipals(),
     createPrincipal: (input) => identity.createPrincipal(input),
-    async updatePrincipal(name, change) {
-      if (change.role !== undefined) await identity.setRole(name, change.role);
-      if (change.disabled !== undefined) await identity.setDisabled(name, change.disabled);
-      if (change.password !== undefined) await identity.setPassword(name, change.password);
-      return identity.getPrincipal(name);
-    },
+    getPrincipal: (name) => identity.getPrincipal(name),
+    updatePrincipal: (name, change) => identity.updatePrincipal(name, change),
     listGrants: (principal) => identity.listGrants(principal),
     grant: (input) => identity.grant(input),
     revokeGrant: (principal, type, name) => identity.revokeGrant(principal, type, name),

@@ -5,6 +5,8 @@ import type { Database } from '../store/schema.js';
 import { AuditStore } from './audit-store.js';
 import { actorOf, currentRequest } from './request-context.js';
 import type { AuditRecord, ListAuditQuery } from './types.js';
+import { auditQuerySchema } from './validation.js';
+import { parseWith } from '../errors.js';
 
 /** One mutation, as a domain service reports it; who and which request come from the request context. */
 export interface AuditEntry {
@@ -49,7 +51,7 @@ export class AuditLog implements AuditSink {
   }
 
   /** Newest first. */
-  list(query: ListAuditQuery = {}): Promise<AuditRecord[]> {
-    return this.records.list(query);
+  async list(query: ListAuditQuery = {}): Promise<AuditRecord[]> {
+    return this.records.list(parseWith(auditQuerySchema, query, 'Invalid audit query'));
   }
 }

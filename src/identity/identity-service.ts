@@ -1,4 +1,4 @@
-import { alreadyExists, failedPrecondition, invalidArgument, notFound, parseWith } from '../errors.js';
+import { alreadyExists, failedPrecondition, invalidArgument, notFound, parseWith, permissionDenied } from '../errors.js';
 import { newUuid } from '../ids.js';
 import { isUniqueViolation } from '../store/conflicts.js';
 import type { Store } from '../store/database.js';
@@ -6,9 +6,10 @@ import type { PrincipalsTable } from '../store/schema.js';
 import type { AuditSink } from './audit-log.js';
 import { PrincipalStore, toPrincipal } from './principal-store.js';
 import { hashPassword, newSecret, secretDigest, verifyPassword } from './secrets.js';
+import { currentRequest } from './request-context.js';
 import { TokenStore, toTokenInfo } from './token-store.js';
-import { scopes as allScopes, type ApiTokenInfo, type Caller, type CreatedToken, type Grant, type Permission, type Principal, type ResourceType, type Role } from './types.js';
-import { createPrincipalSchema, createTokenSchema, grantSchema, passwordSchema, principalNameSchema } from './validation.js';
+import { scopes as allScopes, type ApiTokenInfo, type Caller, type CreatedToken, type Grant, type Permission, type Principal, type ResourceType, type Role, type Scope } from './types.js';
+import { createPrincipalSchema, createTokenSchema, grantSchema, passwordSchema, principalNameSchema, updatePrincipalSchema } from './validation.js';
 import { z } from 'zod';
 
 /** Users, service accounts, their tokens, grants and browser sessions; every change audited. */
@@ -61,6 +62,17 @@ export class IdentityService {
     return (await this.principals.list()).map(toPrincipal);
   }
 
+  /** A role, password and enabled change at once: all of it is checked before any of it is applied. */
+  async updatePrincipal(name: string, raw: { role?: Role; disabled?: boolean; password?: string }): Promise<Principal> {
+    const change = parseWith(updatePrincipalSchema, raw, 'Invalid principal change');
+    const row = await this.row(name);
+    if (change.password !== undefined && row.kind === 'service') throw invalidArgument('service accounts authenticate with tokens, not passwords');
+    if (change.role !== undefined) await this.setRole(name, change.role);
+    if (change.disabled !== undefined) await this.setDisabled(name, change.disabled);
+    if (change.password !== undefined) await this.setPassword(name, change.password);
+    return this.getPrincipal(name);
+  }
+
   async setRole(name: string, role: Role): Promise<Principal> {
     const parsed = parseWith(createPrincipalSchema.shape.role, role, 'Invalid role');
     const row = await this.row(name);
@@ -99,6 +111,7 @@ export class IdentityService {
   }
 
   async revokeGrant(principal: string, resourceType: ResourceType, resourceName: string): Promise<void> {
+    parseWith(grantSchema.shape.resourceType, resourceType, 'Invalid grant resource type');
     const row = await this.row(principal);
     const removed = await this.principals.removeGrant(row.id, resourceType, resourceName);
     if (removed === 0) throw notFound(`${principal} has no grant on ${resourceType} '${resourceName}'`);
@@ -112,6 +125,7 @@ export class IdentityService {
   /** The token's secret is in the answer and nowhere else: only its digest is stored. */
   async createToken(raw: { principal: string; name: string; scopes?: string[]; expiresInMs?: number }): Promise<CreatedToken> {
     const input = parseWith(createTokenSchema, raw, 'Invalid token');
+    input.scopes = this.scopesWithinCaller(input.scopes, raw.scopes !== undefined);
     const row = await this.row(input.principal);
     const token = newSecret();
     const now = Date.now();
@@ -131,6 +145,21 @@ export class IdentityService {
     await this.audit.record({ action: 'token.create', subjectType: 'token', subjectId: id, after: { principal: row.name, name: input.name, scopes: input.scopes } });
     const info = toTokenInfo({ ...(await this.tokens.byId(id))!, principal: row.name });
     return { ...info, token };
+  }
+
+  /**
+   * A token can do no more than the credential that makes it (a read-only token must not mint a
+   * writer): asked-for scopes beyond the caller's are refused, the default ones trimmed to them.
+   * Embedded use has no caller, and a password, session or SSO caller holds every scope.
+   */
+  private scopesWithinCaller(wanted: Scope[], asked: boolean): Scope[] {
+    const held = currentRequest()?.caller?.scopes;
+    if (!held) return wanted;
+    const beyond = wanted.filter((scope) => !held.includes(scope));
+    if (beyond.length === 0) return wanted;
+    if (asked) throw permissionDenied(`a token with the ${beyond.join(', ')} scope can be made only with a credential that has it`);
+    const within = wanted.filter((scope) => held.includes(scope));
+    return within.length > 0 ? within : [...held];
   }
 
   async listTokens(principal?: string): Promise<ApiTokenInfo[]> {

@@ -31,3 +31,19 @@ export const createTokenSchema = z.strictObject({
   /** Milliseconds from now; none: the token lasts until revoked. */
   expiresInMs: z.number().int().positive().optional(),
 });
+
+/** One change to a principal, checked whole before any of it is applied. */
+export const updatePrincipalSchema = z.strictObject({
+  role: z.enum(roles).optional(),
+  disabled: z.boolean().optional(),
+  password: passwordSchema.optional(),
+});
+
+export const auditQuerySchema = z.strictObject({
+  actor: z.string().max(256).optional(),
+  action: z.string().max(256).optional(),
+  subjectType: z.string().max(256).optional(),
+  subjectId: z.string().max(1024).optional(),
+  since: z.union([z.number().int().nonnegative(), z.string().min(1).max(64)]).optional(),
+  limit: z.number().int().min(1).max(10_000).optional(),
+});

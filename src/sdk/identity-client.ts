@@ -3,6 +3,9 @@ import type { ApiTokenInfo, AuditRecord, CreatedToken, Grant, ListAuditQuery, Pe
 import type { HttpTransport } from './http.js';
 import { ThreadlineApiError } from './errors.js';
 
+// Every scope (identity/types.ts), spelled out: the SDK imports no server module at run time.
+const allScopes: Scope[] = ['read', 'write', 'admin'];
+
 const part = encodeURIComponent;
 
 /** Principals, grants, tokens and the audit log over HTTP. */
@@ -23,6 +26,14 @@ export function identityClient(http: HttpTransport): IdentityApi {
      */
     async listPrincipals(): Promise<Principal[]> {
       return (await http.call<{ principals: Principal[] }>('GET', '/api/principals')).principals;
+    },
+
+    /**
+     * @example
+     * const ana = await tl.getPrincipal('ana');
+     */
+    getPrincipal(name: string): Promise<Principal> {
+      return http.call('GET', `/api/principals/${part(name)}`);
     },
 
     /**
@@ -109,6 +120,8 @@ export function identityClient(http: HttpTransport): IdentityApi {
 
 /**
  * A new token for `user`, made with their password (HTTP Basic, once): what `threadline login` does.
+ * Like a browser session, it carries every scope: it can do what the user can (their role and
+ * grants decide), no more.
  *
  * @example
  * const { token } = await loginWithPassword('https://tl.example.com', 'ana', password, 'ana@laptop');
@@ -117,7 +130,7 @@ export async function loginWithPassword(url: string, user: string, password: str
   const response = await fetch(`${url.replace(/\/+$/, '')}/api/tokens`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: tokenName }),
+    body: JSON.stringify({ name: tokenName, scopes: allScopes }),
   });
   const body = (await response.json().catch(() => ({}))) as CreatedToken & { error_code?: string; message?: string };
   if (!response.ok) throw new ThreadlineApiError(body.error_code ?? 'INTERNAL', body.message ?? `HTTP ${response.status}`, response.status);

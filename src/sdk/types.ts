@@ -11,6 +11,8 @@ export type { PredictionApi } from '../serving/api.js';
 export type { EventApi } from '../events/api.js';
 export type { ValidationApi } from '../validate/api.js';
 export type { MlflowIngestApi } from '../ingest-mlflow/api.js';
+export type { IdentityApi, WhoAmI } from '../identity/api.js';
+export type { ApiTokenInfo, AuditRecord, CreatedToken, Grant, ListAuditQuery, Permission, Principal, PrincipalKind, ResourceType, Role, Scope } from '../identity/types.js';
 export type { TraceOptions, TraceResult } from '../lineage/trace-types.js';
 export type { Deployment, DeploymentApi, DeploySubject, RecordDeploymentInput, RollbackPlan, UpdateDeploymentInput } from '../release/deploy/types.js';
 export type { ImageApi, ImageFilter, ImageRecord, RecordImageInput } from '../release/image-types.js';

@@ -3,7 +3,10 @@ import { embeddedApi } from '../../src/cli/embedded-api.js';
 import type { ThreadlineApi } from '../../src/sdk/types.js';
 import { startTestApi, type TestApi } from '../api-server.js';
 import { dialects } from '../dialects.js';
-import { contractCases, type ContractSide } from './cases.js';
+import { contractCases as coreCases, type ContractSide } from './cases.js';
+import { identityContractCases } from './identity-cases.js';
+
+const contractCases = [...coreCases, ...identityContractCases];
 
 /** The two implementations of ThreadlineApi a user meets: the CLI without a server, and the SDK against one. */
 const sides = {

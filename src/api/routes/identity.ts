@@ -74,11 +74,7 @@ export function identityRoutes(app: FastifyInstance, tl: Threadline, sessions: S
   });
   app.get<{ Params: { name: string } }>('/api/principals/:name', async (request) => identity.getPrincipal(request.params.name));
   app.patch<{ Params: { name: string }; Body: { role?: Role; disabled?: boolean; password?: string } }>('/api/principals/:name', async (request) => {
-    const body = request.body ?? {};
-    if (body.role !== undefined) await identity.setRole(request.params.name, body.role);
-    if (body.disabled !== undefined) await identity.setDisabled(request.params.name, body.disabled === true);
-    if (body.password !== undefined) await identity.setPassword(request.params.name, body.password);
-    return identity.getPrincipal(request.params.name);
+    return identity.updatePrincipal(request.params.name, request.body ?? {});
   });
   app.get<{ Params: { name: string } }>('/api/principals/:name/grants', async (request) => ({ grants: await identity.listGrants(request.params.name) }));
   app.put<{ Params: { name: string }; Body: { resource_type: ResourceType; resource_name: string; permission: Permission } }>('/api/principals/:name/grants', async (request) => {

@@ -4,20 +4,14 @@ import { invalidArgument } from '../../errors.js';
 import type { IdentityApi } from '../../identity/api.js';
 import { permissions, resourceTypes, roles, scopes, type Permission, type ResourceType, type Role, type Scope } from '../../identity/types.js';
 import { parseDuration } from '../../duration.js';
-import { openBackend } from '../backend.js';
-import { embeddedIdentity } from '../embedded-identity.js';
+import { withBackend } from '../backend.js';
 import { removeCredential, saveCredential } from '../credentials.js';
 import { loadConfig } from '../../config.js';
 import { formatTime, printJson, printLine, printTable, progress } from '../output.js';
 
-/** The identity half of the backend: the server's (with the caller's token) or the store's. */
-async function withIdentity<T>(work: (identity: IdentityApi) => Promise<T>): Promise<T> {
-  const backend = await openBackend();
-  try {
-    return await work(backend.local ? embeddedIdentity(backend.local) : (backend.api as unknown as IdentityApi));
-  } finally {
-    await backend.api.close();
-  }
+/** The identity part of the backend's API: the server's (with the caller's token) or the store's. */
+function withIdentity<T>(work: (identity: IdentityApi) => Promise<T>): Promise<T> {
+  return withBackend((backend) => work(backend.api));
 }
 
 /** A secret from stdin (a pipe or a typed line): never a flag, which `ps` and shell history would keep. */

@@ -11,6 +11,7 @@ import type { Run, RunArtifact } from '../../tracking/types.js';
 /** What serving a model reads of the record: the version, its run or logged model, and their files. */
 export type ModelSourceApi = Pick<RegistryApi, 'resolveModel' | 'getLoggedModel'> & Pick<TrackingApi, 'getRun' | 'readBlob'>;
 import { startProgress } from '../../progress.js';
+import { parseModel } from '../proxy/identity.js';
 
 /** A model on local disk, ready to serve, with what its responses are stamped with. */
 export interface ServedModel {
@@ -28,10 +29,8 @@ const marker = '.threadline-digest';
  * copied from its run's artifacts under the version's source path, each checked against its
  * digest. A folder already there with the same model digest is reused.
  */
-export async function materializeModel(api: ModelSourceApi, ref: string, home: string): Promise<ServedModel> {
-  if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) {
-    return { name: path.basename(path.resolve(ref)), version: null, dir: path.resolve(ref), runId: process.env.THREADLINE_RUN_ID || null, gitSha: process.env.GIT_SHA || null };
-  }
+export async function materializeModel(api: ModelSourceApi, ref: string, home: string, env: NodeJS.ProcessEnv = process.env): Promise<ServedModel> {
+  if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) return folderModel(ref, env);
   const version = await api.resolveModel(ref);
   const { files, run, owner } = await sourceFiles(api, version);
   const dir = path.join(home, 'models', version.name, String(version.version));
@@ -56,6 +55,17 @@ export async function materializeModel(api: ModelSourceApi, ref: string, home: s
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   fs.renameSync(staging, dir);
   return served;
+}
+
+/**
+ * A folder knows nothing of its model: a model image's `/model`, say. What the image says of it
+ * (THREADLINE_MODEL as `name/version`, THREADLINE_RUN_ID or run_id, GIT_SHA or git_sha) is its
+ * identity; without it, the folder's name and no version.
+ */
+function folderModel(ref: string, env: NodeJS.ProcessEnv): ServedModel {
+  const dir = path.resolve(ref);
+  const model = parseModel(env.THREADLINE_MODEL);
+  return { name: model.name ?? path.basename(dir), version: model.version, dir, runId: env.THREADLINE_RUN_ID || env.run_id || null, gitSha: env.GIT_SHA || env.git_sha || null };
 }
 
 /**

@@ -44,7 +44,8 @@ export async function resolveIdentity(store: Store | undefined, deploymentId: st
   }
 }
 
-function parseModel(value: string | undefined): { name: string | null; version: number | null } {
+/** THREADLINE_MODEL as images and deploy targets set it: `name/version`, or a bare name. */
+export function parseModel(value: string | undefined): { name: string | null; version: number | null } {
   if (!value) return { name: null, version: null };
   const match = /^(.+)\/(\d+)$/.exec(value);
   return match ? { name: match[1]!, version: Number(match[2]) } : { name: value, version: null };
