@@ -19,6 +19,7 @@ import { modelRoutes } from './routes/models.js';
 import { openLineageRoutes } from './routes/openlineage.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { eventRoutes } from './routes/events.js';
+import { observerRoutes } from './routes/observers.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mlflowIngestRoutes } from './routes/mlflow-ingest.js';
 import { runRoutes } from './routes/runs.js';
@@ -112,6 +113,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   imageRoutes(app, tl);
   deploymentRoutes(app, tl);
   eventRoutes(app, tl);
+  observerRoutes(app, tl);
   metricsRoutes(app, tl, http);
   identityRoutes(app, tl, { ttlMs: auth.sessionTtlMs ?? 12 * 3_600_000, secureCookies: auth.secureCookies ?? false, throttle });
   return app;

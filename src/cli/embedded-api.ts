@@ -6,6 +6,7 @@ import { normalizeArtifactPath } from '../artifact-path.js';
 import { readWithProgress } from '../progress.js';
 import { checkTextFormat, formatTrace } from '../lineage/format/index.js';
 import { embeddedIdentity } from './embedded-identity.js';
+import { listObserverHealth } from '../observe/state-store.js';
 
 /** The ThreadlineApi straight on an opened store: what the CLI uses without THREADLINE_URL. */
 export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
@@ -64,6 +65,7 @@ export function embeddedApi(tl: Threadline, location: string): ThreadlineApi {
     recordEvent: (event) => tl.events.record(event),
     listEvents: (query) => tl.events.list(query),
     getEvent: (id) => tl.events.get(id),
+    listObserverHealth: () => listObserverHealth(tl.store),
     recordValidation: (input) => tl.validations.record(input),
     listValidations: (query) => tl.validations.list(query),
     getValidation: (id) => tl.validations.get(id),

@@ -4,6 +4,7 @@ import type { ThreadlineApi } from '../contract.js';
 import type { LineageApi } from '../lineage/api.js';
 import type { MlflowIngestApi } from '../ingest-mlflow/api.js';
 import type { EventApi } from '../events/api.js';
+import type { ObserverApi } from '../observe/api.js';
 import type { RegistryApi } from '../registry/api.js';
 import type { DeploymentApi, RollbackApi } from '../release/deploy/types.js';
 import type { ImageApi } from '../release/image-types.js';
@@ -18,7 +19,7 @@ import { releaseClient } from './release-client.js';
 import { trackingClient, type TrackingClient } from './tracking-client.js';
 
 // The methods come from one file per domain (tracking-client.ts, registry-client.ts, …), assigned in the constructor.
-export interface ThreadlineClient extends IdentityApi, TrackingClient, RegistryApi, LineageApi, PredictionApi, EventApi, ValidationApi, MlflowIngestApi, ImageApi, DeploymentApi, RollbackApi {}
+export interface ThreadlineClient extends IdentityApi, TrackingClient, RegistryApi, LineageApi, PredictionApi, EventApi, ObserverApi, ValidationApi, MlflowIngestApi, ImageApi, DeploymentApi, RollbackApi {}
 
 /**
  * Typed client for Threadline's native HTTP API: the ThreadlineApi contract, held to the embedded

@@ -1,14 +1,16 @@
 import type { MlflowIngestApi } from '../ingest-mlflow/api.js';
 import type { BackfillQuery, BackfillReport } from '../ingest-mlflow/types.js';
 import type { EventApi } from '../events/api.js';
+import type { ObserverApi } from '../observe/api.js';
+import type { ObserverHealth } from '../observe/state-store.js';
 import type { ValidationApi } from '../validate/api.js';
 import type { EventInput, ListEventsQuery, ObserverEvent } from '../events/types.js';
 import type { ListValidationsQuery, RecordValidationInput, Validation } from '../validate/types.js';
 import type { HttpTransport } from './http.js';
 
-/** Events, validations and the MLflow backfill over HTTP. */
-export function observeClient(http: HttpTransport): EventApi & ValidationApi & MlflowIngestApi {
-  const client: EventApi & ValidationApi & MlflowIngestApi = {
+/** Events, observers' health, validations and the MLflow backfill over HTTP. */
+export function observeClient(http: HttpTransport): EventApi & ObserverApi & ValidationApi & MlflowIngestApi {
+  const client: EventApi & ObserverApi & ValidationApi & MlflowIngestApi = {
     /**
      * @example
      * await tl.recordEvent({ stage: 'data', kind: 'data_changed', summary: 'orders.csv changed' });
@@ -36,6 +38,14 @@ export function observeClient(http: HttpTransport): EventApi & ValidationApi & M
      */
     getEvent(id: string): Promise<ObserverEvent> {
       return http.call('GET', `/api/events/${encodeURIComponent(id)}`);
+    },
+
+    /**
+     * @example
+     * const down = (await tl.listObserverHealth()).filter((o) => o.lastPoke !== o.lastSuccess);
+     */
+    async listObserverHealth(): Promise<ObserverHealth[]> {
+      return (await http.call<{ observers: ObserverHealth[] }>('GET', '/api/observers')).observers;
     },
 
     /**

@@ -9,6 +9,8 @@ export type { RegistryApi } from '../registry/api.js';
 export type { LineageApi } from '../lineage/api.js';
 export type { PredictionApi } from '../serving/api.js';
 export type { EventApi } from '../events/api.js';
+export type { ObserverApi } from '../observe/api.js';
+export type { ObserverHealth } from '../observe/state-store.js';
 export type { ValidationApi } from '../validate/api.js';
 export type { MlflowIngestApi } from '../ingest-mlflow/api.js';
 export type { IdentityApi, WhoAmI } from '../identity/api.js';

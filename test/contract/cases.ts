@@ -10,6 +10,8 @@ import type { ThreadlineApi } from '../../src/sdk/types.js';
 import { PredictionStore } from '../../src/serving/prediction-store.js';
 import { prediction } from '../../src/serving/testing.js';
 import { runSuite } from '../../src/validate/evaluate.js';
+import { readProject } from '../../src/observe/project-file.js';
+import { pokeOnce } from '../../src/observe/scheduler.js';
 
 /** What one case gets: the implementation under test, the context behind it (to seed), and a folder. */
 export interface ContractSide {
@@ -296,6 +298,26 @@ export const contractCases: ContractCase[] = [
       expect(await api.getEvent(first.id)).toMatchObject({ id: first.id, summary: 'orders changed' });
       await expect(api.recordEvent({ stage: 'nowhere' as never, kind: 'x', summary: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       await expect(api.getEvent('01900000-0000-7000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    },
+  },
+  {
+    name: 'observer health: each observer poked by the scheduler, its successes and failures counted',
+    methods: ['listObserverHealth'],
+    async run({ api, tl, home }) {
+      const options = { tl, config: {} as never, project: readProject({}, path.join(home, 'threadline.yaml')), log: () => undefined };
+      const agent = (poke: () => Promise<void>) => ({ stage: 'code' as const, defaultInterval: '1m', settings: { parse: (x: unknown) => x } as never, poke });
+      const planned = (name: string, poke: () => Promise<void>) => ({ entry: { stage: 'code' as const, name, settings: {} }, agent: agent(poke), settings: {}, intervalMs: 60_000 });
+      const signal = new AbortController().signal;
+      await pokeOnce(planned('code:contract-ok', async () => undefined), options, signal);
+      await pokeOnce(planned('code:contract-ok', async () => undefined), options, signal);
+      await pokeOnce(planned('code:contract-bad', async () => Promise.reject(new Error('git fetch failed'))), options, signal);
+      const health = (await api.listObserverHealth()).filter((h) => h.observer.startsWith('code:contract-'));
+      expect(health.map((h) => [h.observer, h.pokes, h.failures, h.lastError])).toEqual([
+        ['code:contract-bad', 1, 1, 'git fetch failed'],
+        ['code:contract-ok', 2, 0, null],
+      ]);
+      expect(health[0]!.lastSuccess).toBeNull();
+      expect(health[1]!.lastSuccess).toBe(health[1]!.lastPoke);
     },
   },
   {

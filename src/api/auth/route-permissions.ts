@@ -118,7 +118,7 @@ export const routePermissions: Readonly<Record<string, RouteNeed>> = {
   'GET /api/model-versions': viewer,
   'GET /api/logged-models/:id': viewer,
 
-  // Lineage, release, serving, events, validations.
+  // Lineage, release, serving, events, observers, validations.
   'GET /api/lineage/resolve': viewer,
   'GET /api/lineage/trace': viewer,
   'GET /api/lineage/formatted': viewer,
@@ -142,6 +142,7 @@ export const routePermissions: Readonly<Record<string, RouteNeed>> = {
   'GET /api/events': viewer,
   'GET /api/events/:id': viewer,
   'POST /api/events': editor,
+  'GET /api/observers': viewer,
   'GET /api/validations': viewer,
   'GET /api/validations/:id': viewer,
   'POST /api/validations': editor,

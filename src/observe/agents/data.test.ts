@@ -65,6 +65,11 @@ describe.each(dialects)('data observer on %s', (dialect) => {
     expect(scores.find((c) => c.column === 'amount')).toMatchObject({ test: 'ks', drifted: true });
     expect(scores.find((c) => c.column === 'amount')!.score).toBeLessThan(1e-6);
     expect(scores.find((c) => c.column === 'category')).toMatchObject({ drifted: false });
+    // Both samples on the same bins, as the drift report draws them (the web UI draws them too).
+    const amount = (drift.details.columns as { column: string; histogram: { kind: string; edges: number[]; reference: number[]; current: number[] } }[]).find((c) => c.column === 'amount')!.histogram;
+    expect(amount.kind).toBe('bins');
+    expect(amount.edges.length).toBe(amount.reference.length + 1);
+    expect([amount.reference.reduce((a, b) => a + b, 0), amount.current.reduce((a, b) => a + b, 0)]).toEqual([400, 420]);
     expect(drift.summary).toMatch(/amount \(ks/);
     expect(await poke('orders', { path: 'lake/orders.csv' })).toEqual([]);
 

@@ -83,7 +83,7 @@ function finite(summary: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]));
 }
 
-/** Per-column scores as events carry them. */
+/** Per-column scores as events carry them, with both samples' histograms (the drift report's charts). */
 export function driftScores(drift: DriftCheckResult) {
-  return drift.columns.map((c) => ({ column: c.column, test: c.test, score: c.score, threshold: c.threshold, drifted: c.drifted, scoreKind: c.scoreKind }));
+  return drift.columns.map((c) => ({ column: c.column, test: c.test, score: c.score, threshold: c.threshold, drifted: c.drifted, scoreKind: c.scoreKind, histogram: c.histogram }));
 }

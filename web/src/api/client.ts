@@ -21,6 +21,7 @@ export type WebApi = Pick<
   | 'listPredictions'
   | 'getPrediction'
   | 'listEvents'
+  | 'listObserverHealth'
   | 'listValidations'
 >;
 
@@ -87,6 +88,7 @@ export const api: WebApi = {
   getPrediction: (id) => call('GET', `/api/predictions/${encodeURIComponent(id)}`),
   listEvents: async (o = {}) =>
     (await call<{ events: Awaited<ReturnType<WebApi['listEvents']>> }>('GET', `/api/events?${q({ stage: o.stage, kind: o.kind, severity: o.severity, source: o.source, since: o.since, limit: o.limit, subject: o.subject && `${o.subject.type}:${o.subject.id}` })}`)).events,
+  listObserverHealth: async () => (await call<{ observers: Awaited<ReturnType<WebApi['listObserverHealth']>> }>('GET', '/api/observers')).observers,
   listValidations: async (o = {}) => (await call<{ validations: Awaited<ReturnType<WebApi['listValidations']>> }>('GET', `/api/validations?${q({ data: o.data, suite: o.suite, limit: o.limit })}`)).validations,
 };
 

@@ -20,6 +20,7 @@ export const useDeployments = (environment?: string) => useQuery({ queryKey: ['d
 export const usePredictions = (query: ListPredictionsQuery) => useQuery({ queryKey: ['predictions', query], queryFn: () => api.listPredictions(query) });
 export const usePrediction = (id: string) => useQuery({ queryKey: ['prediction', id], queryFn: () => api.getPrediction(id) });
 export const useEvents = (query: ListEventsQuery) => useQuery({ queryKey: ['events', query], queryFn: () => api.listEvents(query) });
+export const useObserverHealth = () => useQuery({ queryKey: ['observers'], queryFn: () => api.listObserverHealth() });
 export const useValidations = () => useQuery({ queryKey: ['validations'], queryFn: () => api.listValidations({ limit: 200 }) });
 
 /** Runs page by page (the table asks for the next page as it is scrolled near the end). */

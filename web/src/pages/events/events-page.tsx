@@ -1,14 +1,14 @@
 import { Link, useSearchParams } from 'react-router';
-import type { ObserverEvent } from '../../../../src/events/types.js';
-import { useEvents, useValidations } from '../../api/hooks';
+import { useEvents, useObserverHealth, useValidations } from '../../api/hooks';
 import { Empty, JsonBlock, Query } from '../../components/states';
 import { Time } from '../../components/time';
 import { pageOf } from '../../entity-links';
+import { DriftResults } from './drift-results';
 
 const stages = ['code', 'data', 'features', 'training', 'deployment', 'production', 'external'];
 const severities = ['info', 'warning', 'error', 'critical'];
 
-/** The event feed (stage, kind, severity, subject), each observer's latest word, and validations. */
+/** Observer health, drift results with the drift report's charts, the event feed (stage, kind, severity, subject), and validations. */
 export function EventsPage() {
   const [params, setParams] = useSearchParams();
   const stage = params.get('stage') ?? '';
@@ -44,14 +44,16 @@ export function EventsPage() {
           </select>
         </label>
       </div>
+      <h2>Observers</h2>
+      <ObserverHealthTable />
       <Query query={events}>
         {(list) =>
           list.length === 0 ? (
             <Empty command="threadline observe --once">No events yet: let the observers of threadline.yaml take a look.</Empty>
           ) : (
             <>
-              <h2>Observers, as their events show them</h2>
-              <ObserverHealth events={list} />
+              <h2>Drift results</h2>
+              <DriftResults events={list} />
               <h2>Feed</h2>
               <table>
                 <thead>
@@ -136,35 +138,56 @@ export function EventsPage() {
   );
 }
 
-/** Per source (observer), its latest event and the worst severity among those loaded. */
-function ObserverHealth({ events }: { events: ObserverEvent[] }) {
-  const bySource = new Map<string, ObserverEvent[]>();
-  for (const e of events) bySource.set(e.source ?? e.stage, [...(bySource.get(e.source ?? e.stage) ?? []), e]);
+/** Each observer as the scheduler records it: up when its last poke succeeded. */
+function ObserverHealthTable() {
+  const observers = useObserverHealth();
   return (
-    <table>
-      <thead>
-        <tr>
-          <th>observer</th>
-          <th>last seen</th>
-          <th>events</th>
-          <th>worst</th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...bySource].map(([source, list]) => {
-          const worst = list.reduce((w, e) => (severities.indexOf(e.severity) > severities.indexOf(w) ? e.severity : w), 'info');
-          return (
-            <tr key={source}>
-              <td>{source}</td>
-              <td>
-                <Time ms={list[0]!.time} />
-              </td>
-              <td>{list.length}</td>
-              <td className={`sev sev-${worst}`}>{worst}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Query query={observers}>
+      {(list) =>
+        list.length === 0 ? (
+          <Empty command="threadline observe --once">No observer has run yet.</Empty>
+        ) : (
+          <table data-testid="observer-health">
+            <thead>
+              <tr>
+                <th>observer</th>
+                <th>state</th>
+                <th>last poke</th>
+                <th>last success</th>
+                <th>last error</th>
+                <th className="num">pokes</th>
+                <th className="num">failures</th>
+                <th className="num">events</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((o) => {
+                const up = o.lastPoke !== null && o.lastPoke === o.lastSuccess;
+                return (
+                  <tr key={o.observer}>
+                    <td>{o.observer}</td>
+                    <td className={up ? '' : 'sev sev-error'}>{up ? 'up' : 'failing'}</td>
+                    <td>{o.lastPoke === null ? '-' : <Time ms={o.lastPoke} />}</td>
+                    <td>{o.lastSuccess === null ? 'never' : <Time ms={o.lastSuccess} />}</td>
+                    <td>
+                      {o.lastError ?? '-'}
+                      {o.lastErrorTime !== null && (
+                        <>
+                          {' '}
+                          (<Time ms={o.lastErrorTime} />)
+                        </>
+                      )}
+                    </td>
+                    <td className="num">{o.pokes}</td>
+                    <td className="num">{o.failures}</td>
+                    <td className="num">{o.events}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )
+      }
+    </Query>
   );
 }

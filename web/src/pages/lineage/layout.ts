@@ -9,19 +9,22 @@ export interface LayoutResult {
   positions: Record<string, { x: number; y: number }>;
   width: number;
   height: number;
-  /** ELK's own time in the worker, without the message round trip. */
-  elkMs: number;
+  /** Which layout drew it: ELK, or the linear-time layered layout past the worker's `elkLimit` nodes. */
+  engine: 'elk' | 'layered';
+  /** The layout's own time in the worker, without the message round trip. */
+  ms: number;
   error?: string;
 }
 
 export const nodeWidth = 230;
 export const nodeHeight = 58;
 
+
 let worker: Worker | undefined;
 let nextId = 0;
 const waiting = new Map<number, (result: LayoutResult) => void>();
 
-/** Left-to-right layered layout (ELK) in a Web Worker; the latest request per caller wins at the caller. */
+/** Left-to-right layered layout (ELK, or `layeredLayout` for big graphs) in a Web Worker; the latest request per caller wins at the caller. */
 function layoutWorker(): Worker {
   if (!worker) {
     worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
@@ -33,7 +36,7 @@ function layoutWorker(): Worker {
   return worker;
 }
 
-/** Starts the worker (it loads ELK, 1.4 MB) while the browser is idle, before a graph needs it. */
+/** Starts the worker while the browser is idle, before a graph needs it. */
 export function warmLayout(): void {
   const start = () => void layoutWorker();
   if ('requestIdleCallback' in window) requestIdleCallback(start);

@@ -10,9 +10,12 @@ import { Id } from '../../components/copy-button';
 import { lineageOf, pageOf } from '../../entity-links';
 import { emptyGraph, keyOf, mergeTrace, shownGraph, type LoadedGraph, type ShownNode } from './graph-model';
 import { download, graphSvg, svgToPng } from './export';
-import { layoutGraph } from './layout';
+import { layoutGraph, nodeHeight, nodeWidth } from './layout';
 
 type Direction = 'both' | 'upstream' | 'downstream';
+const nothing: ReturnType<typeof shownGraph> = { nodes: [], edges: [] };
+/** Past this many nodes only what is in view is drawn, and edges go unlabelled. */
+const bigGraph = 200;
 /** Types the server's resolver takes as a hint (`trace run 3f9d…`); others are found by id alone. */
 const hintable = new Set<EntityType>(['run', 'code', 'data', 'environment', 'artifact', 'model_version', 'image', 'deployment', 'prediction', 'event', 'validation']);
 
@@ -33,11 +36,8 @@ export function LineagePage() {
   const [error, setError] = useState<unknown>();
   const [opened, setOpened] = useState<Set<string>>(new Set());
   const [selected, setSelected] = useState<string>(startKey);
-  const [positions, setPositions] = useState<Record<string, { x: number; y: number }>>({});
-  const [laidOutIn, setLaidOutIn] = useState<number>();
-  const [elkMs, setElkMs] = useState<number>();
-  // Bumped at each layout: the flow is drawn anew, fitted to the laid-out graph.
-  const [layoutVersion, setLayoutVersion] = useState(0);
+  // The graph as last laid out: what is drawn (never nodes piled at the origin while a layout runs).
+  const [laid, setLaid] = useState<{ shown: ReturnType<typeof shownGraph>; positions: Record<string, { x: number; y: number }>; ms: number; engine: string; engineMs: number; version: number }>();
   const [loading, setLoading] = useState(true);
 
   useEffect(() => {
@@ -50,6 +50,7 @@ export function LineagePage() {
       .finally(() => live && setLoading(false));
     setSelected(startKey);
     setOpened(new Set());
+    setLaid(undefined);
     return () => {
       live = false;
     };
@@ -69,28 +70,33 @@ export function LineagePage() {
     )
       .then((result) => {
         if (mine !== generation.current) return;
-        setPositions(result.positions);
-        setLaidOutIn(performance.now() - began);
-        setElkMs(result.elkMs);
-        setLayoutVersion((v) => v + 1);
+        // A new version each layout: the flow is drawn anew, fitted to the laid-out graph.
+        setLaid((last) => ({ shown, positions: result.positions, ms: performance.now() - began, engine: result.engine, engineMs: result.ms, version: (last?.version ?? 0) + 1 }));
       })
       .catch((e: unknown) => setError(e));
   }, [shown]);
 
+  const drawn = laid?.shown ?? nothing;
+  const positions = laid?.positions ?? {};
   const flowNodes: Node[] = useMemo(
     () =>
-      shown.nodes.map((n) => ({
+      drawn.nodes.map((n) => ({
         id: n.key,
         position: positions[n.key] ?? { x: 0, y: 0 },
+        // Sized as laid out: React Flow fits the view without measuring a thousand nodes first.
+        width: nodeWidth,
+        height: nodeHeight,
         data: { label: <NodeLabel node={n} /> },
         className: `tl-node tl-${n.type}${n.start ? ' tl-start' : ''}${n.count ? ' tl-count' : ''}${n.key === selected ? ' tl-selected' : ''}`,
         ariaLabel: `${n.label}: ${n.summary}`,
         sourcePosition: 'right' as never,
         targetPosition: 'left' as never,
       })),
-    [shown, positions, selected],
+    [drawn, positions, selected],
   );
-  const flowEdges: Edge[] = useMemo(() => shown.edges.map((e) => ({ id: e.key, source: e.source, target: e.target, label: e.relation, className: 'tl-edge' })), [shown]);
+  // Labels on a few hundred edges at most: each is measured in the page (the panel names relations).
+  const big = drawn.nodes.length > bigGraph;
+  const flowEdges: Edge[] = useMemo(() => drawn.edges.map((e) => ({ id: e.key, source: e.source, target: e.target, ...(!big && { label: e.relation }), className: 'tl-edge' })), [drawn, big]);
 
   const expand = async (node: ShownNode) => {
     const loaded = graph.nodes.get(node.key);
@@ -111,8 +117,8 @@ export function LineagePage() {
   };
   const exportAs = async (format: 'svg' | 'png' | 'mermaid' | 'dot') => {
     const name = `threadline-${type}-${id.replace(/[^\w.-]+/g, '_')}`;
-    if (format === 'svg') return download(`${name}.svg`, graphSvg(shown.nodes, shown.edges, positions), 'image/svg+xml');
-    if (format === 'png') return download(`${name}.png`, await svgToPng(graphSvg(shown.nodes, shown.edges, positions)));
+    if (format === 'svg') return download(`${name}.svg`, graphSvg(drawn.nodes, drawn.edges, positions), 'image/svg+xml');
+    if (format === 'png') return download(`${name}.png`, await svgToPng(graphSvg(drawn.nodes, drawn.edges, positions)));
     const side = direction === 'downstream' ? 'downstream' : 'upstream';
     const text = await api.formatTrace(id, format, { depth, direction: side, ...(hintable.has(type as EntityType) && { type }) });
     download(`${name}.${format === 'mermaid' ? 'mmd' : 'dot'}`, text);
@@ -141,7 +147,7 @@ export function LineagePage() {
           </select>
         </label>
         <span className="muted" aria-live="polite">
-          {loading ? 'loading…' : `${shown.nodes.length} nodes${laidOutIn === undefined ? '' : `, laid out in ${Math.round(laidOutIn)} ms`}`}
+          {loading ? 'loading…' : `${shown.nodes.length} nodes${laid === undefined ? '' : `, laid out in ${Math.round(laid.ms)} ms`}`}
         </span>
         <span className="spacer" />
         Export:
@@ -156,8 +162,8 @@ export function LineagePage() {
         <Loading />
       ) : (
         <div className="lineage-body">
-          <div className="graph" data-testid="graph" data-laid-out={laidOutIn === undefined ? 'no' : 'yes'} data-layout-ms={laidOutIn === undefined ? undefined : Math.round(laidOutIn)} data-elk-ms={elkMs === undefined ? undefined : Math.round(elkMs)}>
-            <ReactFlow key={layoutVersion} nodes={flowNodes} edges={flowEdges} onNodeClick={onNodeClick} fitView fitViewOptions={{ maxZoom: 1.2 }} nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
+          <div className="graph" data-testid="graph" data-laid-out={laid?.shown === shown ? 'yes' : 'no'} data-layout-ms={laid && Math.round(laid.ms)} data-engine={laid?.engine} data-engine-ms={laid && Math.round(laid.engineMs)}>
+            <ReactFlow key={laid?.version ?? 0} nodes={flowNodes} edges={flowEdges} onNodeClick={onNodeClick} fitView fitViewOptions={{ maxZoom: 1.2 }} onlyRenderVisibleElements={big} nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
               <Background />
               <Controls />
               <MiniMap pannable zoomable ariaLabel="Overview of the graph" nodeColor={(n) => (n.className?.includes('tl-start') ? '#0b57d0' : '#8c959f')} />
