@@ -19,7 +19,7 @@ export class TracedExchange {
   /** The response body from a server that hands it over whole. */
   private responseWhole: string | Buffer | undefined;
   /** Or its chunks, as they are written. */
-  responseCapture: BodyCapture | undefined;
+  private responseCapture: BodyCapture | undefined;
 
   constructor(
     private readonly tracer: RequestTracer,

@@ -38,8 +38,7 @@ export function fastifyPlugin(tracer: RequestTracer): FastifyPluginCallback {
       if (tracer.injects && request.method !== 'HEAD') {
         const type = reply.getHeader('content-type');
         const encoding = reply.getHeader('content-encoding');
-        const length = typeof payload === 'string' ? payload.length : payload.length;
-        if (injectableResponse(type === undefined ? undefined : String(type), length, encoding === undefined ? undefined : String(encoding))) {
+        if (injectableResponse(type === undefined ? undefined : String(type), payload.length, encoding === undefined ? undefined : String(encoding))) {
           out = typeof payload === 'string' ? tracer.fields.injectText(payload, exchange.id) : tracer.fields.inject(payload, exchange.id);
           if (out !== payload && reply.getHeader('content-length') !== undefined) void reply.header('content-length', Buffer.byteLength(out));
         }
