@@ -5,7 +5,8 @@ import type { Feedback, Prediction } from './types.js';
 
 const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'] as const;
 // Rows per multi-row SQLite statement (15 parameters each, well under SQLite's 32,766).
-const sqliteRows = 100;
+export const sqliteRowsPerInsert = 100;
+const sqliteRows = sqliteRowsPerInsert;
 // PostgreSQL takes at most 65,535 parameters per statement.
 const pgChunk = 2000;
 /** Ids per `in (…)` list: well under both back ends' parameter limits. */
@@ -48,10 +49,8 @@ export class PredictionStore {
   private insertSqlite(records: readonly Prediction[], waitMs: number): number {
     if (!this.sqliteInsert) {
       const raw = this.store.sqlite!;
-      const row = `(${columns.map(() => '?').join(', ')})`;
-      const sql = (n: number) => `INSERT OR IGNORE INTO predictions (${columns.join(', ')}) VALUES ${Array(n).fill(row).join(', ')}`;
-      const many = raw.prepare(sql(sqliteRows));
-      const one = raw.prepare(sql(1));
+      const many = raw.prepare(sqliteInsertSql(sqliteRows));
+      const one = raw.prepare(sqliteInsertSql(1));
       this.sqliteInsert = raw.transaction((rows: readonly Prediction[]) => {
         let i = 0;
         let inserted = 0;
@@ -151,6 +150,23 @@ export class PredictionStore {
     const rows = await this.db.selectFrom('prediction_feedback').selectAll().where('prediction_id', '=', id).orderBy('time').execute();
     return rows.map((r) => ({ predictionId: r.prediction_id, label: JSON.parse(r.label) as unknown, time: r.time, source: r.source }));
   }
+}
+
+/**
+ * The SQLite statement inserting `rows` predictions, ids already there skipped: the store's own
+ * and the log's worker thread's (which runs it on its own connection), so both write alike.
+ */
+export function sqliteInsertSql(rows: number): string {
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  return `INSERT OR IGNORE INTO predictions (${columns.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
+}
+
+/** Parameters per row of {@link sqliteInsertSql}. */
+export const sqliteInsertWidth = columns.length;
+
+/** One prediction's parameters for {@link sqliteInsertSql}, in its column order. */
+export function sqliteInsertValues(p: Prediction): unknown[] {
+  return values(p);
 }
 
 function values(p: Prediction): unknown[] {

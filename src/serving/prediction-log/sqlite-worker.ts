@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteInsertSql, sqliteInsertValues, sqliteInsertWidth, sqliteRowsPerInsert } from '../prediction-store.js';
 import type { Prediction } from '../types.js';
 
 /** What the prediction log writes batches to: the store itself, or this worker in front of it. */
@@ -11,25 +12,20 @@ export interface PredictionInserter {
   close?(): Promise<void>;
 }
 
-// The `predictions` columns (migration 0006) in the order rowValues() gives them; the same
-// statement as PredictionStore's SQLite path (the worker test reads rows back through it).
-const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'];
-const rowsPerStatement = 100;
+// The statements are the store's (prediction-store.ts); the worker only runs them.
+const rowsPerStatement = sqliteRowsPerInsert;
 
 // Plain CommonJS run with `eval: true`: no TypeScript loader needed, whether from dist/, tsx or vitest.
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
-const { file, columns, rowsPerStatement, busyMs } = workerData;
+const { file, manySql, oneSql, width, rowsPerStatement, busyMs } = workerData;
 const db = new SQLite(file);
 db.pragma('synchronous = NORMAL');
 let busy = busyMs;
 db.pragma('busy_timeout = ' + busy);
-const row = '(' + columns.map(() => '?').join(', ') + ')';
-const sql = (n) => 'INSERT OR IGNORE INTO predictions (' + columns.join(', ') + ') VALUES ' + Array(n).fill(row).join(', ');
-const many = db.prepare(sql(rowsPerStatement));
-const one = db.prepare(sql(1));
-const width = columns.length;
+const many = db.prepare(manySql);
+const one = db.prepare(oneSql);
 const insert = db.transaction((values) => {
   const rows = values.length / width;
   let i = 0;
@@ -77,7 +73,7 @@ export class SqliteInsertWorker implements PredictionInserter {
   insertBatch(records: readonly Prediction[], waitMs?: number): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     const values: unknown[] = [];
-    for (const p of records) values.push(p.id, p.deploymentId, p.time, p.method, p.path, p.status, p.latencyMs, p.requestBody, p.responseBody, p.truncated ? 1 : 0, p.modelName, p.modelVersion, p.runId, p.gitSha, p.error);
+    for (const p of records) values.push(...sqliteInsertValues(p));
     const { worker, pending } = (this.current ??= this.spawn());
     return new Promise<void>((resolve, reject) => {
       const id = this.nextId++;
@@ -96,7 +92,7 @@ export class SqliteInsertWorker implements PredictionInserter {
 
   private spawn(): Current {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(workerSource, { eval: true, workerData: { file: this.file, driver, columns, rowsPerStatement, busyMs: this.busyMs } });
+    const worker = new Worker(workerSource, { eval: true, workerData: { file: this.file, driver, manySql: sqliteInsertSql(rowsPerStatement), oneSql: sqliteInsertSql(1), width: sqliteInsertWidth, rowsPerStatement, busyMs: this.busyMs } });
     const pending = new Map<number, Waiter>();
     let opened!: () => void;
     let failedToOpen!: (error: Error) => void;
