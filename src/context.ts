@@ -30,6 +30,7 @@ import { PredictionStore } from './serving/prediction-store.js';
 import { SearchService } from './registry/search-filter/search-service.js';
 import { AuditLog } from './identity/audit-log.js';
 import { IdentityService } from './identity/identity-service.js';
+import { LoginThrottle } from './identity/login-throttle.js';
 
 /** Everything the shells need, opened once: the store, the artifact store and the services. */
 export interface Threadline {
@@ -60,6 +61,8 @@ export interface Threadline {
   audit: AuditLog;
   /** Principals, tokens, grants and browser sessions. */
   identity: IdentityService;
+  /** Failed logins, counted in the store so that every replica refuses a guesser alike. */
+  logins: LoginThrottle;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,7 @@ export async function openThreadline(config: Pick<ThreadlineConfig, 'databaseUrl
     deployer: new DeployService(deployments, config.home ?? '.threadline'),
     audit,
     identity: new IdentityService(store, audit),
+    logins: new LoginThrottle(store),
     async close() {
       await artifacts.close?.();
       await store.close();

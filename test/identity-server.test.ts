@@ -3,6 +3,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../src/api/server.js';
+import { openThreadline } from '../src/context.js';
 import { startTestApi, type TestApi } from './api-server.js';
 import { dialects } from './dialects.js';
 import { logPyfuncModel, mlflow3Client, registerLoggedModel } from './mlflow3-client.js';
@@ -167,5 +169,29 @@ describe.each(dialects)('an authenticated server on %s', (dialect) => {
     expect(refused.status).toBe(429);
     expect(await refused.json()).toMatchObject({ error_code: 'RESOURCE_EXHAUSTED' });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('counts failed logins across replicas: tries spread over two servers on one store are refused alike', async () => {
+    await api.tl.identity.createPrincipal({ name: 'cara', role: 'viewer', password: 'planted-PASSWORD-of-cara-19c2' });
+    const replica = await openThreadline({ databaseUrl: api.databaseUrl, artifactsUrl: path.join(api.home, 'artifacts'), s3: { region: 'us-east-1', forcePathStyle: true } });
+    const second = await startServer(replica, '127.0.0.1', 0, { auth: { required: true } });
+    try {
+      const statuses: number[] = [];
+      // Ten wrong passwords, alternating between the two replicas; then the right one on each.
+      for (let i = 0; i < 10; i++) statuses.push((await fetch(`${i % 2 === 0 ? api.url : second.url}/api/runs`, { headers: basic('cara', `wrong-${i}`) })).status);
+      expect(statuses).toEqual(Array(10).fill(401));
+      for (const url of [api.url, second.url]) {
+        const refused = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'cara', password: 'planted-PASSWORD-of-cara-19c2' }) });
+        expect(refused.status).toBe(429);
+        expect(await refused.json()).toMatchObject({ error_code: 'RESOURCE_EXHAUSTED' });
+      }
+      // Neither the name nor the address is kept in the clear.
+      const keys = (await api.tl.store.db.selectFrom('login_failures').select('key').execute()).map((r) => r.key);
+      expect(keys.length).toBeGreaterThanOrEqual(20);
+      expect(keys.join(' ')).not.toMatch(/cara|127\.0\.0\.1/);
+    } finally {
+      await second.app.close();
+      await replica.close();
+    }
   });
 });

@@ -28,7 +28,6 @@ import { webRoutes } from './routes/web.js';
 import { identityRoutes } from './routes/identity.js';
 import { installAuth, type AuthOptions } from './auth/index.js';
 import { allowOrigins } from './auth/cors.js';
-import { LoginThrottle } from './auth/login-throttle.js';
 import { newUuid } from '../ids.js';
 
 export interface ServerOptions {
@@ -79,7 +78,7 @@ export function buildServer(tl: Threadline, options: ServerOptions = {}, health:
   cancelWhenClientGone(app);
   guardBrowsers(app, new Set(options.allowedHosts ?? allowedHostsFor('127.0.0.1')));
   const auth: AuthOptions = options.auth ?? { required: false };
-  const throttle = new LoginThrottle();
+  const throttle = tl.logins;
   allowOrigins(app, auth.corsOrigins ?? []);
   installAuth(app, { identity: tl.identity, throttle }, auth);
   checkInputs(app);

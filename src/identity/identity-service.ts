@@ -125,6 +125,7 @@ export class IdentityService {
   /** The token's secret is in the answer and nowhere else: only its digest is stored. */
   async createToken(raw: { principal: string; name: string; scopes?: string[]; expiresInMs?: number }): Promise<CreatedToken> {
     const input = parseWith(createTokenSchema, raw, 'Invalid token');
+    this.mayManageTokensOf(input.principal);
     input.scopes = this.scopesWithinCaller(input.scopes, raw.scopes !== undefined);
     const row = await this.row(input.principal);
     const token = newSecret();
@@ -162,7 +163,11 @@ export class IdentityService {
     return within.length > 0 ? within : [...held];
   }
 
+  /** Every token for an admin (or `principal`'s); anyone else sees only their own. */
   async listTokens(principal?: string): Promise<ApiTokenInfo[]> {
+    const caller = currentRequest()?.caller;
+    if (principal === undefined && caller && caller.role !== 'admin') principal = caller.name;
+    if (principal !== undefined) this.mayManageTokensOf(principal);
     const rows = await this.tokens.list(principal === undefined ? undefined : (await this.row(principal)).id);
     return rows.map(toTokenInfo);
   }
@@ -176,9 +181,16 @@ export class IdentityService {
 
   async revokeToken(id: string): Promise<void> {
     const token = await this.getToken(id);
+    this.mayManageTokensOf(token.principal);
     if (token.revokedAt !== null) throw failedPrecondition(`token '${id}' is already revoked`);
     await this.tokens.revoke(id, Date.now());
     await this.audit.record({ action: 'token.revoke', subjectType: 'token', subjectId: id, before: { principal: token.principal, name: token.name } });
+  }
+
+  /** Tokens are a principal's own; an admin may manage anyone's, and so may embedded use (no caller). */
+  private mayManageTokensOf(principal: string): void {
+    const caller = currentRequest()?.caller;
+    if (caller && caller.role !== 'admin' && caller.name !== principal) throw permissionDenied(`${caller.name} may manage only their own tokens`);
   }
 
   /** The caller a token stands for, or undefined when it is unknown, expired, revoked or its principal disabled. */

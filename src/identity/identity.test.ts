@@ -99,4 +99,26 @@ describe.each(dialects)('identity on %s', (dialect) => {
     // Outside a request, the local user is the actor.
     expect((await audit.list({ action: 'principal.create', limit: 1 }))[0]!.actor).not.toBe('unknown');
   });
+
+  it("lets a non-admin manage only their own tokens, whatever shell asks (the rule is the service's)", async () => {
+    await identity.createPrincipal({ name: 'eve', role: 'editor' });
+    await identity.createPrincipal({ name: 'fay', role: 'editor' });
+    const faysToken = await identity.createToken({ principal: 'fay', name: 'laptop' });
+    const eve = { name: 'eve', role: 'editor' as const, grants: [], scopes: ['read', 'write'] as ('read' | 'write')[], via: 'token' as const };
+    const asEve = <T>(fn: () => Promise<T>) => withRequestContext({ caller: eve }, fn);
+    const refusal = (p: Promise<unknown>) => p.then(() => 'allowed', (e: { code?: string }) => e.code);
+
+    expect(await refusal(asEve(() => identity.createToken({ principal: 'fay', name: 'sneaky' })))).toBe('PERMISSION_DENIED');
+    expect(await refusal(asEve(() => identity.revokeToken(faysToken.id)))).toBe('PERMISSION_DENIED');
+    expect(await refusal(asEve(() => identity.listTokens('fay')))).toBe('PERMISSION_DENIED');
+    // Nothing changed: fay's token still works and no token was made for her.
+    expect((await identity.callerForToken(faysToken.token))?.name).toBe('fay');
+    expect((await identity.listTokens('fay')).map((t) => t.name)).toEqual(['laptop']);
+
+    const own = await asEve(() => identity.createToken({ principal: 'eve', name: 'ci' }));
+    // Asked for everyone's, eve sees her own only.
+    expect((await asEve(() => identity.listTokens())).map((t) => t.principal)).toEqual(['eve']);
+    await asEve(() => identity.revokeToken(own.id));
+    expect(await identity.callerForToken(own.token)).toBeUndefined();
+  });
 });

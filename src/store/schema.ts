@@ -16,6 +16,7 @@ import type { MlflowDatasetTables } from './schema/0009-mlflow-datasets.js';
 import type { LoggedModelTables } from './schema/0010-logged-models.js';
 import type { LeaseTables } from './schema/0012-leases.js';
 import type { IdentityTables } from './schema/0015-identity.js';
+import type { LoginFailureTables } from './schema/0016-login-failures.js';
 
 export type * from './schema/0001-foundation.js';
 export type * from './schema/0002-registry.js';
@@ -29,6 +30,7 @@ export type * from './schema/0009-mlflow-datasets.js';
 export type * from './schema/0010-logged-models.js';
 export type * from './schema/0012-leases.js';
 export type * from './schema/0015-identity.js';
+export type * from './schema/0016-login-failures.js';
 
 export interface Database
   extends FoundationTables,
@@ -42,4 +44,5 @@ export interface Database
     MlflowDatasetTables,
     LoggedModelTables,
     LeaseTables,
-    IdentityTables {}
+    IdentityTables,
+    LoginFailureTables {}

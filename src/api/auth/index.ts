@@ -6,7 +6,7 @@ import { allows } from '../../identity/permissions.js';
 import { localUser, withRequestContext, type RequestContext } from '../../identity/request-context.js';
 import { scopes, type Caller } from '../../identity/types.js';
 import { credentialsOf, type Credentials } from './credentials.js';
-import { LoginThrottle } from './login-throttle.js';
+import type { LoginThrottle } from '../../identity/login-throttle.js';
 import { requirementOf } from './route-permissions.js';
 
 export interface AuthOptions {
@@ -24,7 +24,7 @@ export interface AuthOptions {
 
 export interface AuthDeps {
   identity: IdentityService;
-  throttle?: LoginThrottle;
+  throttle: LoginThrottle;
 }
 
 declare module 'fastify' {
@@ -46,7 +46,7 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * credentials acts as the server's local user with every right (a loopback server, as before).
  */
 export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthOptions): void {
-  const throttle = deps.throttle ?? new LoginThrottle();
+  const throttle = deps.throttle;
 
   // The request context is entered before the hooks run, and again once the body is parsed:
   // parsing ends in a stream callback that has lost it, and the handler must run inside it.
@@ -90,7 +90,6 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthO
       return found.caller;
     }
     if (credentials.kind === 'bearer') {
-      throttle.check({ address: request.ip });
       const caller =
         options.oidc && OidcVerifier.looksLikeJwt(credentials.token)
           ? await ssoCaller(credentials.token)
@@ -98,18 +97,20 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps, options: AuthO
             ? undefined
             : await deps.identity.callerForToken(credentials.token);
       if (!caller) {
-        throttle.fail({ address: request.ip });
+        // Counted only when unknown, so that a good token costs no store query here.
+        await throttle.check({ address: request.ip });
+        await throttle.fail({ address: request.ip });
         throw unauthenticated('the bearer token is unknown, expired or revoked');
       }
       return caller;
     }
     const keys = { address: request.ip, user: credentials.user };
-    throttle.check(keys);
+    await throttle.check(keys);
     const caller = await deps.identity.callerForPassword(credentials.user, credentials.password);
     if (caller) return caller;
     // With no authentication configured, a fronting proxy's Basic user is taken at its word, as before.
     if (!options.required && !(await deps.identity.hasPrincipals()) && credentials.user !== '') return localCaller(credentials.user);
-    throttle.fail(keys);
+    await throttle.fail(keys);
     throw unauthenticated('wrong user name or password');
   }
 

