@@ -14,6 +14,7 @@ import * as leases from './0012-leases.js';
 import * as captureFacts from './0013-capture-facts.js';
 import * as shortIds from './0014-short-ids.js';
 import * as identity from './0015-identity.js';
+import * as predictionFilters from './0016-prediction-filters.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013-capture-facts': captureFacts,
   '0014-short-ids': shortIds,
   '0015-identity': identity,
+  '0016-prediction-filters': predictionFilters,
 };
 
 export const migrationProvider: MigrationProvider = {
