@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { alive, git, makeGitRepo, repoRoot, runCli, type CliResult } from './cli.js';
 import { dialects, freshDatabaseUrl } from './dialects.js';
 import { startServerProcess } from './serve.js';
+import { ThreadlineClient } from '../src/sdk/client.js';
 import { launchBrowser, seriousViolations, type Browser } from './browser.js';
 
 // Screenshots of each page, where the test run keeps its output: one folder per dialect.
@@ -14,6 +15,9 @@ const shotsRoot = path.join(repoRoot, 'test-output', 'web-ui');
 const example = (file: string) => fs.readFileSync(path.join(repoRoot, 'examples/recommender', file), 'utf8');
 /** A column whose values move far between two versions of a file: the data observer's drift test must flag it. */
 const stream = (shift: number) => ['id,amount', ...Array.from({ length: 300 }, (_, i) => `${i},${(10 + ((i * 7) % 20) + shift).toFixed(1)}`)].join('\n') + '\n';
+
+/** A 1x1 PNG, for the image preview. */
+const onePixelPng = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 // The UI as `npm run build` makes it, from the source under test, built once while the first store is seeded; one browser for both dialects.
 let building: Promise<unknown>;
@@ -119,6 +123,13 @@ describe.each(dialects)('the web UI in a real browser on %s', (dialect) => {
     await cli('deploy', 'amazon-recommender@champion', '--env', 'prod', '--target', 'local');
     pids.push((await deployed()).details.pid);
     server = await serving;
+    // Beside the model, what an evaluation step would leave: a CSV and a chart, uploaded through the SDK.
+    const client = new ThreadlineClient(server.url);
+    fs.writeFileSync(path.join(repo, 'holdout.csv'), 'customer,bought,"recommended, top 2"\nc1,dog-toy-rope,"dog-bowl, dog-treats"\nc2,cat-food,cat-toy\n');
+    fs.writeFileSync(path.join(repo, 'curve.png'), Buffer.from(onePixelPng, 'base64'));
+    await client.uploadArtifact(run1, 'eval/holdout.csv', path.join(repo, 'holdout.csv'));
+    await client.uploadArtifact(run1, 'eval/curve.png', path.join(repo, 'curve.png'), 'image/png');
+    await client.close();
     await logged;
     await observing;
     await building;
@@ -187,6 +198,19 @@ describe.each(dialects)('the web UI in a real browser on %s', (dialect) => {
     const preview = page.locator('pre[aria-label="Preview of model/model.json"]');
     await expect.poll(() => preview.textContent()).toContain('{\n  "type": "item-cooccurrence",\n  "k": 5,');
     expect(await page.getByRole('link', { name: 'Download model/model.json' }).getAttribute('href')).toMatch(/^\/api\/blobs\/sha256%3A[0-9a-f]{64}$/);
+    // The evaluation folder: the CSV as a table (quoted commas kept in their cell), the chart as an image.
+    await page.getByRole('button', { name: 'eval/', exact: true }).click();
+    await page.getByRole('button', { name: 'Preview eval/holdout.csv' }).click();
+    const csv = page.getByRole('region', { name: 'Preview of eval/holdout.csv' });
+    await expect.poll(() => csv.locator('th').allTextContents()).toEqual(['customer', 'bought', 'recommended, top 2']);
+    expect(await csv.locator('tbody tr').first().locator('td').allTextContents()).toEqual(['c1', 'dog-toy-rope', 'dog-bowl, dog-treats']);
+    await page.getByRole('button', { name: 'Preview eval/curve.png' }).click();
+    const image = page.getByRole('img', { name: 'eval/curve.png' });
+    await image.waitFor();
+    // A string, run in the page (this file has no DOM types): the bytes decoded as a PNG.
+    await expect.poll(() => page.evaluate<number>(`document.querySelector('img[alt="eval/curve.png"]').naturalWidth`)).toBe(1);
+    await page.getByRole('button', { name: 'Preview model/model.json' }).click();
+    await expect.poll(() => preview.textContent()).toContain('"type": "item-cooccurrence"');
     await check(page, 'run');
     await page.getByRole('link', { name: /^Lineage of commit / }).click();
     await laidOut(page);
