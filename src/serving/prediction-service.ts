@@ -57,8 +57,8 @@ export class PredictionService {
     return this.predictions.list({
       deploymentId: q.deploymentId || undefined,
       modelName: q.modelName || undefined,
-      since: time(q.since, 'since'),
-      until: time(q.until, 'until'),
+      since: time(q.since, '--since'),
+      until: time(q.until, '--until'),
       status: q.status,
       minLatencyMs: q.minLatencyMs,
       maxLatencyMs: q.maxLatencyMs,
