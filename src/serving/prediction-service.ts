@@ -52,11 +52,13 @@ export class PredictionService {
 
   /** Newest first, every filter asked of the store; `before` pages on (older). Bad input: INVALID_ARGUMENT naming the field. */
   async list(query: ListPredictionsQuery = {}): Promise<Prediction[]> {
-    const q = parseWith(listQuery, query, 'prediction query');
+    // An empty string is no filter, as an empty form field or flag leaves it.
+    const given = query && typeof query === 'object' ? Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')) : query;
+    const q = parseWith(listQuery, given, 'prediction query');
     const time = (value: number | string | undefined, what: string) => (value === undefined ? undefined : parseSince(value, Date.now(), what));
     return this.predictions.list({
-      deploymentId: q.deploymentId || undefined,
-      modelName: q.modelName || undefined,
+      deploymentId: q.deploymentId,
+      modelName: q.modelName,
       since: time(q.since, '--since'),
       until: time(q.until, '--until'),
       status: q.status,

@@ -315,6 +315,8 @@ export const contractCases: ContractCase[] = [
       expect(await ids({ ...window, minLatencyMs: 50, maxLatencyMs: 120 })).toEqual(expected((r) => r.latencyMs >= 50 && r.latencyMs <= 120));
       expect(await ids({ modelName: 'pf-b' })).toEqual(expected((r) => r.modelName === 'pf-b'));
       expect(await ids({ deploymentId: 'pf#2' })).toEqual(expected((r) => r.deploymentId === 'pf#2'));
+      // An empty string is no filter.
+      expect(await ids({ ...window, deploymentId: '', modelName: '' })).toEqual(expected(() => true));
       expect(await ids({ modelName: 'pf-a', status: 'ok', minLatencyMs: 6 })).toEqual(expected((r) => r.modelName === 'pf-a' && r.status < 400 && r.latencyMs >= 6));
       // `since` is inclusive and `until` exclusive, as epoch ms or ISO times.
       const at3 = new Date(t0 + 3000).toISOString();
