@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { PredictionApi } from '../serving/api.js';
 import type { PredictionIngestResult, PredictionRecord } from '../serving/ingest/types.js';
+import { predictionQueryParams } from './prediction-query.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from '../serving/types.js';
 import type { HttpTransport } from './http.js';
 
@@ -10,13 +11,12 @@ export function predictionClient(http: HttpTransport): PredictionApi {
     /**
      * @example
      * const recent = await tl.listPredictions({ deploymentId: 'prod#4', since: '1h', limit: 100 });
+     * // The slow failures of one model yesterday, a page at a time, newest first:
+     * const page = await tl.listPredictions({ modelName: 'reco', status: 'error', minLatencyMs: 250, since: '2d', until: '1d', limit: 100 });
+     * const older = await tl.listPredictions({ modelName: 'reco', status: 'error', minLatencyMs: 250, since: '2d', until: '1d', limit: 100, before: page.at(-1) });
      */
     async listPredictions(query: ListPredictionsQuery = {}): Promise<Prediction[]> {
-      const params = new URLSearchParams();
-      if (query.deploymentId) params.set('deployment', query.deploymentId);
-      if (query.since !== undefined) params.set('since', String(query.since));
-      if (query.limit !== undefined) params.set('limit', String(query.limit));
-      return (await http.call<{ predictions: Prediction[] }>('GET', `/api/predictions?${params}`)).predictions;
+      return (await http.call<{ predictions: Prediction[] }>('GET', `/api/predictions?${predictionQueryParams(query)}`)).predictions;
     },
 
     /**

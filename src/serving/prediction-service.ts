@@ -1,4 +1,5 @@
-import { invalidArgument, notFound } from '../errors.js';
+import { z } from 'zod';
+import { invalidArgument, notFound, parseWith } from '../errors.js';
 import { uuidPattern } from '../ids.js';
 import { resolveIdWith } from '../lineage/resolve.js';
 import type { Store } from '../store/database.js';
@@ -8,6 +9,30 @@ import { parseFeedback, fromObject, type FeedbackLine } from './feedback-parse.j
 import { PredictionStore } from './prediction-store.js';
 import { parseSince } from '../duration.js';
 import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, PredictionDetail } from './types.js';
+
+const statusMessage = "takes 'ok' (below 400), 'error' (400 and up) or an HTTP status code (100-599)";
+const timeInput = z.union([z.number().int().nonnegative(), z.string().trim().min(1)], { error: 'takes epoch ms, a duration back from now (30m, 1h, 2d) or an ISO time' });
+const latency = z.number({ error: 'takes milliseconds, a number' }).nonnegative('takes milliseconds, 0 or more');
+/** A prediction list query as any caller may send it: checked once, here, for every front (HTTP, SDK, CLI, UI). */
+const listQuery = z.object({
+  deploymentId: z.string().max(128).optional(),
+  modelName: z.string().max(256).optional(),
+  since: timeInput.optional(),
+  until: timeInput.optional(),
+  status: z.union([z.enum(['ok', 'error']), z.number().int(statusMessage).min(100, statusMessage).max(599, statusMessage)], { error: statusMessage }).optional(),
+  minLatencyMs: latency.optional(),
+  maxLatencyMs: latency.optional(),
+  before: z
+    .object(
+      {
+        time: z.number({ error: 'takes TIME:ID, the time (epoch ms) and id of the last prediction of the page before' }).int().nonnegative(),
+        id: z.string().min(1, 'takes TIME:ID, the time (epoch ms) and id of the last prediction of the page before').max(64),
+      },
+      { error: 'takes {time, id} of the last prediction of the page before' },
+    )
+    .optional(),
+  limit: z.number({ error: 'takes a whole number 1-10000' }).int('takes a whole number 1-10000').min(1, 'takes a whole number 1-10000').max(10_000, 'takes a whole number 1-10000').default(50),
+});
 
 const batchSize = 500;
 const shownUnknown = 5;
@@ -25,11 +50,23 @@ export class PredictionService {
     this.db = store.db;
   }
 
+  /** Newest first, every filter asked of the store; `before` pages on (older). Bad input: INVALID_ARGUMENT naming the field. */
   async list(query: ListPredictionsQuery = {}): Promise<Prediction[]> {
-    const limit = query.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw invalidArgument(`limit must be 1-10000, got '${query.limit}'`);
-    const since = query.since === undefined || query.since === '' ? undefined : parseSince(query.since);
-    return this.predictions.list({ deploymentId: query.deploymentId || undefined, since, limit });
+    // An empty string is no filter, as an empty form field or flag leaves it.
+    const given = query && typeof query === 'object' ? Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')) : query;
+    const q = parseWith(listQuery, given, 'prediction query');
+    const time = (value: number | string | undefined, what: string) => (value === undefined ? undefined : parseSince(value, Date.now(), what));
+    return this.predictions.list({
+      deploymentId: q.deploymentId,
+      modelName: q.modelName,
+      since: time(q.since, '--since'),
+      until: time(q.until, '--until'),
+      status: q.status,
+      minLatencyMs: q.minLatencyMs,
+      maxLatencyMs: q.maxLatencyMs,
+      before: q.before,
+      limit: q.limit,
+    });
   }
 
   /** By id or short form (`predictions show 8310db3a`). */

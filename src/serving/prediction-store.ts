@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Database, PredictionsTable } from '../store/schema.js';
-import type { Feedback, Prediction } from './types.js';
+import type { Feedback, Prediction, PredictionCursor, PredictionStatusFilter } from './types.js';
 
 const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'] as const;
 // Rows per multi-row SQLite statement (15 parameters each, well under SQLite's 32,766).
@@ -11,6 +11,18 @@ const sqliteRows = sqliteRowsPerInsert;
 const pgChunk = 2000;
 /** Ids per `in (…)` list: well under both back ends' parameter limits. */
 const inListChunk = 1000;
+
+/** What {@link PredictionStore.list} narrows by, times resolved to epoch ms. */
+export interface PredictionFilter {
+  deploymentId?: string;
+  modelName?: string;
+  since?: number;
+  until?: number;
+  status?: PredictionStatusFilter;
+  minLatencyMs?: number;
+  maxLatencyMs?: number;
+  before?: PredictionCursor;
+}
 
 export type PredictionHeadline = Pick<PredictionsTable, 'id' | 'deployment_id' | 'time' | 'status' | 'latency_ms' | 'model_name' | 'model_version' | 'run_id' | 'git_sha' | 'path'>;
 
@@ -79,10 +91,20 @@ export class PredictionStore {
     return row && fromRow(row);
   }
 
-  async list(query: { deploymentId?: string; since?: number; limit: number }): Promise<Prediction[]> {
+  /** Newest first (time, then id), each filter in SQL; `before` is the keyset of the page before (migration 0017 indexes by model). */
+  async list(query: PredictionFilter & { limit: number }): Promise<Prediction[]> {
     let q = this.db.selectFrom('predictions').selectAll();
     if (query.deploymentId !== undefined) q = q.where('deployment_id', '=', query.deploymentId);
+    if (query.modelName !== undefined) q = q.where('model_name', '=', query.modelName);
     if (query.since !== undefined) q = q.where('time', '>=', query.since);
+    if (query.until !== undefined) q = q.where('time', '<', query.until);
+    if (query.status === 'ok') q = q.where('status', '<', 400);
+    else if (query.status === 'error') q = q.where('status', '>=', 400);
+    else if (query.status !== undefined) q = q.where('status', '=', query.status);
+    if (query.minLatencyMs !== undefined) q = q.where('latency_ms', '>=', query.minLatencyMs);
+    if (query.maxLatencyMs !== undefined) q = q.where('latency_ms', '<=', query.maxLatencyMs);
+    const before = query.before;
+    if (before !== undefined) q = q.where((eb) => eb.or([eb('time', '<', before.time), eb.and([eb('time', '=', before.time), eb('id', '<', before.id)])]));
     const rows = await q.orderBy('time', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map(fromRow);
   }

@@ -32,12 +32,35 @@ export interface PredictionDetail extends Prediction {
   feedback: Feedback[];
 }
 
+/** Where a newest-first page ended: its last prediction's time and id. */
+export interface PredictionCursor {
+  time: number;
+  id: string;
+}
+
+/** Which predictions to list, newest first (time, then id); every filter is asked of the store. */
 export interface ListPredictionsQuery {
   deploymentId?: string;
-  /** Epoch ms, or `1h` / `30m` / `2d` / an ISO time. */
+  /** Only those served by this registered model. */
+  modelName?: string;
+  /** Served at or after: epoch ms, or `1h` / `30m` / `2d` back from now, or an ISO time. */
   since?: number | string;
+  /** Served before (not at): the same forms as `since`. */
+  until?: number | string;
+  /** `ok` (status below 400), `error` (400 and up), or one HTTP status code. */
+  status?: PredictionStatusFilter;
+  minLatencyMs?: number;
+  maxLatencyMs?: number;
+  /**
+   * The next (older) page: pass the last prediction of the page before,
+   * `{ before: { time: last.time, id: last.id } }`; only those after it in newest-first order come.
+   */
+  before?: PredictionCursor;
+  /** 1-10000; 50 by default. */
   limit?: number;
 }
+
+export type PredictionStatusFilter = 'ok' | 'error' | number;
 
 /** What a bulk feedback import did: unknown prediction ids are counted, not fatal. */
 export interface FeedbackImport {

@@ -287,6 +287,78 @@ export const contractCases: ContractCase[] = [
     },
   },
   {
+    name: 'predictions: every filter and newest-first paging asked of the server; bad filters refused',
+    methods: ['listPredictions'],
+    async run({ api, tl }) {
+      // Times of their own (2023) and models and deployments no other case logs, so the other cases' rows stay out.
+      const t0 = 1_700_000_000_000;
+      const p = (offset: number, status: number, latencyMs: number, modelName: string, deploymentId: string) => prediction({ time: t0 + offset, status, latencyMs, modelName, deploymentId });
+      const rows = [p(0, 200, 5, 'pf-a', 'pf#1'), p(1000, 400, 50, 'pf-a', 'pf#1'), p(2000, 500, 500, 'pf-b', 'pf#2'), p(3000, 200, 120, 'pf-b', 'pf#1'), p(3000, 201, 80, 'pf-a', 'pf#2'), p(4000, 399, 10, 'pf-a', 'pf#1')];
+      const recent = prediction({ time: Date.now() - 30 * 60_000, modelName: 'pf-c', deploymentId: 'pf#3' });
+      await new PredictionStore(tl.store).insertBatch([...rows, recent]);
+      // What each query must answer, worked out here: newest first, then by id (UUIDs compare alike in both dialects).
+      const expected = (keep: (r: (typeof rows)[number]) => boolean) =>
+        rows
+          .filter(keep)
+          .sort((a, b) => b.time - a.time || (b.id < a.id ? -1 : 1))
+          .map((r) => r.id);
+      const ids = async (query: Parameters<typeof api.listPredictions>[0]) => (await api.listPredictions(query)).map((r) => r.id);
+      const window = { since: t0, until: t0 + 10_000, limit: 100 };
+
+      expect(await ids(window)).toEqual(expected(() => true));
+      expect(await ids({ ...window, status: 'error' })).toEqual(expected((r) => r.status >= 400));
+      expect(await ids({ ...window, status: 'ok' })).toEqual(expected((r) => r.status < 400));
+      expect(await ids({ ...window, status: 400 })).toEqual([rows[1]!.id]);
+      expect(await ids({ ...window, status: 399 })).toEqual([rows[5]!.id]);
+      expect(await ids({ ...window, minLatencyMs: 50 })).toEqual(expected((r) => r.latencyMs >= 50));
+      expect(await ids({ ...window, maxLatencyMs: 80 })).toEqual(expected((r) => r.latencyMs <= 80));
+      expect(await ids({ ...window, minLatencyMs: 50, maxLatencyMs: 120 })).toEqual(expected((r) => r.latencyMs >= 50 && r.latencyMs <= 120));
+      expect(await ids({ modelName: 'pf-b' })).toEqual(expected((r) => r.modelName === 'pf-b'));
+      expect(await ids({ deploymentId: 'pf#2' })).toEqual(expected((r) => r.deploymentId === 'pf#2'));
+      // An empty string is no filter.
+      expect(await ids({ ...window, deploymentId: '', modelName: '' })).toEqual(expected(() => true));
+      expect(await ids({ modelName: 'pf-a', status: 'ok', minLatencyMs: 6 })).toEqual(expected((r) => r.modelName === 'pf-a' && r.status < 400 && r.latencyMs >= 6));
+      // `since` is inclusive and `until` exclusive, as epoch ms or ISO times.
+      const at3 = new Date(t0 + 3000).toISOString();
+      expect(await ids({ since: t0, until: at3 })).toEqual(expected((r) => r.time < t0 + 3000));
+      expect(await ids({ since: at3, until: t0 + 10_000 })).toEqual(expected((r) => r.time >= t0 + 3000));
+      expect(await ids({ since: t0 + 1000, until: t0 + 2000 })).toEqual([rows[1]!.id]);
+      // Durations back from now.
+      expect(await ids({ modelName: 'pf-c', since: '1h' })).toEqual([recent.id]);
+      expect(await ids({ modelName: 'pf-c', since: '10m' })).toEqual([]);
+      expect(await ids({ modelName: 'pf-c', until: '10m' })).toEqual([recent.id]);
+      expect(await ids({ modelName: 'pf-c', until: '1h' })).toEqual([]);
+
+      // Pages of 2 through the window: the two served at t0+3000 fall on either side of a page end.
+      const pages: string[][] = [];
+      let before: { time: number; id: string } | undefined;
+      // Bounded: a cursor that does not move on must fail here, not loop.
+      for (let i = 0; i < 10; i++) {
+        const page = await api.listPredictions({ ...window, limit: 2, before });
+        if (page.length === 0) break;
+        pages.push(page.map((r) => r.id));
+        before = { time: page.at(-1)!.time, id: page.at(-1)!.id };
+      }
+      const all = expected(() => true);
+      expect(pages).toEqual([all.slice(0, 2), all.slice(2, 4), all.slice(4, 6)]);
+      // Paging keeps the filters: one ok prediction a page.
+      const okPages: string[] = [];
+      for (let page = await api.listPredictions({ ...window, status: 'ok', limit: 1 }); page.length > 0 && okPages.length < 10; page = await api.listPredictions({ ...window, status: 'ok', limit: 1, before: page[0] })) okPages.push(page[0]!.id);
+      expect(okPages).toEqual(expected((r) => r.status < 400));
+
+      // Bad filters: INVALID_ARGUMENT naming the field, before anything is read.
+      const refused = async (query: Parameters<typeof api.listPredictions>[0], field: string) =>
+        expect(api.listPredictions(query), field).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(field) });
+      await refused({ status: 'fine' as never }, 'status');
+      await refused({ status: 42 }, 'status');
+      await refused({ minLatencyMs: -1 }, 'minLatencyMs');
+      await refused({ maxLatencyMs: Number.NaN }, 'maxLatencyMs');
+      await refused({ until: 'soonish' }, 'until');
+      await refused({ before: { time: -1, id: rows[0]!.id } }, 'before');
+      await refused({ limit: 0 }, 'limit');
+    },
+  },
+  {
     name: 'events: record, list newest first, show; bad events refused',
     methods: ['recordEvent', 'listEvents', 'getEvent'],
     async run({ api }) {

@@ -34,6 +34,20 @@ describe.each(dialects)('predictions over HTTP on %s', (dialect) => {
     await expect(client.getPrediction('nope')).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
   });
 
+  it('answers a bad filter with 400 and one line naming it', async () => {
+    const bad: [string, string][] = [['status=fine', 'status'], ['status=42', 'status'], ['minLatencyMs=abc', 'minLatencyMs'], ['maxLatencyMs=-1', 'maxLatencyMs'], ['until=soonish', 'until'], ['before=123', 'before'], ['before=x:' + rows[0]!.id, 'before'], ['limit=0', 'limit']];
+    for (const [query, field] of bad) {
+      const response = await request(`${url}/api/predictions?${query}`);
+      expect(response.statusCode, query).toBe(400);
+      const body = (await response.body.json()) as { error_code: string; message: string };
+      expect(body, query).toMatchObject({ error_code: 'INVALID_ARGUMENT', message: expect.stringContaining(field) });
+      expect(body.message, query).not.toContain('\n');
+    }
+    // An empty parameter is no filter, as a form leaves it.
+    expect((await (await request(`${url}/api/predictions?status=&minLatencyMs=&model=`)).body.json()) as { predictions: unknown[] }).toMatchObject({ predictions: { length: 3 } });
+    expect(((await (await request(`${url}/api/predictions?status=502`)).body.json()) as { predictions: { id: string }[] }).predictions.map((p) => p.id)).toEqual([rows[2]!.id]);
+  });
+
   it('records feedback one at a time and in bulk (JSONL and CSV), counting unknown ids', async () => {
     const one = await request(`${url}/api/predictions/${rows[1]!.id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ label: 'cat-food', source: 'support-ticket' }) });
     expect(one.statusCode).toBe(201);

@@ -6,8 +6,12 @@ import { markStreamed } from '../body-guard.js';
 import type { Threadline } from '../../context.js';
 import { feedbackFormat } from '../../serving/prediction-service.js';
 import { ndjsonValues } from '../../serving/ingest/ndjson.js';
+import { cursorFromText } from '../../serving/list-query.js';
+import type { ListPredictionsQuery, PredictionStatusFilter } from '../../serving/types.js';
 
-type ListQuery = { Querystring: { deployment?: string; since?: string; limit?: string } };
+type ListQuery = {
+  Querystring: { deployment?: string; model?: string; since?: string; until?: string; status?: string; minLatencyMs?: string; maxLatencyMs?: string; before?: string; limit?: string };
+};
 type ById = { Params: { id: string } };
 
 /** The prediction log: list, show, feedback (one, or a JSONL/CSV upload streamed in batches). */
@@ -19,9 +23,22 @@ export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
     done(null, payload);
   });
 
+  // Strings as sent (an empty one is no filter); the service checks them, whatever the front.
   app.get<ListQuery>('/api/predictions', async (request) => {
-    const { deployment, since, limit } = request.query;
-    return { predictions: await predictions.list({ deploymentId: deployment, since, limit: limit === undefined ? undefined : Number(limit) }) };
+    const q = Object.fromEntries(Object.entries(request.query).filter(([, v]) => v !== '')) as ListQuery['Querystring'];
+    const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+    const query: ListPredictionsQuery = {
+      deploymentId: q.deployment,
+      modelName: q.model,
+      since: q.since,
+      until: q.until,
+      status: q.status === undefined || !/^\d+$/.test(q.status) ? (q.status as PredictionStatusFilter | undefined) : Number(q.status),
+      minLatencyMs: number(q.minLatencyMs),
+      maxLatencyMs: number(q.maxLatencyMs),
+      before: q.before === undefined ? undefined : cursorFromText(q.before),
+      limit: number(q.limit),
+    };
+    return { predictions: await predictions.list(query) };
   });
 
   // Bulk ingest (`::` is Fastify's escaped colon): a JSON array read whole within the batch limit,

@@ -8,6 +8,8 @@ import { parseSince } from '../../duration.js';
 import { withBackend } from '../backend.js';
 import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
+import { cursorFromText, cursorText } from '../../serving/list-query.js';
+import type { ListPredictionsQuery, PredictionStatusFilter } from '../../serving/types.js';
 
 export function registerPredictions(program: Command): void {
   const predictions = program.command('predictions').description('the prediction log of served models');
@@ -16,19 +18,44 @@ export function registerPredictions(program: Command): void {
     .command('list')
     .description('logged predictions, newest first')
     .option('--deployment <id>', 'only those of deployment ENV#N')
-    .option('--since <time>', 'a duration back from now (30m, 1h, 2d) or an ISO time')
+    .option('--model <name>', 'only those served by this registered model')
+    .option('--since <time>', 'served at or after: a duration back from now (30m, 1h, 2d), an ISO time or epoch ms')
+    .option('--until <time>', 'served before: the same forms as --since')
+    .option('--status <ok|error|code>', 'ok (below 400), error (400 and up) or one HTTP status code')
+    .option('--min-latency <ms>', 'at least this many milliseconds')
+    .option('--max-latency <ms>', 'at most this many milliseconds')
+    .option('--before <time:id>', 'the next (older) page: the TIME:ID a full page ends with')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'JSON output')
-    .action(async (opts: { deployment?: string; since?: string; limit: string; json?: boolean }) => {
+    .action(async (opts: { deployment?: string; model?: string; since?: string; until?: string; status?: string; minLatency?: string; maxLatency?: string; before?: string; limit: string; json?: boolean }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw invalidArgument(`--limit takes a positive whole number, got '${opts.limit}'`);
+      const ms = (flag: string, value: string | undefined) => {
+        if (value === undefined) return undefined;
+        if (!/^\d+(\.\d+)?$/.test(value.trim())) throw invalidArgument(`${flag} takes milliseconds, e.g. 250, got '${value}'`);
+        return Number(value);
+      };
+      const query: ListPredictionsQuery = {
+        deploymentId: opts.deployment,
+        modelName: opts.model,
+        since: opts.since,
+        until: opts.until,
+        status: opts.status !== undefined && /^\d+$/.test(opts.status) ? Number(opts.status) : (opts.status as PredictionStatusFilter | undefined),
+        minLatencyMs: ms('--min-latency', opts.minLatency),
+        maxLatencyMs: ms('--max-latency', opts.maxLatency),
+        before: opts.before === undefined ? undefined : cursorFromText(opts.before),
+        limit,
+      };
       await withBackend(async ({ api }) => {
-        const rows = await api.listPredictions({ deploymentId: opts.deployment, since: opts.since, limit });
+        const rows = await api.listPredictions(query);
         if (opts.json) return printJson(rows);
         printTable([
           ['ID', 'TIME', 'DEPLOYMENT', 'MODEL', 'STATUS', 'LATENCY', 'PATH'],
           ...rows.map((p) => [shortId(p.id), formatTime(p.time), p.deploymentId ?? '-', p.modelName ? `${p.modelName}${p.modelVersion === null ? '' : `/${p.modelVersion}`}` : '-', String(p.status), `${p.latencyMs.toFixed(1)}ms`, `${p.method} ${p.path}`]),
         ]);
+        // A full page: say how to ask for the older ones (on stderr, so the table stays the table).
+        const last = rows.at(-1);
+        if (last && rows.length === limit) process.stderr.write(`threadline: older ones with --before ${cursorText(last)}\n`);
       });
     });
 

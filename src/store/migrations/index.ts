@@ -15,6 +15,7 @@ import * as captureFacts from './0013-capture-facts.js';
 import * as shortIds from './0014-short-ids.js';
 import * as identity from './0015-identity.js';
 import * as loginFailures from './0016-login-failures.js';
+import * as predictionFilters from './0017-prediction-filters.js';
 
 /**
  * Migrations are listed here, in order, rather than read from a folder at run time, so that the
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014-short-ids': shortIds,
   '0015-identity': identity,
   '0016-login-failures': loginFailures,
+  '0017-prediction-filters': predictionFilters,
 };
 
 export const migrationProvider: MigrationProvider = {

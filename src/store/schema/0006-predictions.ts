@@ -1,4 +1,4 @@
-// The prediction log and its ground truth (migration 0006).
+// The prediction log and its ground truth (migration 0006; migration 0017 adds an index on model_name, time).
 
 export interface PredictionsTable {
   id: string;

@@ -1,4 +1,5 @@
 import type { ThreadlineApi } from '../../../src/contract.js';
+import { predictionQueryParams } from '../../../src/sdk/prediction-query.js';
 
 /** The part of the contract the pages use: the same native API, the same paths, as the SDK. */
 export type WebApi = Pick<
@@ -84,7 +85,7 @@ export const api: WebApi = {
   getDeployment: (id) => call('GET', `/api/deployments/${encodeURIComponent(id)}`),
   planRollback: (environment, by = {}) => call('GET', `/api/environments/${encodeURIComponent(environment)}/rollback?${q({ run: by.runId, to: by.to })}`),
   rollback: (environment, by = {}) => call('POST', `/api/environments/${encodeURIComponent(environment)}/rollback`, { run: by.runId, to: by.to }),
-  listPredictions: async (o = {}) => (await call<{ predictions: Awaited<ReturnType<WebApi['listPredictions']>> }>('GET', `/api/predictions?${q({ deployment: o.deploymentId, since: o.since, limit: o.limit })}`)).predictions,
+  listPredictions: async (o = {}) => (await call<{ predictions: Awaited<ReturnType<WebApi['listPredictions']>> }>('GET', `/api/predictions?${predictionQueryParams(o)}`)).predictions,
   getPrediction: (id) => call('GET', `/api/predictions/${encodeURIComponent(id)}`),
   listEvents: async (o = {}) =>
     (await call<{ events: Awaited<ReturnType<WebApi['listEvents']>> }>('GET', `/api/events?${q({ stage: o.stage, kind: o.kind, severity: o.severity, source: o.source, since: o.since, limit: o.limit, subject: o.subject && `${o.subject.type}:${o.subject.id}` })}`)).events,

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import type { TraceOptions } from '../../../src/lineage/trace-types.js';
 import type { SearchRunsQuery } from '../../../src/registry/search-filter/search-runs-query.js';
 import type { ListEventsQuery } from '../../../src/events/types.js';
-import type { ListPredictionsQuery } from '../../../src/serving/types.js';
+import type { ListPredictionsQuery, PredictionCursor } from '../../../src/serving/types.js';
 import { api } from './client';
 
 // One hook per endpoint; the query key is the call, so every view is cached by what it asked.
@@ -17,7 +17,14 @@ export const useModelVersions = (name: string) =>
   useQuery({ queryKey: ['versions', name], queryFn: () => api.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, maxResults: 1000 }) });
 export const useModelHistory = (name: string) => useQuery({ queryKey: ['history', name], queryFn: () => api.modelHistory(name) });
 export const useDeployments = (environment?: string) => useQuery({ queryKey: ['deployments', environment ?? ''], queryFn: () => api.listDeployments(environment) });
-export const usePredictions = (query: ListPredictionsQuery) => useQuery({ queryKey: ['predictions', query], queryFn: () => api.listPredictions(query) });
+/** The prediction log a page at a time, newest first: each next page starts after the last prediction of the one before. */
+export const usePredictionPages = (query: Omit<ListPredictionsQuery, 'before'> & { limit: number }) =>
+  useInfiniteQuery({
+    queryKey: ['predictions', query],
+    queryFn: ({ pageParam }) => api.listPredictions({ ...query, before: pageParam }),
+    initialPageParam: undefined as PredictionCursor | undefined,
+    getNextPageParam: (last) => (last.length < query.limit ? undefined : { time: last.at(-1)!.time, id: last.at(-1)!.id }),
+  });
 export const usePrediction = (id: string) => useQuery({ queryKey: ['prediction', id], queryFn: () => api.getPrediction(id) });
 export const useEvents = (query: ListEventsQuery) => useQuery({ queryKey: ['events', query], queryFn: () => api.listEvents(query) });
 export const useObserverHealth = () => useQuery({ queryKey: ['observers'], queryFn: () => api.listObserverHealth() });

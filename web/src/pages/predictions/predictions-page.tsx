@@ -1,38 +1,72 @@
 import { Link, useSearchParams } from 'react-router';
-import { usePredictions } from '../../api/hooks';
+import { usePredictionPages } from '../../api/hooks';
 import { Empty, Query } from '../../components/states';
 import { Time } from '../../components/time';
 
+/** Rows a page (`?limit=` asks for others, up to 1,000). */
+const defaultPageSize = 100;
+const statuses: [string, string][] = [
+  ['ok', 'below 400'],
+  ['error', '400 and up'],
+  ...['400', '404', '422', '429', '500', '502', '503', '504'].map((code): [string, string] => [code, code]),
+];
+
 /**
- * `/predictions?deployment=prod%232&since=1h&status=error&min_latency=100`: the prediction log,
- * newest first. Deployment and time are asked of the server; status and latency narrow what came back.
+ * `/predictions?deployment=prod%232&model=reco&since=1h&until=15m&status=error&min_latency=100&max_latency=500&limit=100`:
+ * the prediction log, newest first, every filter asked of the server; older pages on demand.
  */
 export function PredictionsPage() {
   const [params, setParams] = useSearchParams();
-  const deployment = params.get('deployment') ?? '';
-  const since = params.get('since') ?? '';
-  const status = params.get('status') ?? '';
-  const minLatency = Number(params.get('min_latency') ?? 0);
-  const predictions = usePredictions({ deploymentId: deployment || undefined, since: since || undefined, limit: 1000 });
+  const get = (key: string) => params.get(key) ?? '';
+  const number = (key: string) => (get(key) === '' ? undefined : Number(get(key)));
+  const status = get('status');
+  const pageSize = Math.min(Math.max(Math.trunc(Number(get('limit'))) || defaultPageSize, 1), 1000);
+  const pages = usePredictionPages({
+    deploymentId: get('deployment') || undefined,
+    modelName: get('model') || undefined,
+    since: get('since') || undefined,
+    until: get('until') || undefined,
+    status: /^\d+$/.test(status) ? Number(status) : ((status || undefined) as 'ok' | 'error' | undefined),
+    minLatencyMs: number('min_latency'),
+    maxLatencyMs: number('max_latency'),
+    limit: pageSize,
+  });
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
     else next.delete(key);
-    setParams(next);
+    setParams(next, { replace: true });
   };
+  const times = ['15m', '1h', '24h', '7d'];
   return (
     <section aria-labelledby="predictions-title">
       <h1 id="predictions-title">Predictions</h1>
-      <div className="toolbar">
+      <div className="toolbar" role="group" aria-label="Filters">
         <label>
-          Deployment <input value={deployment} onChange={(e) => set('deployment', e.target.value)} placeholder="prod#2" size={10} />
+          Deployment <input value={get('deployment')} onChange={(e) => set('deployment', e.target.value)} placeholder="prod#2" size={10} />
+        </label>
+        <label>
+          Model <input value={get('model')} onChange={(e) => set('model', e.target.value)} placeholder="reco" size={12} />
         </label>
         <label>
           Since{' '}
-          <select value={since} onChange={(e) => set('since', e.target.value)}>
+          <select value={get('since')} onChange={(e) => set('since', e.target.value)}>
             <option value="">any time</option>
-            {['15m', '1h', '24h', '7d'].map((s) => (
-              <option key={s}>{s}</option>
+            {times.map((s) => (
+              <option key={s} value={s}>
+                {s} ago
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Until{' '}
+          <select value={get('until')} onChange={(e) => set('until', e.target.value)}>
+            <option value="">now</option>
+            {times.map((s) => (
+              <option key={s} value={s}>
+                {s} ago
+              </option>
             ))}
           </select>
         </label>
@@ -40,49 +74,67 @@ export function PredictionsPage() {
           Status{' '}
           <select value={status} onChange={(e) => set('status', e.target.value)}>
             <option value="">any</option>
-            <option value="ok">2xx</option>
-            <option value="error">4xx/5xx</option>
+            {statuses.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
         <label>
-          Latency ≥ <input type="number" min={0} value={minLatency || ''} onChange={(e) => set('min_latency', e.target.value)} size={6} /> ms
+          Latency ≥ <input type="number" min={0} value={get('min_latency')} onChange={(e) => set('min_latency', e.target.value)} size={6} /> ms
+        </label>
+        <label>
+          ≤ <input type="number" min={0} value={get('max_latency')} onChange={(e) => set('max_latency', e.target.value)} size={6} aria-label="Latency at most (ms)" /> ms
         </label>
       </div>
-      <Query query={predictions}>
-        {(list) => {
-          const shown = list.filter((p) => (status === 'ok' ? p.status < 400 : status === 'error' ? p.status >= 400 : true) && p.latencyMs >= minLatency);
+      <Query query={pages}>
+        {({ pages: loaded }) => {
+          const shown = loaded.flat();
           if (shown.length === 0) return <Empty command="threadline deploy MODEL@ALIAS --env prod --target local   # then send requests to it">No predictions match.</Empty>;
           return (
-            <table>
-              <thead>
-                <tr>
-                  <th>prediction</th>
-                  <th>served</th>
-                  <th>deployment</th>
-                  <th>model</th>
-                  <th>status</th>
-                  <th>latency</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((p) => (
-                  <tr key={p.id}>
-                    <td>
-                      <Link to={`/predictions/${p.id}`}>
-                        <code>{p.id}</code>
-                      </Link>
-                    </td>
-                    <td>
-                      <Time ms={p.time} />
-                    </td>
-                    <td>{p.deploymentId ?? '-'}</td>
-                    <td>{p.modelName ? `${p.modelName}/${p.modelVersion}` : '-'}</td>
-                    <td>{p.status}</td>
-                    <td>{p.latencyMs.toFixed(1)} ms</td>
+            <>
+              <table data-testid="predictions">
+                <thead>
+                  <tr>
+                    <th>prediction</th>
+                    <th>served</th>
+                    <th>deployment</th>
+                    <th>model</th>
+                    <th>status</th>
+                    <th>latency</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {shown.map((p) => (
+                    <tr key={p.id}>
+                      <td>
+                        <Link to={`/predictions/${p.id}`}>
+                          <code>{p.id}</code>
+                        </Link>
+                      </td>
+                      <td>
+                        <Time ms={p.time} />
+                      </td>
+                      <td>{p.deploymentId ?? '-'}</td>
+                      <td>{p.modelName ? `${p.modelName}/${p.modelVersion}` : '-'}</td>
+                      <td className={p.status >= 400 ? 'sev sev-error' : ''}>{p.status}</td>
+                      <td>{p.latencyMs.toFixed(1)} ms</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="actions">
+                <span data-testid="prediction-count" role="status">
+                  {shown.length.toLocaleString('en')} shown, newest first
+                </span>
+                {pages.hasNextPage && (
+                  <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+                    {pages.isFetchingNextPage ? 'Loading older…' : 'Older predictions'}
+                  </button>
+                )}
+              </p>
+            </>
           );
         }}
       </Query>

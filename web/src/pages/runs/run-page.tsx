@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import type { Run, RunArtifact } from '../../../../src/tracking/types.js';
@@ -9,6 +9,7 @@ import { Facts, Query } from '../../components/states';
 import { Time } from '../../components/time';
 import { lineageOf } from '../../entity-links';
 import { MetricChart } from './metric-chart';
+import { artifactTree, formatBytes, parseCsv, prettyJson, previewKind, type ArtifactNode } from './artifact-tree';
 
 /** A run: what it ran (code, data, environment), what it logged, and what it left (artifacts). */
 export function RunPage() {
@@ -147,46 +148,146 @@ function DataView({ direction, name, digest }: { direction: string; name: string
   );
 }
 
-const previewable = (a: RunArtifact) => /^(text\/|application\/json)/.test(a.mediaType ?? '') || /\.(txt|json|md|csv|yaml|yml|log|mjs|js|py)$/i.test(a.path);
-const isImage = (a: RunArtifact) => /^image\//.test(a.mediaType ?? '') || /\.(png|jpe?g|gif|svg|webp)$/i.test(a.path);
+/** Files past this are not fetched for a preview: download them. */
+const previewLimit = 5_000_000;
+const csvRows = 20;
 
+/** The run's artifacts as folders that open and close (buttons, so Tab and Enter work), each with its size; a file previews beside the tree. */
 function Artifacts({ artifacts }: { artifacts: RunArtifact[] }) {
+  const tree = useMemo(() => artifactTree(artifacts), [artifacts]);
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const [shown, setShown] = useState<RunArtifact>();
-  const preview = useQuery({ queryKey: ['preview', shown?.digest], queryFn: async () => (await fetch(blobUrl(shown!.digest))).text(), enabled: shown !== undefined && previewable(shown) });
   if (artifacts.length === 0) return <p className="muted">No artifacts: give <code>--output PATH</code> to <code>threadline run</code>.</p>;
+  const toggle = (path: string) =>
+    setOpen((now) => {
+      const next = new Set(now);
+      if (!next.delete(path)) next.add(path);
+      return next;
+    });
+  const total = artifacts.reduce((sum, a) => sum + a.size, 0);
   return (
     <div className="two">
-      <table>
-        <thead>
-          <tr>
-            <th>path</th>
-            <th>size</th>
-            <th>actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {artifacts.map((a) => (
-            <tr key={a.path}>
-              <td>{a.path}</td>
-              <td>{a.size.toLocaleString('en')}</td>
-              <td className="actions">
-                {(previewable(a) || isImage(a)) && (
-                  <button type="button" onClick={() => setShown(a)}>
-                    Preview
-                  </button>
-                )}
-                <a href={blobUrl(a.digest)} download={a.path.split('/').pop()}>
-                  Download
-                </a>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
       <div>
-        {shown && isImage(shown) && <img src={blobUrl(shown.digest)} alt={shown.path} style={{ maxWidth: '100%' }} />}
-        {shown && previewable(shown) && <Query query={preview}>{(text) => <pre tabIndex={0} aria-label={`Preview of ${shown.path}`}>{text.slice(0, 200_000)}</pre>}</Query>}
+        <p className="muted">
+          {artifacts.length} files, {formatBytes(total)}
+        </p>
+        <TreeLevel nodes={tree} open={open} toggle={toggle} shown={shown} show={setShown} label="Artifacts" />
       </div>
+      <div>{shown ? <ArtifactPreview artifact={shown} /> : <p className="muted">Pick a file to preview it.</p>}</div>
     </div>
+  );
+}
+
+const treeId = (path: string) => `artifacts-${encodeURIComponent(path)}`;
+
+function TreeLevel(props: { nodes: ArtifactNode[]; open: ReadonlySet<string>; toggle: (path: string) => void; shown?: RunArtifact; show: (a: RunArtifact) => void; label?: string; id?: string }) {
+  const { nodes, open, toggle, shown, show } = props;
+  return (
+    <ul className="tree" aria-label={props.label} id={props.id}>
+      {nodes.map((node) =>
+        node.kind === 'folder' ? (
+          <li key={node.path}>
+            <div className="tree-row">
+              <button type="button" className="linkish tree-folder" aria-expanded={open.has(node.path)} aria-controls={open.has(node.path) ? treeId(node.path) : undefined} onClick={() => toggle(node.path)}>
+                <span aria-hidden="true">{open.has(node.path) ? '▾' : '▸'} </span>
+                {node.name}/
+              </button>
+              <span className="muted">
+                {node.files} {node.files === 1 ? 'file' : 'files'}, {formatBytes(node.size)}
+              </span>
+            </div>
+            {open.has(node.path) && <TreeLevel {...props} nodes={node.children} label={undefined} id={treeId(node.path)} />}
+          </li>
+        ) : (
+          <li key={node.path}>
+            <div className="tree-row">
+              {previewKind(node.artifact) ? (
+                <button type="button" className="linkish" aria-pressed={shown?.path === node.path} aria-label={`Preview ${node.path}`} onClick={() => show(node.artifact)}>
+                  {node.name}
+                </button>
+              ) : (
+                <span>{node.name}</span>
+              )}
+              <span className="muted">{formatBytes(node.size)}</span>
+              <a href={blobUrl(node.artifact.digest)} download={node.name} aria-label={`Download ${node.path}`}>
+                download
+              </a>
+            </div>
+          </li>
+        ),
+      )}
+    </ul>
+  );
+}
+
+function ArtifactPreview({ artifact }: { artifact: RunArtifact }) {
+  const kind = previewKind(artifact);
+  const fetchable = kind !== undefined && kind !== 'image' && artifact.size <= previewLimit;
+  const text = useQuery({
+    queryKey: ['blob-text', artifact.digest],
+    queryFn: async () => {
+      const response = await fetch(blobUrl(artifact.digest));
+      if (!response.ok) throw new Error(`${artifact.path}: HTTP ${response.status}`);
+      return response.text();
+    },
+    enabled: fetchable,
+  });
+  const label = `Preview of ${artifact.path}`;
+  return (
+    <section aria-label={label} data-testid="artifact-preview">
+      <h3>
+        {artifact.path} <span className="muted">{formatBytes(artifact.size)}</span>{' '}
+        <a href={blobUrl(artifact.digest)} download={artifact.path.split('/').pop()}>
+          Download
+        </a>
+      </h3>
+      {kind === 'image' ? (
+        <img src={blobUrl(artifact.digest)} alt={artifact.path} style={{ maxWidth: '100%' }} />
+      ) : !fetchable ? (
+        <p className="muted">Too large to preview here: download it.</p>
+      ) : (
+        <Query query={text}>
+          {(body) =>
+            kind === 'csv' ? (
+              <CsvTable text={body} label={label} />
+            ) : (
+              <pre tabIndex={0} aria-label={label}>
+                {kind === 'json' ? prettyJson(body) : body}
+              </pre>
+            )
+          }
+        </Query>
+      )}
+    </section>
+  );
+}
+
+function CsvTable({ text, label }: { text: string; label: string }) {
+  const { rows, more } = parseCsv(text, csvRows + 1);
+  const [header = [], ...body] = rows;
+  return (
+    <>
+      <div className="csv" tabIndex={0} role="region" aria-label={label}>
+        <table>
+          <thead>
+            <tr>
+              {header.map((h, i) => (
+                <th key={i}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {body.map((row, r) => (
+              <tr key={r}>
+                {row.map((cell, c) => (
+                  <td key={c}>{cell}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {more && <p className="muted">The first {csvRows} rows: download the file for the rest.</p>}
+    </>
   );
 }
