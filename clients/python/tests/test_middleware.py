@@ -148,6 +148,34 @@ class MiddlewareTest(unittest.TestCase):
         self.assertEqual(middleware.shipper.spool.count(), 0)
         self.assertFalse(middleware.shipper.degraded)
 
+    def test_a_refused_token_is_logged_once_spooled_and_backed_off(self) -> None:
+        self.server.answer = 401
+        with self.assertLogs("threadline.middleware", level="WARNING") as logs:
+            client, middleware = self.client(token="tl_not-the-right-token", retry_interval=0.1, max_retry_interval=0.4)
+            started = time.monotonic()
+            posts_before = self.server.posts
+            ids = []
+            while time.monotonic() - started < 2.0:
+                ids.append(client.post("/predict", json={"basket": ["B01"]}).headers["x-threadline-prediction-id"])
+                time.sleep(0.005)
+            posts = self.server.posts - posts_before
+            health = middleware.health()
+            # Retried after 0.1, 0.2, 0.4, 0.4, 0.4 s: about 6 posts in 2 s; every 0.1 s would be 20, a tight loop hundreds.
+            self.assertGreaterEqual(posts, 3)
+            self.assertLessEqual(posts, 9)
+            self.assertEqual((health["state"], health["refused_status"]), ("refused", 401))
+            self.assertIn("answered 401: UNAVAILABLE: down (check the token: THREADLINE_TOKEN)", health["last_error"])
+            self.assertGreater(health["spooled_batches"], 0)
+            self.assertEqual(health["stats"]["sent"], 0)
+            # Every record is still in the spool, none set aside.
+            self.server.answer = 202
+            self.wait_for(len(ids) + 1, timeout=5)
+            self.assertTrue(set(ids) <= set(self.server.records))
+        refusals = [r for r in logs.output if "refused" in r]
+        self.assertEqual(len(refusals), 1, logs.output)
+        self.assertNotIn("tl_not-the-right-token", "\n".join(logs.output))
+        self.assertIn("takes predictions again", logs.output[-1])
+
     def test_a_batch_left_by_a_killed_process_is_replayed_at_start(self) -> None:
         leftover = {"prediction_id": "01900000-0000-7000-8000-0000000000aa", "time": 1, "method": "POST", "path": "/predict", "status": 200, "latency_ms": 1}
         with open(f"{self.spool}/00000000000000000001-1-00000000.ndjson", "w") as file:

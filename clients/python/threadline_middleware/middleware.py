@@ -47,8 +47,10 @@ class ThreadlineMiddleware:
     (THREADLINE_TOKEN), `inject`, `max_body` (THREADLINE_MAX_BODY, default 64 KiB), `sample`
     (THREADLINE_SAMPLE, 0-1: the share of requests whose bodies are logged), `redact`
     (THREADLINE_REDACT, comma-separated keys), `spool_dir` (THREADLINE_SPOOL_DIR), `identity`,
-    `untraced` (GET paths passed through unlogged, default `/health`), and `shipper` (to share
-    one between apps, or for tests).
+    `untraced` (GET paths passed through unlogged, default `/health`), `retry_interval` and
+    `max_retry_interval` (how often an unreachable server is retried, and the most a refusing one
+    is backed off to), and `shipper` (to share one between apps, or for tests). `health()` says
+    where the records stand (Shipper.health).
     """
 
     def __init__(
@@ -66,6 +68,8 @@ class ThreadlineMiddleware:
         shipper: Shipper | None = None,
         flush_interval: float = 0.05,
         queue_capacity: int = 10_000,
+        retry_interval: float = 1.0,
+        max_retry_interval: float = 60.0,
         untraced: tuple[str, ...] = ("/health",),
     ) -> None:
         self.app = app
@@ -90,7 +94,7 @@ class ThreadlineMiddleware:
             if not url:
                 raise ValueError("ThreadlineMiddleware needs the Threadline server: set THREADLINE_URL or pass server_url=")
             client = IngestClient(url, token or os.environ.get("THREADLINE_TOKEN"))
-            shipper = Shipper(client.send, Spool(spool_dir or _default_spool_dir()), self._finish, queue_capacity, flush_interval)
+            shipper = Shipper(client.send, Spool(spool_dir or _default_spool_dir()), self._finish, queue_capacity, flush_interval, retry_interval, max_retry_interval)
         self.shipper = shipper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -106,6 +110,10 @@ class ThreadlineMiddleware:
             raise
         finally:
             exchange.log()
+
+    def health(self) -> dict[str, Any]:
+        """`ok`, `degraded` or `refused` (a bad token, a wrong URL), with the last error and the counters: Shipper.health."""
+        return self.shipper.health()
 
     def injected(self, body: bytes, prediction_id: str) -> bytes:
         """The body with the trace fields when it is a JSON object, spliced in before the last brace; else the same bytes."""

@@ -27,7 +27,10 @@ class Shipper:
     `flush_interval` seconds the thread takes what is queued, turns it into NDJSON, writes it to
     the spool and posts it; a batch the server took (202) leaves the spool. While the server
     cannot be reached, batches stay spooled (fsynced) and are replayed, oldest first, every
-    `retry_interval`. A full queue spills to the spool from the request itself, so nothing is dropped.
+    `retry_interval`. A server that refuses them as configured (IngestRefused: a bad token, a
+    wrong URL) is logged once and retried after `retry_interval`, then twice as long each time up
+    to `max_retry_interval`, the batches kept in the spool meanwhile. A full queue spills to the
+    spool from the request itself, so nothing is dropped.
     """
 
     def __init__(
@@ -38,6 +41,7 @@ class Shipper:
         capacity: int = 10_000,
         flush_interval: float = 0.05,
         retry_interval: float = 1.0,
+        max_retry_interval: float = 60.0,
     ) -> None:
         self._send = send
         self.spool = spool
@@ -45,6 +49,13 @@ class Shipper:
         self._capacity = capacity
         self._flush_interval = flush_interval
         self._retry_interval = retry_interval
+        self._max_retry_interval = max(retry_interval, max_retry_interval)
+        # The wait before the next replay: retry_interval, doubled per refusal in a row.
+        self._retry_delay = retry_interval
+        self._refusals_in_row = 0
+        self._last_error: str | None = None
+        self._refused_status: int | None = None
+        self._degraded_since: float | None = None
         self._queue: deque[Record] = deque()
         self._wake = threading.Event()
         self._stopped = False
@@ -53,7 +64,7 @@ class Shipper:
         self._warned = False
         # Batches left by an earlier process are replayed first.
         self.degraded = self.spool.count() > 0
-        self.stats = {"queued": 0, "sent": 0, "spooled": 0, "replayed": 0, "spilled": 0, "rejected": 0}
+        self.stats = {"queued": 0, "sent": 0, "spooled": 0, "replayed": 0, "spilled": 0, "refused": 0}
         self._thread = threading.Thread(target=self._run, name="threadline-shipper", daemon=True)
         self._thread.start()
         atexit.register(self.close)
@@ -66,6 +77,25 @@ class Shipper:
             self.spool.write(self._encode([self._finish(record)]), durable=True)
             return
         self._queue.append(record)
+
+    def health(self) -> dict[str, Any]:
+        """
+        Where the records stand: `state` is `ok`, `degraded` (the server unreachable or failing:
+        spooled, retried every `retry_interval`) or `refused` (the server refusing them as
+        configured: spooled, retried with backoff); with the last error, the refusal's status,
+        the seconds until the next attempt, the batches in the spool and the counters.
+        """
+        refused = self.degraded and self._refused_status is not None
+        since = self._degraded_since
+        return {
+            "state": "refused" if refused else "degraded" if self.degraded else "ok",
+            "degraded_since": since,
+            "last_error": self._last_error if self.degraded else None,
+            "refused_status": self._refused_status if refused else None,
+            "next_retry_in": max(0.0, self._last_retry + self._retry_delay - time.monotonic()) if self.degraded else None,
+            "spooled_batches": self.spool.count(),
+            "stats": dict(self.stats),
+        }
 
     def flush(self, timeout: float = 10.0) -> None:
         """Waits until what is queued now has been sent or spooled."""
@@ -91,7 +121,7 @@ class Shipper:
             self._busy = True
             try:
                 self._drain()
-                if self.degraded and (self._stopped or time.monotonic() - self._last_retry >= self._retry_interval):
+                if self.degraded and (self._stopped or time.monotonic() - self._last_retry >= self._retry_delay):
                     self._replay()
             except Exception:  # never let the thread die: the next tick tries again
                 logger.exception("threadline: shipping predictions failed")
@@ -123,22 +153,45 @@ class Shipper:
         try:
             self._send(payload)
         except IngestRefused as refused:
-            logger.error("threadline: the server refused a batch of predictions (kept in %s): %s", self.spool.rejected_dir, refused)
-            self.spool.reject(path)
-            self.stats["rejected"] += 1
-            return True
+            # A configuration error: the batch stays spooled, one line per refusal (not per retry),
+            # and the retries slow down.
+            self.stats["refused"] += 1
+            message = str(refused)
+            if self._refusals_in_row == 0 or message != self._last_error:
+                logger.error(
+                    "threadline: predictions refused, a configuration error: %s; they are kept in the spool (%s) and retried after %g s, then less and less often, every %g s at most",
+                    message, self.spool.dir, self._retry_interval, self._max_retry_interval,
+                )
+            self._refusals_in_row += 1
+            self._retry_delay = min(self._max_retry_interval, self._retry_interval * 2 ** (self._refusals_in_row - 1))
+            self._refused_status = refused.status
+            self._failed(message)
+            return False
         except Exception as error:
             if not self._warned:
                 self._warned = True
                 logger.warning("threadline: server unreachable (%s); spooling predictions in %s", error, self.spool.dir)
-            self.degraded = True
-            self._last_retry = time.monotonic()
+            self._refusals_in_row = 0
+            self._retry_delay = self._retry_interval
+            self._refused_status = None
+            self._failed(str(error))
             return False
         self.spool.remove(path)
-        if self._warned:
-            self._warned = False
-            logger.warning("threadline: the server answers again; spooled predictions are being replayed")
+        if self._warned or self._refusals_in_row:
+            logger.warning("threadline: the server takes predictions again; spooled predictions are being replayed")
+        self._warned = False
+        self._refusals_in_row = 0
+        self._retry_delay = self._retry_interval
+        self._refused_status = None
+        self._degraded_since = None
         return True
+
+    def _failed(self, message: str) -> None:
+        if self._degraded_since is None:
+            self._degraded_since = time.time()
+        self.degraded = True
+        self._last_error = message
+        self._last_retry = time.monotonic()
 
     def _replay(self) -> None:
         self._last_retry = time.monotonic()
@@ -147,11 +200,12 @@ class Shipper:
                 payload = path.read_bytes()
             except FileNotFoundError:
                 continue  # another worker took it
-            self.degraded = False
             if not self._post(payload, path):
                 return
+            self.degraded = False
             self.stats["replayed"] += payload.count(b"\n")
         self.degraded = False
+        self._degraded_since = None
 
     @staticmethod
     def _encode(records: list[Record]) -> bytes:

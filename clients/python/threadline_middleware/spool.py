@@ -19,7 +19,6 @@ class Spool:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.rejected_dir = self.dir / "rejected"
         self._seq = itertools.count()
         self._pid = os.getpid()
 
@@ -48,14 +47,6 @@ class Spool:
             path.unlink()
         except FileNotFoundError:
             pass  # replayed and removed by another worker sharing the folder
-
-    def reject(self, path: Path) -> None:
-        """A batch the server refuses for good (bad auth, bad records) is kept aside, not retried forever."""
-        self.rejected_dir.mkdir(exist_ok=True)
-        try:
-            os.replace(path, self.rejected_dir / path.name)
-        except FileNotFoundError:
-            pass
 
     def count(self) -> int:
         return len(self.pending())
