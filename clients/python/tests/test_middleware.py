@@ -190,6 +190,41 @@ class MiddlewareTest(unittest.TestCase):
             ThreadlineMiddleware(app, identity=IDENTITY)
 
 
+class EncodingTest(unittest.TestCase):
+    """The request path's shortcuts against what json.loads/json.dumps make of the same bytes."""
+
+    def setUp(self) -> None:
+        class Quiet:
+            def log(self, record: object) -> None:
+                pass
+
+        self.m = ThreadlineMiddleware(FastAPI(), identity=IDENTITY, shipper=Quiet(), redact=["secret"])  # type: ignore[arg-type]
+
+    def test_injection_without_parsing_agrees_with_the_parsed_object(self) -> None:
+        pid = "01900000-0000-7000-8000-000000000001"
+        for body in [b'{"a":1}', b'  {"a": [1, "}"]}\n', b"{}", b"{ \n }", b'{"nested":{"x":"\\"prediction_id\\""}}', "{\"é\":\"😀\"}".encode()]:
+            out = json.loads(self.m.injected(body, pid))
+            self.assertEqual(out, {**json.loads(body), "prediction_id": pid, "model_version": 7, "run_id": "r" * 32, "git_sha": "g" * 40}, body)
+        # An object that has a trace key already is rebuilt, the traced values winning.
+        self.assertEqual(json.loads(self.m.injected(b'{"run_id":"theirs","x":1}', pid)), {"run_id": "r" * 32, "x": 1, "prediction_id": pid, "model_version": 7, "git_sha": "g" * 40})
+        for other in [b"[1,2]", b'"{}"', b"12", b"", b"{", b"}", b"{} x", b'  "a"  ']:
+            self.assertIs(self.m.injected(other, pid), other, other)
+
+    def test_a_record_line_is_the_json_of_its_fields(self) -> None:
+        record = ("01900000-0000-7000-8000-000000000002", 1765000000000, "POST", "/p\u00e9?secret=s&x=\"1\"", 201, 1.234, '{"secret":"s","t":"\u0000\n😀"}'.encode(), True, b"\xff\xfe", False, "the app raised ValueError: bad \"input\"")
+        line = self.m.encode(record)
+        self.assertNotIn(b"\n", line)
+        self.assertEqual(
+            json.loads(line),
+            {
+                "prediction_id": record[0], "time": 1765000000000, "method": "POST", "path": "/p\u00e9?secret=[REDACTED]&x=\"1\"", "status": 201, "latency_ms": 1.234,
+                "request_body": '{"secret":"[REDACTED]","t":"\u0000\n😀"}', "response_body": "\ufffd\ufffd", "truncated": True, "error": 'the app raised ValueError: bad "input"',
+                "deployment_id": "prod#4", "model_name": "reco", "model_version": 7, "run_id": "r" * 32, "git_sha": "g" * 40,
+            },
+        )
+        self.assertEqual(json.loads(self.m.encode(("i", 1, "GET", "/", 200, 0.0, None, False, b"", False, None)))["request_body"], None)
+
+
 def _stack(app: FastAPI):
     node = app.middleware_stack
     while node is not None:

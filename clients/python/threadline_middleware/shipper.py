@@ -18,7 +18,11 @@ logger = logging.getLogger("threadline.middleware")
 # One POST stays well under the server's 16 MiB batch limit whatever the bodies.
 _MAX_POST_BYTES = 4 * 1024 * 1024
 
-Record = dict[str, Any]
+Record = Any
+
+
+def _json_line(record: Record) -> bytes:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class Shipper:
@@ -37,7 +41,7 @@ class Shipper:
         self,
         send: Callable[[bytes], object],
         spool: Spool,
-        finish: Callable[[Record], Record] = lambda r: r,
+        encode: Callable[[Record], bytes] = _json_line,
         capacity: int = 10_000,
         flush_interval: float = 0.05,
         retry_interval: float = 1.0,
@@ -45,7 +49,7 @@ class Shipper:
     ) -> None:
         self._send = send
         self.spool = spool
-        self._finish = finish
+        self._encode = encode
         self._capacity = capacity
         self._flush_interval = flush_interval
         self._retry_interval = retry_interval
@@ -74,7 +78,7 @@ class Shipper:
         if len(self._queue) >= self._capacity or self._stopped:
             # Over capacity (the server has been slow for a long while): the request pays one write.
             self.stats["spilled"] += 1
-            self.spool.write(self._encode([self._finish(record)]), durable=True)
+            self.spool.write(self._encode(record) + b"\n", durable=True)
             return
         self._queue.append(record)
 
@@ -134,8 +138,9 @@ class Shipper:
         while self._queue:
             lines: list[bytes] = []
             size = 0
+            encode, popleft = self._encode, self._queue.popleft
             while self._queue and size < _MAX_POST_BYTES:
-                line = json.dumps(self._finish(self._queue.popleft()), ensure_ascii=False, separators=(",", ":")).encode()
+                line = encode(popleft())
                 lines.append(line)
                 size += len(line) + 1
             payload = b"\n".join(lines) + b"\n"
@@ -206,7 +211,3 @@ class Shipper:
             self.stats["replayed"] += payload.count(b"\n")
         self.degraded = False
         self._degraded_since = None
-
-    @staticmethod
-    def _encode(records: list[Record]) -> bytes:
-        return b"".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for r in records)
