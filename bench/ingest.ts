@@ -4,7 +4,7 @@
 // Python one). The server's CPU time (user + system, from process.cpuUsage in the server) per
 // record is set against the floor of the same run: the same rows written by the store's own
 // prepared multi-row INSERT in this process, one transaction per batch, with nothing parsed or
-// checked. Set BENCH_INGEST_PROF=<dir> to run the server with --cpu-prof into that folder.
+// checked (statement journals in memory, as the store's insert keeps them). Set BENCH_INGEST_PROF=<dir> to run the server with --cpu-prof into that folder.
 // Usage: npx tsx bench/ingest.ts [records-per-format=60000] [records-per-batch=200]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -102,6 +102,8 @@ if (process.argv[2] === 'server') {
   const floorStore = await openStore(path.join(home, 'floor.db'));
   const raw = floorStore.sqlite!;
   raw.pragma('synchronous = NORMAL');
+  // As the store's insert runs (statement journals in memory, PredictionStore.insertSqlite).
+  raw.pragma('temp_store = MEMORY');
   const many = raw.prepare(sqliteInsertSql(sqliteRowsPerInsert));
   const one = raw.prepare(sqliteInsertSql(1));
   const insert = raw.transaction((rows: unknown[][]) => {

@@ -69,9 +69,16 @@ export class PredictionStore {
     const raw = this.store.sqlite!;
     const previous = raw.pragma('busy_timeout', { simple: true }) as number;
     raw.pragma(`busy_timeout = ${waitMs}`);
+    // Each multi-row INSERT in the transaction keeps a statement journal (to undo that statement
+    // alone), spilled past 64 KiB to a temp file created and deleted per batch: kept in memory
+    // for the insert only (bounded by the pages one statement changes), 10-15% of the ingest's
+    // CPU per record (bench/ingest.ts). Not inside another transaction, where SQLite refuses it.
+    const tempStore = raw.inTransaction ? undefined : (raw.pragma('temp_store', { simple: true }) as number);
+    if (tempStore !== undefined && tempStore !== 2) raw.pragma('temp_store = MEMORY');
     try {
       return this.sqliteInsert(records);
     } finally {
+      if (tempStore !== undefined && tempStore !== 2) raw.pragma(`temp_store = ${tempStore}`);
       raw.pragma(`busy_timeout = ${previous}`);
     }
   }
