@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -12,6 +13,8 @@ class IngestStandIn:
         self.records: dict[str, dict] = {}
         self.posts = 0
         self.answer = 202
+        # Seconds each answer takes: a slow server.
+        self.delay = 0.0
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -22,6 +25,8 @@ class IngestStandIn:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers["content-length"]))
                 stand_in.posts += 1
+                if stand_in.delay:
+                    time.sleep(stand_in.delay)
                 if self.path != "/api/predictions:batch" or stand_in.answer != 202:
                     self._reply(stand_in.answer if self.path == "/api/predictions:batch" else 404, {"error_code": "UNAVAILABLE", "message": "down"})
                     return

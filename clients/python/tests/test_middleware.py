@@ -176,6 +176,24 @@ class MiddlewareTest(unittest.TestCase):
         self.assertNotIn("tl_not-the-right-token", "\n".join(logs.output))
         self.assertIn("takes predictions again", logs.output[-1])
 
+    def test_a_slow_server_does_not_keep_records_in_memory_past_the_flush_interval(self) -> None:
+        # What kill -9 would lose is what is not in the spool yet: at most the last flush interval
+        # (0.02 s here), even while a post takes a second.
+        client, middleware = self.client()
+        self.wait_for(1)
+        self.server.delay = 1.0
+        ids = []
+        for i in range(20):
+            ids.append(client.post("/predict", json={"basket": [str(i)]}).headers["x-threadline-prediction-id"])
+            time.sleep(0.02)
+        time.sleep(0.15)
+        spooled = set()
+        for path in middleware.shipper.spool.pending():
+            spooled |= {json.loads(line)["prediction_id"] for line in path.read_bytes().splitlines()}
+        self.assertLessEqual(set(ids), spooled | set(self.server.records))
+        self.server.delay = 0
+        self.wait_for(21, timeout=10)
+
     def test_a_batch_left_by_a_killed_process_is_replayed_at_start(self) -> None:
         leftover = {"prediction_id": "01900000-0000-7000-8000-0000000000aa", "time": 1, "method": "POST", "path": "/predict", "status": 200, "latency_ms": 1}
         with open(f"{self.spool}/00000000000000000001-1-00000000.ndjson", "w") as file:

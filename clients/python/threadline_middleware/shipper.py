@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections import deque
+from pathlib import Path
 from typing import Any, Callable
 
 from .client import IngestRefused
@@ -28,10 +29,11 @@ def _json_line(record: Record) -> bytes:
 class Shipper:
     """
     `log()` only appends to a bounded in-memory queue (a deque: no lock, no I/O). Every
-    `flush_interval` seconds the thread takes what is queued, turns it into NDJSON, writes it to
-    the spool and posts it; a batch the server took (202) leaves the spool. While the server
-    cannot be reached, batches stay spooled (fsynced) and are replayed, oldest first, every
-    `retry_interval`. A server that refuses them as configured (IngestRefused: a bad token, a
+    `flush_interval` seconds a thread takes what is queued, turns it into NDJSON and writes it to
+    the spool; a second thread posts the spooled batches in order, and a batch the server took
+    (202) leaves the spool. Spooling never waits for a post, so a slow server does not hold
+    records in memory past the interval. While the server cannot be reached, batches stay
+    spooled (fsynced) and are replayed, oldest first, every `retry_interval`. A server that refuses them as configured (IngestRefused: a bad token, a
     wrong URL) is logged once and retried after `retry_interval`, then twice as long each time up
     to `max_retry_interval`, the batches kept in the spool meanwhile. A full queue spills to the
     spool from the request itself, so nothing is dropped.
@@ -61,7 +63,16 @@ class Shipper:
         self._refused_status: int | None = None
         self._degraded_since: float | None = None
         self._queue: deque[Record] = deque()
+        # Spooled batches for the sender to post: (file, payload, records).
+        self._outbox: deque[tuple[Path, bytes, int]] = deque()
+        # Held while a batch is spooled and handed over (or not), and while the sender switches
+        # back from degraded: no batch is spooled unseen in between.
+        self._lock = threading.Lock()
         self._wake = threading.Event()
+        self._send_wake = threading.Event()
+        self._spooling = False
+        self._sending = False
+        self._spooler_done = False
         self._stopped = False
         self._last_retry = 0.0
         # One warning per outage, not one per retry.
@@ -69,8 +80,10 @@ class Shipper:
         # Batches left by an earlier process are replayed first.
         self.degraded = self.spool.count() > 0
         self.stats = {"queued": 0, "sent": 0, "spooled": 0, "replayed": 0, "spilled": 0, "refused": 0}
-        self._thread = threading.Thread(target=self._run, name="threadline-shipper", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="threadline-spooler", daemon=True)
+        self._sender = threading.Thread(target=self._send_loop, name="threadline-sender", daemon=True)
         self._thread.start()
+        self._sender.start()
         atexit.register(self.close)
 
     def log(self, record: Record) -> None:
@@ -104,35 +117,68 @@ class Shipper:
     def flush(self, timeout: float = 10.0) -> None:
         """Waits until what is queued now has been sent or spooled."""
         end = time.monotonic() + timeout
-        while (self._queue or self._busy) and time.monotonic() < end:
+        while (self._queue or self._outbox or self._spooling or self._sending) and time.monotonic() < end:
             self._wake.set()
+            self._send_wake.set()
             time.sleep(0.005)
 
     def close(self, timeout: float = 5.0) -> None:
         """Sends (or spools) everything queued; what the server does not take stays spooled for the next start."""
         if self._stopped:
             return
+        end = time.monotonic() + timeout
         self._stopped = True
         self._wake.set()
         self._thread.join(timeout)
-
-    _busy = False
+        self._send_wake.set()
+        self._sender.join(max(0.0, end - time.monotonic()))
 
     def _run(self) -> None:
+        """The spooler: the queue to the spool every flush interval, whatever the sender is doing."""
         while True:
             self._wake.wait(self._flush_interval)
             self._wake.clear()
-            self._busy = True
+            self._spooling = True
             try:
                 self._drain()
+            except Exception:  # never let the thread die: the next tick tries again
+                logger.exception("threadline: spooling predictions failed")
+            finally:
+                self._spooling = False
+            if self._stopped and not self._queue:
+                self._spooler_done = True
+                self._send_wake.set()
+                return
+
+    def _send_loop(self) -> None:
+        """The sender: spooled batches to the server in order; the spool replayed when it was away."""
+        while True:
+            self._send_wake.wait(self._flush_interval)
+            self._send_wake.clear()
+            self._sending = True
+            try:
+                self._send_outbox()
                 if self.degraded and (self._stopped or time.monotonic() - self._last_retry >= self._retry_delay):
                     self._replay()
             except Exception:  # never let the thread die: the next tick tries again
                 logger.exception("threadline: shipping predictions failed")
             finally:
-                self._busy = False
-            if self._stopped and not self._queue:
+                self._sending = False
+            if self._spooler_done and not self._outbox:
                 return
+
+    def _send_outbox(self) -> None:
+        while self._outbox and not self.degraded:
+            path, payload, count = self._outbox[0]
+            if self._post(payload, path):
+                self._outbox.popleft()
+                self.stats["sent"] += count
+                continue
+            # Degraded now: what the outbox holds is in the spool, and goes with the replays.
+            with self._lock:
+                self.stats["spooled"] += sum(entry[2] for entry in self._outbox)
+                self._outbox.clear()
+            return
 
     def _drain(self) -> None:
         while self._queue:
@@ -144,15 +190,13 @@ class Shipper:
                 lines.append(line)
                 size += len(line) + 1
             payload = b"\n".join(lines) + b"\n"
-            if self.degraded:
-                self.spool.write(payload, durable=True)
-                self.stats["spooled"] += len(lines)
-                continue
-            path = self.spool.write(payload)
-            if self._post(payload, path):
-                self.stats["sent"] += len(lines)
-            else:
-                self.stats["spooled"] += len(lines)
+            with self._lock:
+                if self.degraded:
+                    self.spool.write(payload, durable=True)
+                    self.stats["spooled"] += len(lines)
+                    continue
+                self._outbox.append((self.spool.write(payload), payload, len(lines)))
+            self._send_wake.set()
 
     def _post(self, payload: bytes, path: Any) -> bool:
         try:
@@ -199,15 +243,22 @@ class Shipper:
         self._last_retry = time.monotonic()
 
     def _replay(self) -> None:
+        """Every spooled batch, oldest first (those of earlier processes too); back to normal once none of ours is left."""
         self._last_retry = time.monotonic()
-        for path in self.spool.pending():
-            try:
-                payload = path.read_bytes()
-            except FileNotFoundError:
-                continue  # another worker took it
-            if not self._post(payload, path):
-                return
-            self.degraded = False
-            self.stats["replayed"] += payload.count(b"\n")
-        self.degraded = False
-        self._degraded_since = None
+        while True:
+            for path in self.spool.pending():
+                try:
+                    payload = path.read_bytes()
+                except FileNotFoundError:
+                    continue  # another worker took it
+                if not self._post(payload, path):
+                    return
+                self.stats["replayed"] += payload.count(b"\n")
+            # The last check and the switch back in one step with the spooler, so that no batch it
+            # spooled meanwhile is left behind. Only this process's own batches count here:
+            # another live worker sharing the folder sends its own.
+            with self._lock:
+                if not self.spool.pending(own=True):
+                    self.degraded = False
+                    self._degraded_since = None
+                    return

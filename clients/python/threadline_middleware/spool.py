@@ -35,10 +35,11 @@ class Spool:
         os.replace(temporary, path)
         return path
 
-    def pending(self) -> list[Path]:
-        """Batches not yet taken, oldest first (also those left by earlier processes)."""
+    def pending(self, own: bool = False) -> list[Path]:
+        """Batches not yet taken, oldest first (also those left by earlier processes, unless `own`)."""
+        mark = f"-{self._pid}-"
         try:
-            return sorted(p for p in self.dir.iterdir() if p.suffix == ".ndjson" and not p.name.startswith("."))
+            return sorted(p for p in self.dir.iterdir() if p.suffix == ".ndjson" and not p.name.startswith(".") and (not own or mark in p.name))
         except FileNotFoundError:
             return []
 
