@@ -14,6 +14,7 @@ import { ThreadlineClient } from '../../sdk/client.js';
 import { PredictionStore } from '../prediction-store.js';
 import { prediction, waitFor } from '../testing.js';
 import { createTracingMiddleware, type TracingMiddleware } from './index.js';
+import { readJournal } from '../prediction-log/journal.js';
 import { IngestInserter } from './ingest-inserter.js';
 
 const identity = { deploymentId: 'prod#5', modelName: 'reco', modelVersion: 2, runId: 'd'.repeat(32), gitSha: 'e'.repeat(40) };
@@ -142,6 +143,52 @@ describe.each(dialects)('the Node middleware on %s', (dialect) => {
       server.close();
       gate.close();
       await tracing.close();
+    }
+  });
+});
+
+describe('the Node middleware in front of a slow server', () => {
+  let api: TestApi;
+  beforeAll(async () => (api = await startTestApi('sqlite')));
+  afterAll(() => api.close());
+
+  it('keeps no record in memory past the flush interval while an insert is slow: a kill -9 loses only the last one', async () => {
+    // Every batch answered 400 ms late, under the slow threshold (2 s): the server is slow, not away.
+    const gate = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        setTimeout(() => {
+          void request(`${api.url}${req.url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) }).then(async (answer) => {
+            res.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(await answer.body.text());
+          });
+        }, 400);
+      });
+    });
+    const gateUrl = await listen(gate);
+    const home = tempHome();
+    const tracing = await createTracingMiddleware({ serverUrl: gateUrl, identity: { ...identity, deploymentId: 'slow#1' }, home, log: { flushIntervalMs: 20, fsyncIntervalMs: 50, slowMs: 2_000 } });
+    const server = expressApp(tracing);
+    const url = await listen(server);
+    try {
+      const sent: { id: string; at: number }[] = [];
+      const started = Date.now();
+      while (Date.now() - started < 1_500) {
+        sent.push({ id: (await post(`${url}/predict`, { basket: ['B01'] })).headers['x-threadline-prediction-id'] as string, at: Date.now() });
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      // What a process killed now would leave: the journal, and what the server has.
+      const now = Date.now();
+      const journaled = new Set(fs.readdirSync(path.join(home, 'journal')).flatMap((f) => readJournal(path.join(home, 'journal', f)).map((p) => p.id)));
+      const stored = new Set((await api.client.listPredictions({ deploymentId: 'slow#1', limit: 10_000 })).map((p) => p.id));
+      // The last flush interval (20 ms) and the early journaling of a batch in flight (50 ms), with room for a busy machine.
+      const lost = sent.filter((s) => s.at < now - 200 && !journaled.has(s.id) && !stored.has(s.id));
+      expect(lost.length, `${lost.length} of ${sent.length} records older than 200 ms neither journaled nor stored`).toBe(0);
+      expect(tracing.log.degraded).toBe(false);
+    } finally {
+      server.close();
+      await tracing.close();
+      gate.close();
     }
   });
 });

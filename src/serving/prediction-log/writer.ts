@@ -54,7 +54,8 @@ export interface PredictionLogHealth {
  * or down, and when the queue is full, predictions go to the append-only journal instead, which
  * is replayed (insert-or-ignore by id) on start and when the store answers again. Nothing is
  * dropped. Crash-loss window: a killed process loses what was queued in the last
- * `flushIntervalMs` (plus one insert in flight, bounded by `slowMs`); a machine crash also loses
+ * `flushIntervalMs` (plus one insert in flight for under `journalAfterMs`: a slower one is
+ * journaled, and so is what queues behind it meanwhile); a machine crash also loses
  * what was journaled in the last `fsyncIntervalMs` (default 100 ms).
  */
 export class PredictionLog {
@@ -78,6 +79,10 @@ export class PredictionLog {
   private recovering: Promise<void> | undefined;
   private degradedSince: number | undefined;
   private flushing: Promise<void> | undefined;
+  /** When the write-out pass in flight began. */
+  private passStarted = 0;
+  /** Records journaled while a pass waited on a slow store, to replay once it is done. */
+  private backlog = false;
   private closed = false;
 
   constructor(
@@ -96,7 +101,7 @@ export class PredictionLog {
     this.closeBudgetMs = options.closeBudgetMs ?? 5_000;
     this.journal = new Journal(options.journalDir, options.fsyncIntervalMs ?? 100);
     this.journalAfterMs = Math.min(options.fsyncIntervalMs ?? 100, this.slowMs);
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 50);
+    this.timer = setInterval(() => this.tick(), options.flushIntervalMs ?? 50);
     this.timer.unref();
   }
 
@@ -141,8 +146,38 @@ export class PredictionLog {
 
   /** Writes out everything queued now; concurrent calls share one pass. */
   flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    this.flushing ??= this.pass();
     return this.flushing;
+  }
+
+  /**
+   * Every flush interval. While a pass has waited on the store longer than `journalAfterMs`,
+   * what queued meanwhile goes to the journal now rather than wait in memory for the pass (a
+   * kill -9 would lose it), and is replayed once the pass is done: a slow store costs the queue
+   * at most one interval, as an absent one does.
+   */
+  private tick(): void {
+    if (this.flushing && this.queue.length > 0 && performance.now() - this.passStarted >= this.journalAfterMs) {
+      const waiting = this.queue;
+      this.queue = [];
+      this.journal.append(waiting);
+      this.metrics.journaled += waiting.length;
+      this.backlog = true;
+    }
+    void this.flush();
+  }
+
+  private async pass(): Promise<void> {
+    this.passStarted = performance.now();
+    try {
+      await this.drain();
+    } finally {
+      this.flushing = undefined;
+    }
+    if (this.backlog && this.degradedSince === undefined && !this.recovering && !this.closed) {
+      this.backlog = false;
+      this.recovering = this.recover().finally(() => (this.recovering = undefined));
+    }
   }
 
   /** Graceful shutdown: everything queued reaches the store or the fsynced journal. */
