@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import type http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ThreadlineClient } from '../src/sdk/client.js';
 import { startTestApi, type TestApi } from './api-server.js';
 import { repoRoot } from './cli.js';
 import { dialects } from './dialects.js';
@@ -56,5 +58,100 @@ describe.each(dialects)('the Python middleware against a real server on %s', (di
     expect(JSON.parse(one.requestBody!)).toEqual({ basket: ['3'], password: '[REDACTED]' });
     expect(JSON.parse(one.responseBody!)).toMatchObject({ prediction_id: ids[3], password: '[REDACTED]', run_id: 'c'.repeat(32) });
     expect(fs.readdirSync(spool).filter((f) => f.endsWith('.ndjson'))).toEqual([]);
+  }, 90_000);
+});
+
+// The same app with a token the server refuses: traffic for `seconds`, then the health and the log lines.
+const refusedScript = `
+import json, logging, sys, time
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+from threadline_middleware import ThreadlineMiddleware
+lines = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        lines.append(self.format(record))
+logging.getLogger("threadline.middleware").addHandler(Keep())
+app = FastAPI()
+@app.post("/predict")
+async def predict(body: dict) -> dict:
+    return {"items": ["B07"]}
+app.add_middleware(ThreadlineMiddleware, spool_dir=sys.argv[1], retry_interval=0.1, max_retry_interval=0.8)
+client = TestClient(app)
+ids = []
+started = time.monotonic()
+while True:  # one request at least
+    ids.append(client.post("/predict", json={"basket": ["B01"]}).headers["x-threadline-prediction-id"])
+    if time.monotonic() - started >= float(sys.argv[2]):
+        break
+    time.sleep(0.005)
+middleware = app.middleware_stack.app
+health = middleware.health()
+middleware.shipper.close()
+print(json.dumps({"ids": ids, "health": health, "lines": lines}))
+`;
+
+describe('the Python middleware against a server that refuses its token', () => {
+  let api: TestApi;
+  let goodToken = '';
+  let viewerToken = '';
+  const batches: number[] = [];
+  beforeAll(async () => {
+    api = await startTestApi(
+      'sqlite',
+      async (tl) => {
+        await tl.identity.createPrincipal({ name: 'model-server', kind: 'service', role: 'editor' });
+        goodToken = (await tl.identity.createToken({ principal: 'model-server', name: 'middleware' })).token;
+        await tl.identity.createPrincipal({ name: 'dashboard', kind: 'service', role: 'viewer' });
+        viewerToken = (await tl.identity.createToken({ principal: 'dashboard', name: 'read-only' })).token;
+      },
+      { auth: { required: true } },
+    );
+    api.app.server.on('request', (req: http.IncomingMessage) => void (req.url?.endsWith('/api/predictions:batch') && batches.push(Date.now())));
+  });
+  afterAll(() => api.close());
+
+  const env = (token: string) => ({ ...cleanEnv, PYTHONPATH: clientDir, THREADLINE_URL: api.url, THREADLINE_TOKEN: token, THREADLINE_DEPLOYMENT: 'refused#py' });
+
+  it('401: one log line without the token, spooled, retried with backoff (no tight loop), in health(); replayed with the right token', async () => {
+    const spool = path.join(api.home, 'spool-401');
+    const badToken = 'tl_this-is-not-a-real-token-0123456789';
+    batches.length = 0;
+    const started = Date.now();
+    const { stdout } = await run(python, ['-c', refusedScript, spool, '3'], { env: env(badToken), timeout: 60_000 });
+    const ended = Date.now();
+    const { ids, health, lines } = JSON.parse(stdout) as { ids: string[]; health: Record<string, unknown> & { stats: Record<string, number> }; lines: string[] };
+    // Python starts in under a second; its 3 s of traffic are within [started, ended].
+    const posts = batches.filter((t) => t >= started && t <= ended).length;
+    // Retried after 0.1, 0.2, 0.4, 0.8, 0.8 s (plus one at exit): about 7 posts; every 0.1 s would be ~30, a tight loop thousands.
+    expect(posts).toBeGreaterThanOrEqual(3);
+    expect(posts).toBeLessThanOrEqual(10);
+    expect(health).toMatchObject({ state: 'refused', refused_status: 401, stats: { sent: 0, queued: ids.length } });
+    expect(health.last_error).toMatch(/answered 401: UNAUTHENTICATED: the bearer token is unknown, expired or revoked \(check the token: THREADLINE_TOKEN\)/);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^threadline: predictions refused, a configuration error: http:\/\/127\.0\.0\.1:\d+\/api\/predictions:batch answered 401/);
+    expect(stdout).not.toContain(badToken);
+    const client = new ThreadlineClient(api.url, { token: goodToken });
+    try {
+      expect(await client.listPredictions({ deploymentId: 'refused#py', limit: 1000 })).toEqual([]);
+      // Nothing was set aside: the next start with the right token replays the spool.
+      const { stdout: again } = await run(python, ['-c', refusedScript, spool, '0'], { env: env(goodToken), timeout: 60_000 });
+      const second = JSON.parse(again) as { ids: string[]; health: { state: string } };
+      expect(second.health.state).not.toBe('refused');
+      const logged = await client.listPredictions({ deploymentId: 'refused#py', limit: 1000 });
+      expect(logged.map((p) => p.id).sort()).toEqual([...ids, ...second.ids].sort());
+      expect(fs.readdirSync(spool).filter((f) => f.endsWith('.ndjson'))).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  }, 90_000);
+
+  it('403 (a read-only token) is refused the same way', async () => {
+    const { stdout } = await run(python, ['-c', refusedScript, path.join(api.home, 'spool-403'), '0.3'], { env: env(viewerToken), timeout: 60_000 });
+    const { health, lines } = JSON.parse(stdout) as { health: Record<string, unknown>; lines: string[] };
+    expect(health).toMatchObject({ state: 'refused', refused_status: 403 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/answered 403: PERMISSION_DENIED: .*\(check the token: THREADLINE_TOKEN\)/);
+    expect(stdout).not.toContain(viewerToken);
   }, 90_000);
 });

@@ -23,6 +23,8 @@ export function checkInputs(app: FastifyInstance): void {
 
 /** Walks `value` without recursion; throws INVALID_ARGUMENT naming the first offending place. */
 export function checkValue(value: unknown, where: string): void {
+  // The walk that names the place builds a path per value: run it only when there is one to name.
+  if (isClean(value)) return;
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: where, depth: 0 }];
   while (stack.length > 0) {
     const { value: v, path, depth } = stack.pop()!;
@@ -38,4 +40,34 @@ export function checkValue(value: unknown, where: string): void {
       stack.push({ value: item, path: `${path}.${key}`, depth: depth + 1 });
     }
   }
+}
+
+/** The same walk with nothing built per value (a bulk ingest body has thousands): true when nothing offends. */
+function isClean(value: unknown): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return false;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxJsonDepth) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        values.push(v[i]);
+        depths.push(depth + 1);
+      }
+      continue;
+    }
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      if (key.includes('\u0000')) return false;
+      values.push((v as Record<string, unknown>)[key]);
+      depths.push(depth + 1);
+    }
+  }
+  return true;
 }

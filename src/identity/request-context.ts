@@ -21,6 +21,13 @@ export function currentRequest(): RequestContext | undefined {
 
 /** Outside a request (embedded use, the CLI): the login name of this process, as git would record it. */
 export function localUser(): string {
+  // Asked once: os.userInfo() is a passwd lookup, and every unauthenticated request asks.
+  return (cachedUser ??= lookUpUser());
+}
+
+let cachedUser: string | undefined;
+
+function lookUpUser(): string {
   try {
     return os.userInfo().username || 'local';
   } catch {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -12,14 +13,20 @@ class IngestStandIn:
         self.records: dict[str, dict] = {}
         self.posts = 0
         self.answer = 202
+        # Seconds each answer takes: a slow server.
+        self.delay = 0.0
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body are two writes: without this, each answer waits out a delayed ACK (40 ms).
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers["content-length"]))
                 stand_in.posts += 1
+                if stand_in.delay:
+                    time.sleep(stand_in.delay)
                 if self.path != "/api/predictions:batch" or stand_in.answer != 202:
                     self._reply(stand_in.answer if self.path == "/api/predictions:batch" else 404, {"error_code": "UNAVAILABLE", "message": "down"})
                     return

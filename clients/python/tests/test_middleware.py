@@ -142,11 +142,58 @@ class MiddlewareTest(unittest.TestCase):
         self.server.answer = 202
         self.wait_for(31)
         self.assertTrue(set(ids) <= set(self.server.records))
+        # The sender removes the last replayed batch, then switches back: both, within a moment.
         deadline = time.monotonic() + 5
-        while middleware.shipper.spool.count() > 0 and time.monotonic() < deadline:
+        while (middleware.shipper.spool.count() > 0 or middleware.shipper.degraded) and time.monotonic() < deadline:
             time.sleep(0.01)
         self.assertEqual(middleware.shipper.spool.count(), 0)
         self.assertFalse(middleware.shipper.degraded)
+
+    def test_a_refused_token_is_logged_once_spooled_and_backed_off(self) -> None:
+        self.server.answer = 401
+        with self.assertLogs("threadline.middleware", level="WARNING") as logs:
+            client, middleware = self.client(token="tl_not-the-right-token", retry_interval=0.1, max_retry_interval=0.4)
+            started = time.monotonic()
+            posts_before = self.server.posts
+            ids = []
+            while time.monotonic() - started < 2.0:
+                ids.append(client.post("/predict", json={"basket": ["B01"]}).headers["x-threadline-prediction-id"])
+                time.sleep(0.005)
+            posts = self.server.posts - posts_before
+            health = middleware.health()
+            # Retried after 0.1, 0.2, 0.4, 0.4, 0.4 s: about 6 posts in 2 s; every 0.1 s would be 20, a tight loop hundreds.
+            self.assertGreaterEqual(posts, 3)
+            self.assertLessEqual(posts, 9)
+            self.assertEqual((health["state"], health["refused_status"]), ("refused", 401))
+            self.assertIn("answered 401: UNAVAILABLE: down (check the token: THREADLINE_TOKEN)", health["last_error"])
+            self.assertGreater(health["spooled_batches"], 0)
+            self.assertEqual(health["stats"]["sent"], 0)
+            # Every record is still in the spool, none set aside.
+            self.server.answer = 202
+            self.wait_for(len(ids) + 1, timeout=5)
+            self.assertTrue(set(ids) <= set(self.server.records))
+        refusals = [r for r in logs.output if "refused" in r]
+        self.assertEqual(len(refusals), 1, logs.output)
+        self.assertNotIn("tl_not-the-right-token", "\n".join(logs.output))
+        self.assertIn("takes predictions again", logs.output[-1])
+
+    def test_a_slow_server_does_not_keep_records_in_memory_past_the_flush_interval(self) -> None:
+        # What kill -9 would lose is what is not in the spool yet: at most the last flush interval
+        # (0.02 s here), even while a post takes a second.
+        client, middleware = self.client()
+        self.wait_for(1)
+        self.server.delay = 1.0
+        ids = []
+        for i in range(20):
+            ids.append(client.post("/predict", json={"basket": [str(i)]}).headers["x-threadline-prediction-id"])
+            time.sleep(0.02)
+        time.sleep(0.15)
+        spooled = set()
+        for path in middleware.shipper.spool.pending():
+            spooled |= {json.loads(line)["prediction_id"] for line in path.read_bytes().splitlines()}
+        self.assertLessEqual(set(ids), spooled | set(self.server.records))
+        self.server.delay = 0
+        self.wait_for(21, timeout=10)
 
     def test_a_batch_left_by_a_killed_process_is_replayed_at_start(self) -> None:
         leftover = {"prediction_id": "01900000-0000-7000-8000-0000000000aa", "time": 1, "method": "POST", "path": "/predict", "status": 200, "latency_ms": 1}
@@ -160,6 +207,41 @@ class MiddlewareTest(unittest.TestCase):
         app = FastAPI()
         with self.assertRaisesRegex(ValueError, "THREADLINE_URL"):
             ThreadlineMiddleware(app, identity=IDENTITY)
+
+
+class EncodingTest(unittest.TestCase):
+    """The request path's shortcuts against what json.loads/json.dumps make of the same bytes."""
+
+    def setUp(self) -> None:
+        class Quiet:
+            def log(self, record: object) -> None:
+                pass
+
+        self.m = ThreadlineMiddleware(FastAPI(), identity=IDENTITY, shipper=Quiet(), redact=["secret"])  # type: ignore[arg-type]
+
+    def test_injection_without_parsing_agrees_with_the_parsed_object(self) -> None:
+        pid = "01900000-0000-7000-8000-000000000001"
+        for body in [b'{"a":1}', b'  {"a": [1, "}"]}\n', b"{}", b"{ \n }", b'{"nested":{"x":"\\"prediction_id\\""}}', "{\"é\":\"😀\"}".encode()]:
+            out = json.loads(self.m.injected(body, pid))
+            self.assertEqual(out, {**json.loads(body), "prediction_id": pid, "model_version": 7, "run_id": "r" * 32, "git_sha": "g" * 40}, body)
+        # An object that has a trace key already is rebuilt, the traced values winning.
+        self.assertEqual(json.loads(self.m.injected(b'{"run_id":"theirs","x":1}', pid)), {"run_id": "r" * 32, "x": 1, "prediction_id": pid, "model_version": 7, "git_sha": "g" * 40})
+        for other in [b"[1,2]", b'"{}"', b"12", b"", b"{", b"}", b"{} x", b'  "a"  ']:
+            self.assertIs(self.m.injected(other, pid), other, other)
+
+    def test_a_record_line_is_the_json_of_its_fields(self) -> None:
+        record = ("01900000-0000-7000-8000-000000000002", 1765000000000, "POST", "/p\u00e9?secret=s&x=\"1\"", 201, 1.234, '{"secret":"s","t":"\u0000\n😀"}'.encode(), True, b"\xff\xfe", False, "the app raised ValueError: bad \"input\"")
+        line = self.m.encode(record)
+        self.assertNotIn(b"\n", line)
+        self.assertEqual(
+            json.loads(line),
+            {
+                "prediction_id": record[0], "time": 1765000000000, "method": "POST", "path": "/p\u00e9?secret=[REDACTED]&x=\"1\"", "status": 201, "latency_ms": 1.234,
+                "request_body": '{"secret":"[REDACTED]","t":"\u0000\n😀"}', "response_body": "\ufffd\ufffd", "truncated": True, "error": 'the app raised ValueError: bad "input"',
+                "deployment_id": "prod#4", "model_name": "reco", "model_version": 7, "run_id": "r" * 32, "git_sha": "g" * 40,
+            },
+        )
+        self.assertEqual(json.loads(self.m.encode(("i", 1, "GET", "/", 200, 0.0, None, False, b"", False, None)))["request_body"], None)
 
 
 def _stack(app: FastAPI):

@@ -8,7 +8,15 @@ from urllib.parse import urlsplit
 
 
 class IngestRefused(Exception):
-    """The server answered, and will not take this batch as it is (4xx other than 408/429)."""
+    """
+    The server answered, and will not take batches as things are configured (a 4xx other than
+    408/429: 401 a bad token, 403 a token without write access, 404 a wrong URL). The message names
+    the URL, the status and the server's error, never the token.
+    """
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class IngestClient:
@@ -20,6 +28,10 @@ class IngestClient:
         self._host = parts.hostname
         self._port = parts.port
         self._path = f"{parts.path}/api/predictions:batch"
+        # What a log line may name: no user info, no query.
+        port = f":{parts.port}" if parts.port else ""
+        self.where = f"{parts.scheme}://{parts.hostname}{port}{self._path}"
+        self._token = token
         self._timeout = timeout
         self._headers = {"content-type": "application/x-ndjson"}
         if token:
@@ -39,8 +51,23 @@ class IngestClient:
         if response.status == 202:
             return json.loads(body)
         if 400 <= response.status < 500 and response.status not in (408, 429):
-            raise IngestRefused(f"{response.status} {body[:300].decode('utf-8', 'replace')}")
-        raise OSError(f"ingest answered {response.status}")
+            hint = " (check the token: THREADLINE_TOKEN)" if response.status in (401, 403) else " (check the server URL: THREADLINE_URL)" if response.status == 404 else ""
+            raise IngestRefused(f"{self.where} answered {response.status}{self._reason(body)}{hint}", response.status)
+        raise OSError(f"ingest answered {response.status}{self._reason(body)}")
+
+    def _reason(self, body: bytes) -> str:
+        """The server's `{error_code, message}` as `: CODE: message`, short, and never with the token in it."""
+        said = body[:300].decode("utf-8", "replace")
+        try:
+            value = json.loads(body)
+            if isinstance(value, dict) and (isinstance(value.get("error_code"), str) or isinstance(value.get("message"), str)):
+                said = ": ".join(v for v in (value.get("error_code"), value.get("message")) if isinstance(v, str))
+        except ValueError:
+            pass
+        if self._token:
+            said = said.replace(self._token, "[REDACTED]")
+        said = " ".join(said.split())[:300]
+        return f": {said}" if said else ""
 
     def _connect(self) -> http.client.HTTPConnection:
         kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection

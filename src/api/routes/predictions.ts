@@ -5,7 +5,6 @@ import { invalidArgument, tooLarge } from '../../errors.js';
 import { markStreamed } from '../body-guard.js';
 import type { Threadline } from '../../context.js';
 import { feedbackFormat } from '../../serving/prediction-service.js';
-import { ndjsonValues } from '../../serving/ingest/ndjson.js';
 import { cursorFromText } from '../../serving/list-query.js';
 import type { ListPredictionsQuery, PredictionStatusFilter } from '../../serving/types.js';
 
@@ -46,11 +45,10 @@ export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
   const ingest = tl.predictionIngest;
   app.post<{ Body: unknown }>('/api/predictions::batch', { bodyLimit: ingest.maxBatchBytes, errorHandler: batchErrors(ingest.maxBatchBytes) }, async (request, reply) => {
     const body = request.body;
-    let records: Iterable<unknown> | AsyncIterable<unknown>;
-    if (body instanceof Readable) records = ndjsonValues(body, ingest.maxBatchBytes);
-    else if (Array.isArray(body)) records = body;
+    let result;
+    if (body instanceof Readable) result = await ingest.ingestNdjson(body);
+    else if (Array.isArray(body)) result = await ingest.ingest(body);
     else throw invalidArgument('POST /api/predictions:batch takes a JSON array of prediction records (application/json) or one record per line (application/x-ndjson)');
-    const result = await ingest.ingest(records);
     reply.status(202);
     return result;
   });

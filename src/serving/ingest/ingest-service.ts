@@ -1,7 +1,7 @@
 import { unavailable } from '../../errors.js';
 import type { PredictionStore } from '../prediction-store.js';
 import type { Prediction } from '../types.js';
-import { UnparsedLine } from './ndjson.js';
+import { ndjsonChunks, UnparsedLine } from './ndjson.js';
 import { parseRecord } from './record.js';
 import type { PredictionIngestResult } from './types.js';
 
@@ -30,23 +30,21 @@ export class PredictionIngest {
    * size limit (or a broken stream) writes nothing and can simply be resent whole.
    */
   async ingest(records: Iterable<unknown> | AsyncIterable<unknown>): Promise<PredictionIngestResult> {
-    const result: PredictionIngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
-    const valid: Prediction[] = [];
-    const seen = new Set<string>();
-    let index = 0;
-    for await (const value of records) {
-      const parsed = value instanceof UnparsedLine ? { invalid: value.message } : parseRecord(value);
-      if ('invalid' in parsed) {
-        result.rejected++;
-        if (result.errors.length < shownErrors) result.errors.push({ index, message: parsed.invalid });
-      } else if (seen.has(parsed.prediction.id)) {
-        result.duplicates++;
-      } else {
-        seen.add(parsed.prediction.id);
-        valid.push(parsed.prediction);
-      }
-      index++;
-    }
+    const checked = new Checked();
+    // An array (a parsed JSON body) is read in one loop, without a promise per record.
+    if (Symbol.asyncIterator in records) for await (const value of records) checked.add(value);
+    else for (const value of records) checked.add(value);
+    return this.write(checked);
+  }
+
+  /** An NDJSON body, read as it arrives, within the batch limit (TOO_LARGE past it, nothing written). */
+  async ingestNdjson(input: AsyncIterable<Uint8Array | string>): Promise<PredictionIngestResult> {
+    const checked = new Checked();
+    for await (const values of ndjsonChunks(input, this.maxBatchBytes)) for (const value of values) checked.add(value);
+    return this.write(checked);
+  }
+
+  private async write({ result, valid }: Checked): Promise<PredictionIngestResult> {
     for (let i = 0; i < valid.length; i += writeEvery) {
       const batch = valid.length <= writeEvery ? valid : valid.slice(i, i + writeEvery);
       let inserted: number;
@@ -61,5 +59,27 @@ export class PredictionIngest {
       result.duplicates += batch.length - inserted;
     }
     return result;
+  }
+}
+
+/** The records of one batch as they are checked: the valid ones (each id once), and the counts. */
+class Checked {
+  readonly result: PredictionIngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+  readonly valid: Prediction[] = [];
+  private readonly seen = new Set<string>();
+  private index = 0;
+
+  add(value: unknown): void {
+    const parsed = value instanceof UnparsedLine ? { invalid: value.message } : parseRecord(value);
+    if ('invalid' in parsed) {
+      this.result.rejected++;
+      if (this.result.errors.length < shownErrors) this.result.errors.push({ index: this.index, message: parsed.invalid });
+    } else if (this.seen.has(parsed.prediction.id)) {
+      this.result.duplicates++;
+    } else {
+      this.seen.add(parsed.prediction.id);
+      this.valid.push(parsed.prediction);
+    }
+    this.index++;
   }
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openStore, type Store } from '../../store/database.js';
 import { PredictionStore } from '../prediction-store.js';
 import { SqliteInsertWorker, type PredictionInserter } from '../prediction-log/sqlite-worker.js';
-import { PredictionLog, type PredictionLogOptions } from '../prediction-log/writer.js';
+import { PredictionLog, type PredictionLogHealth, type PredictionLogOptions } from '../prediction-log/writer.js';
 import { resolveIdentity, type ServingIdentity } from '../proxy/identity.js';
 import { connectMiddleware } from './connect.js';
 import { fastifyPlugin } from './fastify.js';
@@ -10,6 +10,7 @@ import { IngestInserter } from './ingest-inserter.js';
 import { RequestTracer, type TracerOptions } from './tracer.js';
 
 export type { ServingIdentity } from '../proxy/identity.js';
+export type { PredictionLogHealth } from '../prediction-log/writer.js';
 
 export interface TracingMiddlewareOptions extends Omit<TracerOptions, 'identity' | 'sink'> {
   /** A Threadline server (default THREADLINE_URL): records go to its `POST /api/predictions:batch`. */
@@ -34,6 +35,12 @@ export interface TracingMiddleware {
   /** What every response and record is stamped with. */
   identity: ServingIdentity;
   log: PredictionLog;
+  /**
+   * Where the records stand: `ok`, `degraded` (the server or store failing: journaled, retried
+   * every second) or `refused` (the server refusing them as configured, a bad token or URL:
+   * journaled, retried with backoff up to a minute), with the last error and the counters.
+   */
+  health(): PredictionLogHealth;
   /** Flushes the log: everything queued reaches the server (or store), or the journal for the next start. */
   close(): Promise<void>;
 }
@@ -74,6 +81,7 @@ export async function createTracingMiddleware(options: TracingMiddlewareOptions 
     fastify: fastifyPlugin(tracer),
     identity,
     log,
+    health: () => log.health,
     async close() {
       await log.close();
       await inserter.close?.();

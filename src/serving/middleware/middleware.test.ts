@@ -10,9 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../test/api-server.js';
 import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
 import { openStore } from '../../store/database.js';
+import { ThreadlineClient } from '../../sdk/client.js';
 import { PredictionStore } from '../prediction-store.js';
-import { waitFor } from '../testing.js';
+import { prediction, waitFor } from '../testing.js';
 import { createTracingMiddleware, type TracingMiddleware } from './index.js';
+import { readJournal } from '../prediction-log/journal.js';
+import { IngestInserter } from './ingest-inserter.js';
 
 const identity = { deploymentId: 'prod#5', modelName: 'reco', modelVersion: 2, runId: 'd'.repeat(32), gitSha: 'e'.repeat(40) };
 const uuid7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -139,6 +142,159 @@ describe.each(dialects)('the Node middleware on %s', (dialect) => {
     } finally {
       server.close();
       gate.close();
+      await tracing.close();
+    }
+  });
+});
+
+describe('the Node middleware in front of a slow server', () => {
+  let api: TestApi;
+  beforeAll(async () => (api = await startTestApi('sqlite')));
+  afterAll(() => api.close());
+
+  it('keeps no record in memory past the flush interval while an insert is slow: a kill -9 loses only the last one', async () => {
+    // Every batch answered 400 ms late, under the slow threshold (2 s): the server is slow, not away.
+    const gate = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        setTimeout(() => {
+          void request(`${api.url}${req.url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) }).then(async (answer) => {
+            res.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(await answer.body.text());
+          });
+        }, 400);
+      });
+    });
+    const gateUrl = await listen(gate);
+    const home = tempHome();
+    const tracing = await createTracingMiddleware({ serverUrl: gateUrl, identity: { ...identity, deploymentId: 'slow#1' }, home, log: { flushIntervalMs: 20, fsyncIntervalMs: 50, slowMs: 2_000 } });
+    const server = expressApp(tracing);
+    const url = await listen(server);
+    try {
+      const sent: { id: string; at: number }[] = [];
+      const started = Date.now();
+      while (Date.now() - started < 1_500) {
+        sent.push({ id: (await post(`${url}/predict`, { basket: ['B01'] })).headers['x-threadline-prediction-id'] as string, at: Date.now() });
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      // What a process killed now would leave: the journal, and what the server has.
+      const now = Date.now();
+      const journaled = new Set(fs.readdirSync(path.join(home, 'journal')).flatMap((f) => readJournal(path.join(home, 'journal', f)).map((p) => p.id)));
+      const stored = new Set((await api.client.listPredictions({ deploymentId: 'slow#1', limit: 10_000 })).map((p) => p.id));
+      // The last flush interval (20 ms) and the early journaling of a batch in flight (50 ms), with room for a busy machine.
+      const lost = sent.filter((s) => s.at < now - 200 && !journaled.has(s.id) && !stored.has(s.id));
+      expect(lost.length, `${lost.length} of ${sent.length} records older than 200 ms neither journaled nor stored`).toBe(0);
+      expect(tracing.log.degraded).toBe(false);
+    } finally {
+      server.close();
+      await tracing.close();
+      gate.close();
+    }
+  });
+});
+
+describe('the Node middleware against a server that refuses its token', () => {
+  let api: TestApi;
+  let goodToken = '';
+  let viewerToken = '';
+  // Batch requests as the server's socket saw them, with the time each arrived.
+  const batches: number[] = [];
+  beforeAll(async () => {
+    api = await startTestApi(
+      'sqlite',
+      async (tl) => {
+        await tl.identity.createPrincipal({ name: 'model-server', kind: 'service', role: 'editor' });
+        goodToken = (await tl.identity.createToken({ principal: 'model-server', name: 'middleware' })).token;
+        await tl.identity.createPrincipal({ name: 'dashboard', kind: 'service', role: 'viewer' });
+        viewerToken = (await tl.identity.createToken({ principal: 'dashboard', name: 'read-only' })).token;
+      },
+      { auth: { required: true } },
+    );
+    api.app.server.on('request', (req: http.IncomingMessage) => void (req.url?.endsWith('/api/predictions:batch') && batches.push(Date.now())));
+  });
+  afterAll(() => api.close());
+
+  it('401: one log line without the token, journaled, retried with backoff (no tight loop), reported by health(); replayed by a process with the right token', async () => {
+    const badToken = 'tl_this-is-not-a-real-token-0123456789';
+    const lines: string[] = [];
+    const home = tempHome();
+    const tracing = await createTracingMiddleware({ serverUrl: api.url, token: badToken, identity: { ...identity, deploymentId: 'refused#1' }, home, log: { flushIntervalMs: 20, retryMs: 100, maxRetryMs: 800, warn: (line) => lines.push(line) } });
+    const server = expressApp(tracing);
+    const url = await listen(server);
+    const ids: string[] = [];
+    const started = Date.now();
+    batches.length = 0;
+    try {
+      // 3 s of steady traffic: every flush has records to send.
+      while (Date.now() - started < 3_000) {
+        ids.push((await post(`${url}/predict`, { basket: [String(ids.length)] })).headers['x-threadline-prediction-id'] as string);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const window = batches.filter((t) => t < started + 3_000).length;
+      // Retried after 100, 200, 400, 800, 800 ms: 6 posts in 3 s. A fixed 100 ms retry would make ~25, a tight loop thousands.
+      expect(window).toBeGreaterThanOrEqual(3);
+      expect(window).toBeLessThanOrEqual(9);
+      const health = tracing.health();
+      expect(health).toMatchObject({ state: 'refused', refusedStatus: 401, metrics: { written: 0, dropped: 0 } });
+      expect(health.lastError).toMatch(/answered 401: UNAUTHENTICATED: the bearer token is unknown, expired or revoked \(check the token/);
+      expect(health.metrics.refusals).toBe(window);
+      expect(health.nextRetryAt! - health.degradedSince!).toBe(800);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^threadline: predictions refused, a configuration error: http:\/\/127\.0\.0\.1:\d+\/api\/predictions:batch answered 401/);
+      expect(lines[0]).toContain(path.join(home, 'journal'));
+      expect(lines.join('\n') + JSON.stringify(health)).not.toContain(badToken);
+    } finally {
+      server.close();
+      await tracing.close();
+    }
+    expect(tracing.log.metrics.journaled).toBe(ids.length);
+    const client = new ThreadlineClient(api.url, { token: goodToken });
+    try {
+      expect(await client.listPredictions({ deploymentId: 'refused#1', limit: 1000 })).toEqual([]);
+      // Nothing was dropped: the same home with the right token replays the journal at start.
+      const fixed = await createTracingMiddleware({ serverUrl: api.url, token: goodToken, identity, home, log: { warn: (line) => lines.push(line) } });
+      expect(fixed.health().state).toBe('ok');
+      await fixed.close();
+      const logged = await client.listPredictions({ deploymentId: 'refused#1', limit: 1000 });
+      expect(logged.map((p) => p.id).sort()).toEqual([...ids].sort());
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a batch past the server\'s 16 MiB limit is sent in parts, not refused with 413', async () => {
+    const inserter = new IngestInserter(api.url, goodToken);
+    const body = 'x'.repeat(64 * 1024);
+    const records = Array.from({ length: 140 }, () => prediction({ deploymentId: 'big#1', requestBody: body, responseBody: body }));
+    const before = batches.length;
+    try {
+      await inserter.insertBatch(records);
+    } finally {
+      await inserter.close();
+    }
+    expect(batches.length - before).toBeGreaterThan(4);
+    const client = new ThreadlineClient(api.url, { token: goodToken });
+    try {
+      expect((await client.listPredictions({ deploymentId: 'big#1', limit: 1000 })).length).toBe(140);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('403 (a read-only token) is refused the same way', async () => {
+    const lines: string[] = [];
+    const tracing = await createTracingMiddleware({ serverUrl: api.url, token: viewerToken, identity: { ...identity, deploymentId: 'refused#2' }, home: tempHome(), log: { flushIntervalMs: 20, warn: (line) => lines.push(line) } });
+    const server = expressApp(tracing);
+    const url = await listen(server);
+    try {
+      for (let i = 0; i < 5; i++) await post(`${url}/predict`, { basket: [String(i)] });
+      await tracing.log.flush();
+      expect(tracing.health()).toMatchObject({ state: 'refused', refusedStatus: 403 });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/answered 403: PERMISSION_DENIED: .*\(check the token/);
+      expect(lines[0]).not.toContain(viewerToken);
+    } finally {
+      server.close();
       await tracing.close();
     }
   });

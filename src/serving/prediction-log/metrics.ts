@@ -7,8 +7,10 @@ export interface PredictionLogMetrics {
   dropped: number;
   /** Inserts that failed or took longer than the slow threshold. */
   storeFailures: number;
+  /** Of those, the ones the destination refused as configured (a bad token, a wrong URL): retried with backoff. */
+  refusals: number;
 }
 
 export function emptyMetrics(): PredictionLogMetrics {
-  return { queued: 0, written: 0, journaled: 0, replayed: 0, dropped: 0, storeFailures: 0 };
+  return { queued: 0, written: 0, journaled: 0, replayed: 0, dropped: 0, storeFailures: 0, refusals: 0 };
 }

@@ -22,6 +22,8 @@ const SQLite = require(workerData.driver);
 const { file, manySql, oneSql, width, rowsPerStatement, busyMs } = workerData;
 const db = new SQLite(file);
 db.pragma('synchronous = NORMAL');
+// This connection only inserts predictions: statement journals in memory, not a temp file per batch.
+db.pragma('temp_store = MEMORY');
 let busy = busyMs;
 db.pragma('busy_timeout = ' + busy);
 const many = db.prepare(manySql);

@@ -103,3 +103,24 @@ describe.each(dialects)('prediction log writer on %s', (dialect) => {
     expect(fs.readdirSync(journalDir)).toEqual([]);
   });
 });
+
+describe('PredictionStore.insertBatch on SQLite', () => {
+  it('keeps its statement journals in memory for the insert only, and inserts inside an open transaction too', async () => {
+    const store = await openStore(await freshDatabaseUrl('sqlite'));
+    stores.push(store);
+    const raw = store.sqlite!;
+    const predictions = new PredictionStore(store);
+    const before = raw.pragma('temp_store', { simple: true });
+    // Past one multi-row statement, so that a statement journal is written.
+    expect(await predictions.insertBatch(Array.from({ length: 250 }, () => prediction()))).toBe(250);
+    expect(raw.pragma('temp_store', { simple: true })).toBe(before);
+    raw.exec('BEGIN');
+    try {
+      expect(await predictions.insertBatch(Array.from({ length: 250 }, () => prediction()))).toBe(250);
+      expect(raw.pragma('temp_store', { simple: true })).toBe(before);
+    } finally {
+      raw.exec('COMMIT');
+    }
+    expect(await predictions.count()).toBe(500);
+  });
+});

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Prediction } from '../types.js';
 import { Journal, readJournal } from './journal.js';
 import { emptyMetrics, type PredictionLogMetrics } from './metrics.js';
+import { InsertRefused } from './refused.js';
 import type { PredictionInserter } from './sqlite-worker.js';
 
 export interface PredictionLogOptions {
@@ -19,10 +20,32 @@ export interface PredictionLogOptions {
   /** How often a degraded writer retries the store (by replaying the journal). */
   retryMs?: number;
   /**
+   * A destination that refuses the batches as configured (InsertRefused: a bad token, a wrong URL)
+   * is retried after `retryMs`, then twice as long each time, up to this (default 60 s).
+   */
+  maxRetryMs?: number;
+  /** Where the one line per refusal (and its end) goes; default stderr. Never given credentials. */
+  warn?: (line: string) => void;
+  /**
    * How long `close()` gives each batch of its last write-out: a shutdown can wait where a request
    * path cannot, so what was journaled while the store was slow lands now rather than at the next start.
    */
   closeBudgetMs?: number;
+}
+
+/** What `PredictionLog.health` reports: for a readiness probe, a metrics endpoint or a log line. */
+export interface PredictionLogHealth {
+  /** `ok`: batches go to the store; `degraded`: to the journal, the store failing or slow; `refused`: to the journal, the destination refusing them as configured. */
+  state: 'ok' | 'degraded' | 'refused';
+  /** Since when (epoch ms) batches go to the journal. */
+  degradedSince: number | null;
+  /** Why the last attempt failed (for a refusal, the destination's status and error), null when ok. */
+  lastError: string | null;
+  /** The HTTP status of a refusal. */
+  refusedStatus: number | null;
+  /** When the store is tried next (epoch ms). */
+  nextRetryAt: number | null;
+  metrics: PredictionLogMetrics;
 }
 
 /**
@@ -31,7 +54,8 @@ export interface PredictionLogOptions {
  * or down, and when the queue is full, predictions go to the append-only journal instead, which
  * is replayed (insert-or-ignore by id) on start and when the store answers again. Nothing is
  * dropped. Crash-loss window: a killed process loses what was queued in the last
- * `flushIntervalMs` (plus one insert in flight, bounded by `slowMs`); a machine crash also loses
+ * `flushIntervalMs` (plus one insert in flight for under `journalAfterMs`: a slower one is
+ * journaled, and so is what queues behind it meanwhile); a machine crash also loses
  * what was journaled in the last `fsyncIntervalMs` (default 100 ms).
  */
 export class PredictionLog {
@@ -42,12 +66,23 @@ export class PredictionLog {
   private readonly batchSize: number;
   private readonly slowMs: number;
   private readonly retryMs: number;
+  private readonly maxRetryMs: number;
+  private readonly warn: (line: string) => void;
+  private readonly journalDir: string;
+  /** The wait before the next recovery attempt: `retryMs`, doubled per refusal in a row. */
+  private retryDelayMs: number;
+  private refusalsInRow = 0;
+  private lastError: Error | undefined;
   private readonly closeBudgetMs: number;
   private readonly journalAfterMs: number;
   private readonly timer: NodeJS.Timeout;
   private recovering: Promise<void> | undefined;
   private degradedSince: number | undefined;
   private flushing: Promise<void> | undefined;
+  /** When the write-out pass in flight began. */
+  private passStarted = 0;
+  /** Records journaled while a pass waited on a slow store, to replay once it is done. */
+  private backlog = false;
   private closed = false;
 
   constructor(
@@ -59,10 +94,14 @@ export class PredictionLog {
     this.batchSize = options.batchSize ?? 2_000;
     this.slowMs = options.slowMs ?? 500;
     this.retryMs = options.retryMs ?? 1_000;
+    this.maxRetryMs = Math.max(this.retryMs, options.maxRetryMs ?? 60_000);
+    this.retryDelayMs = this.retryMs;
+    this.warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
+    this.journalDir = options.journalDir;
     this.closeBudgetMs = options.closeBudgetMs ?? 5_000;
     this.journal = new Journal(options.journalDir, options.fsyncIntervalMs ?? 100);
     this.journalAfterMs = Math.min(options.fsyncIntervalMs ?? 100, this.slowMs);
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 50);
+    this.timer = setInterval(() => this.tick(), options.flushIntervalMs ?? 50);
     this.timer.unref();
   }
 
@@ -71,14 +110,27 @@ export class PredictionLog {
     try {
       await this.store.ready?.();
       await this.replay();
-    } catch {
-      this.markDegraded();
+    } catch (error) {
+      this.markDegraded(error);
     }
   }
 
   /** True while predictions go to the journal because the store failed; a recovery attempt follows every `retryMs`. */
   get degraded(): boolean {
     return this.degradedSince !== undefined;
+  }
+
+  get health(): PredictionLogHealth {
+    const since = this.degradedSince;
+    const refused = since !== undefined && this.lastError instanceof InsertRefused ? this.lastError : undefined;
+    return {
+      state: since === undefined ? 'ok' : refused ? 'refused' : 'degraded',
+      degradedSince: since ?? null,
+      lastError: since === undefined ? null : (this.lastError?.message ?? null),
+      refusedStatus: refused?.status ?? null,
+      nextRetryAt: since === undefined ? null : since + this.retryDelayMs,
+      metrics: { ...this.metrics },
+    };
   }
 
   /** Never blocks on the store and never throws for a full queue: it spills instead. */
@@ -94,8 +146,38 @@ export class PredictionLog {
 
   /** Writes out everything queued now; concurrent calls share one pass. */
   flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    this.flushing ??= this.pass();
     return this.flushing;
+  }
+
+  /**
+   * Every flush interval. While a pass has waited on the store longer than `journalAfterMs`,
+   * what queued meanwhile goes to the journal now rather than wait in memory for the pass (a
+   * kill -9 would lose it), and is replayed once the pass is done: a slow store costs the queue
+   * at most one interval, as an absent one does.
+   */
+  private tick(): void {
+    if (this.flushing && this.queue.length > 0 && performance.now() - this.passStarted >= this.journalAfterMs) {
+      const waiting = this.queue;
+      this.queue = [];
+      this.journal.append(waiting);
+      this.metrics.journaled += waiting.length;
+      this.backlog = true;
+    }
+    void this.flush();
+  }
+
+  private async pass(): Promise<void> {
+    this.passStarted = performance.now();
+    try {
+      await this.drain();
+    } finally {
+      this.flushing = undefined;
+    }
+    if (this.backlog && this.degradedSince === undefined && !this.recovering && !this.closed) {
+      this.backlog = false;
+      this.recovering = this.recover().finally(() => (this.recovering = undefined));
+    }
   }
 
   /** Graceful shutdown: everything queued reaches the store or the fsynced journal. */
@@ -112,7 +194,7 @@ export class PredictionLog {
 
   private async drain(): Promise<void> {
     // Recovery runs beside the flushes, which keep journaling meanwhile.
-    if (this.degradedSince !== undefined && !this.recovering && Date.now() - this.degradedSince >= this.retryMs) {
+    if (this.degradedSince !== undefined && !this.recovering && Date.now() - this.degradedSince >= this.retryDelayMs) {
       this.recovering = this.recover().finally(() => (this.recovering = undefined));
     }
     while (this.queue.length > 0) {
@@ -147,8 +229,8 @@ export class PredictionLog {
     try {
       await this.insertInTime(batch);
       return true;
-    } catch {
-      this.markDegraded();
+    } catch (error) {
+      this.markDegraded(error);
       if (!journaled) {
         this.journal.append(batch);
         this.metrics.journaled += batch.length;
@@ -177,9 +259,31 @@ export class PredictionLog {
     if (performance.now() - started > budgetMs) throw new Error(`insert took over ${budgetMs} ms`);
   }
 
-  private markDegraded(): void {
+  private markDegraded(cause: unknown): void {
     this.metrics.storeFailures++;
     this.degradedSince = Date.now();
+    const error = cause instanceof Error ? cause : new Error(String(cause));
+    if (error instanceof InsertRefused) {
+      this.metrics.refusals++;
+      // One line when the refusals start (or their reason changes), not one per retry.
+      if (this.refusalsInRow === 0 || error.message !== this.lastError?.message) {
+        this.warn(`threadline: predictions refused, a configuration error: ${error.message}; they are kept in the journal (${this.journalDir}) and retried after ${this.retryMs} ms, then less and less often, every ${this.maxRetryMs} ms at most`);
+      }
+      this.refusalsInRow++;
+      this.retryDelayMs = Math.min(this.maxRetryMs, this.retryMs * 2 ** (this.refusalsInRow - 1));
+    } else {
+      this.refusalsInRow = 0;
+      this.retryDelayMs = this.retryMs;
+    }
+    this.lastError = error;
+  }
+
+  private markRecovered(): void {
+    if (this.refusalsInRow > 0) this.warn('threadline: predictions are taken again; the journal is replayed');
+    this.degradedSince = undefined;
+    this.refusalsInRow = 0;
+    this.retryDelayMs = this.retryMs;
+    this.lastError = undefined;
   }
 
   /**
@@ -193,9 +297,9 @@ export class PredictionLog {
         if (this.journal.replayable().length === 0) break;
         await this.replay(patientMs);
       }
-      this.degradedSince = undefined;
-    } catch {
-      this.markDegraded();
+      this.markRecovered();
+    } catch (error) {
+      this.markDegraded(error);
     }
   }
 
