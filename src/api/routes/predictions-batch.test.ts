@@ -50,6 +50,16 @@ describe.each(dialects)('POST /api/predictions:batch on %s', (dialect) => {
     expect((await api.client.getPrediction(lines[1]!.prediction_id)).path).toBe('/predict');
   });
 
+  it('refuses an NDJSON record holding a NUL on its own, and writes the others (PostgreSQL text cannot hold one)', async () => {
+    const good = record();
+    const bad = record({ response_body: 'raw\u0000bytes' });
+    const res = await post(`${JSON.stringify(bad)}\n${JSON.stringify(good)}`, 'application/x-ndjson');
+    expect(res.statusCode).toBe(202);
+    expect(await res.body.json()).toMatchObject({ accepted: 1, rejected: 1, errors: [{ index: 0, message: expect.stringMatching(/^response_body: contains a NUL/) }] });
+    expect((await api.client.getPrediction(good.prediction_id)).status).toBe(200);
+    await expect(api.client.getPrediction(bad.prediction_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses a batch over the limit whole with a clear 413, JSON or NDJSON, and writes none of it', async () => {
     const many = Array.from({ length: 40 }, () => record());
     for (const [body, type] of [[JSON.stringify(many), 'application/json'], [many.map((r) => JSON.stringify(r)).join('\n'), 'application/x-ndjson']] as const) {

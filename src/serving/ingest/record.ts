@@ -71,6 +71,18 @@ type CommonRecord = Omit<PredictionRecord, 'time' | 'request_body' | 'response_b
 
 /** The record as a log row, or why it is not one (`<field>: <complaint>`). */
 export function parseRecord(value: unknown): { prediction: Prediction } | { invalid: string } {
+  const parsed = parseShape(value);
+  if ('invalid' in parsed) return parsed;
+  // PostgreSQL text cannot hold a NUL: one in a record would fail the whole batch's insert, so it
+  // is refused here, on its own (a JSON array body is refused whole before this, as every body is).
+  const p = parsed.prediction;
+  for (const [field, text] of [['deployment_id', p.deploymentId], ['method', p.method], ['path', p.path], ['request_body', p.requestBody], ['response_body', p.responseBody], ['model_name', p.modelName], ['run_id', p.runId], ['git_sha', p.gitSha], ['error', p.error]] as const) {
+    if (text !== null && text.includes('\u0000')) return { invalid: `${field}: contains a NUL character (\\u0000), which is not allowed in any string` };
+  }
+  return parsed;
+}
+
+function parseShape(value: unknown): { prediction: Prediction } | { invalid: string } {
   if (commonRecord(value)) {
     const r = value as CommonRecord;
     return {
