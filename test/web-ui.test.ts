@@ -45,7 +45,7 @@ describe.each(dialects)('the web UI in a real browser on %s', (dialect) => {
   let cli: (...args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>;
   let env: Record<string, string>;
   /** `predictions list` three ways, run during the setup (they only read the log); on SQLite. */
-  let cliLooks: Promise<[CliResult, CliResult, CliResult]>;
+  let cliLooks: Promise<[CliResult, CliResult, CliResult, CliResult]>;
   let server: Awaited<ReturnType<typeof startServerProcess>>;
   let predictionId: string;
   let refusedId: string;
@@ -111,6 +111,7 @@ describe.each(dialects)('the web UI in a real browser on %s', (dialect) => {
       cliLooks = logged.then(() =>
         Promise.all([
           runCli(['predictions', 'list', '--status', 'error', '--json'], { cwd: repo, env }),
+          runCli(['predictions', 'list', '--limit', '1'], { cwd: repo, env }),
           runCli(['predictions', 'list', '--status', 'ok', '--limit', '1'], { cwd: repo, env }),
           runCli(['predictions', 'list', '--status', 'fine'], { cwd: repo, env }),
         ]),
@@ -316,13 +317,17 @@ describe.each(dialects)('the web UI in a real browser on %s', (dialect) => {
 
   // The flags are the CLI's own, whatever the store (the contract suite holds the API to both dialects): looked at once, on SQLite, to keep the run short.
   it.runIf(dialect === 'sqlite')('lists the same log by status from the CLI, hints at the older page, and refuses a bad filter in one line (run during the setup)', async () => {
-    const [errors, newest, bad] = await cliLooks;
-    expect([errors.code, newest.code], errors.stderr + newest.stderr).toEqual([0, 0]);
+    const [errors, newest, onlyOk, bad] = await cliLooks;
+    expect([errors.code, newest.code, onlyOk.code], errors.stderr + newest.stderr + onlyOk.stderr).toEqual([0, 0, 0]);
     expect((JSON.parse(errors.stdout) as { id: string; status: number }[]).map((p) => [p.id, p.status])).toEqual([[refusedId, 400]]);
-    expect(newest.stdout).toContain(predictionId.slice(-8));
-    expect(newest.stdout).not.toContain(refusedId.slice(-8));
-    const served = (await (await fetch(`${server.url}/api/predictions/${predictionId}`)).json()) as { time: number };
-    expect(newest.stderr).toBe(`threadline: older ones with --before ${served.time}:${predictionId}\n`);
+    // Newest of the two is the refused one; the ok one is older, and the hint says how to reach it.
+    expect(newest.stdout).toContain(refusedId.slice(-8));
+    expect(newest.stdout).not.toContain(predictionId.slice(-8));
+    const served = (await (await fetch(`${server.url}/api/predictions/${refusedId}`)).json()) as { time: number };
+    expect(newest.stderr).toBe(`threadline: older ones with --before ${served.time}:${refusedId}\n`);
+    // The one ok prediction fills its page of one, and no older one exists: no hint.
+    expect(onlyOk.stdout).toContain(predictionId.slice(-8));
+    expect(onlyOk.stderr).toBe('');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^threadline: prediction query status: takes 'ok' \(below 400\), 'error' \(400 and up\) or an HTTP status code \(100-599\) \(INVALID_ARGUMENT\)\n$/);
   });

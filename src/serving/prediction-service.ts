@@ -14,6 +14,9 @@ const statusMessage = "takes 'ok' (below 400), 'error' (400 and up) or an HTTP s
 const timeInput = z.union([z.number().int().nonnegative(), z.string().trim().min(1)], { error: 'takes epoch ms, a duration back from now (30m, 1h, 2d) or an ISO time' });
 const latency = z.number({ error: 'takes milliseconds, a number' }).nonnegative('takes milliseconds, 0 or more');
 /** A prediction list query as any caller may send it: checked once, here, for every front (HTTP, SDK, CLI, UI). */
+/** The most predictions one list call returns. */
+export const maxPredictionListLimit = 10_000;
+
 const listQuery = z.object({
   deploymentId: z.string().max(128).optional(),
   modelName: z.string().max(256).optional(),
@@ -31,7 +34,7 @@ const listQuery = z.object({
       { error: 'takes {time, id} of the last prediction of the page before' },
     )
     .optional(),
-  limit: z.number({ error: 'takes a whole number 1-10000' }).int('takes a whole number 1-10000').min(1, 'takes a whole number 1-10000').max(10_000, 'takes a whole number 1-10000').default(50),
+  limit: z.number({ error: 'takes a whole number 1-10000' }).int('takes a whole number 1-10000').min(1, 'takes a whole number 1-10000').max(maxPredictionListLimit, 'takes a whole number 1-10000').default(50),
 });
 
 const batchSize = 500;

@@ -5,6 +5,7 @@ import { resolveDeployment } from '../../observe/production/deployment.js';
 import { exportRequestRows } from '../../observe/production/export.js';
 import { parseJsonPath } from '../../observe/production/rows.js';
 import { parseSince } from '../../duration.js';
+import { maxPredictionListLimit } from '../../serving/prediction-service.js';
 import { withBackend } from '../backend.js';
 import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
@@ -44,18 +45,21 @@ export function registerPredictions(program: Command): void {
         minLatencyMs: ms('--min-latency', opts.minLatency),
         maxLatencyMs: ms('--max-latency', opts.maxLatency),
         before: opts.before === undefined ? undefined : cursorFromText(opts.before),
-        limit,
+        // One more than shown, so that the hint below is given only when older ones exist.
+        limit: Math.min(limit + 1, maxPredictionListLimit),
       };
       await withBackend(async ({ api }) => {
-        const rows = await api.listPredictions(query);
+        const found = await api.listPredictions(query);
+        const more = found.length > limit || (found.length === limit && limit === maxPredictionListLimit);
+        const rows = found.slice(0, limit);
         if (opts.json) return printJson(rows);
         printTable([
           ['ID', 'TIME', 'DEPLOYMENT', 'MODEL', 'STATUS', 'LATENCY', 'PATH'],
           ...rows.map((p) => [shortId(p.id), formatTime(p.time), p.deploymentId ?? '-', p.modelName ? `${p.modelName}${p.modelVersion === null ? '' : `/${p.modelVersion}`}` : '-', String(p.status), `${p.latencyMs.toFixed(1)}ms`, `${p.method} ${p.path}`]),
         ]);
-        // A full page: say how to ask for the older ones (on stderr, so the table stays the table).
+        // Older ones exist: say how to ask for them (on stderr, so the table stays the table).
         const last = rows.at(-1);
-        if (last && rows.length === limit) process.stderr.write(`threadline: older ones with --before ${cursorText(last)}\n`);
+        if (last && more) process.stderr.write(`threadline: older ones with --before ${cursorText(last)}\n`);
       });
     });
 
