@@ -6,7 +6,6 @@ import type { Feedback, Prediction, PredictionCursor, PredictionStatusFilter } f
 const columns = ['id', 'deployment_id', 'time', 'method', 'path', 'status', 'latency_ms', 'request_body', 'response_body', 'truncated', 'model_name', 'model_version', 'run_id', 'git_sha', 'error'] as const;
 // Rows per multi-row SQLite statement (15 parameters each, well under SQLite's 32,766).
 export const sqliteRowsPerInsert = 100;
-const sqliteRows = sqliteRowsPerInsert;
 // PostgreSQL takes at most 65,535 parameters per statement.
 const pgChunk = 2000;
 /** Ids per `in (…)` list: well under both back ends' parameter limits. */
@@ -61,19 +60,19 @@ export class PredictionStore {
   private insertSqlite(records: readonly Prediction[], waitMs: number): number {
     if (!this.sqliteInsert) {
       const raw = this.store.sqlite!;
-      const many = raw.prepare(sqliteInsertSql(sqliteRows));
+      const many = raw.prepare(sqliteInsertSql(sqliteRowsPerInsert));
       const one = raw.prepare(sqliteInsertSql(1));
       // One array of parameters for every statement, filled in place: no per-row arrays.
-      const params: unknown[] = new Array(sqliteRows * columns.length);
+      const params: unknown[] = new Array(sqliteRowsPerInsert * columns.length);
       const single: unknown[] = new Array(columns.length);
       this.sqliteInsert = raw.transaction((rows: readonly Prediction[]) => {
         let i = 0;
         let inserted = 0;
-        for (; i + sqliteRows <= rows.length; i += sqliteRows) {
-          for (let j = 0; j < sqliteRows; j++) fillValues(params, j * columns.length, rows[i + j]!);
+        for (; i + sqliteRowsPerInsert <= rows.length; i += sqliteRowsPerInsert) {
+          for (let j = 0; j < sqliteRowsPerInsert; j++) sqliteInsertValuesInto(params, j * columns.length, rows[i + j]!);
           inserted += many.run(params).changes;
         }
-        for (; i < rows.length; i++) inserted += one.run(fillValues(single, 0, rows[i]!)).changes;
+        for (; i < rows.length; i++) inserted += one.run(sqliteInsertValuesInto(single, 0, rows[i]!)).changes;
         return inserted;
       });
     }
@@ -197,11 +196,11 @@ export const sqliteInsertWidth = columns.length;
 
 /** One prediction's parameters for {@link sqliteInsertSql}, in its column order. */
 export function sqliteInsertValues(p: Prediction): unknown[] {
-  return values(p);
+  return sqliteInsertValuesInto(new Array(columns.length), 0, p);
 }
 
-/** `p`'s parameters written into `into` from `at`, in the column order; returns `into`. */
-function fillValues(into: unknown[], at: number, p: Prediction): unknown[] {
+/** `p`'s parameters for {@link sqliteInsertSql} written into `into` from `at` (no array per row); returns `into`. */
+export function sqliteInsertValuesInto(into: unknown[], at: number, p: Prediction): unknown[] {
   into[at] = p.id;
   into[at + 1] = p.deploymentId;
   into[at + 2] = p.time;
@@ -218,10 +217,6 @@ function fillValues(into: unknown[], at: number, p: Prediction): unknown[] {
   into[at + 13] = p.gitSha;
   into[at + 14] = p.error;
   return into;
-}
-
-function values(p: Prediction): unknown[] {
-  return fillValues(new Array(columns.length), 0, p);
 }
 
 function toRow(p: Prediction): PredictionsTable {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { sqliteInsertSql, sqliteInsertValues, sqliteInsertWidth, sqliteRowsPerInsert } from '../prediction-store.js';
+import { sqliteInsertSql, sqliteInsertValuesInto, sqliteInsertWidth, sqliteRowsPerInsert } from '../prediction-store.js';
 import type { Prediction } from '../types.js';
 
 /** What the prediction log writes batches to: the store itself, or this worker in front of it. */
@@ -74,8 +74,9 @@ export class SqliteInsertWorker implements PredictionInserter {
 
   insertBatch(records: readonly Prediction[], waitMs?: number): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    const values: unknown[] = [];
-    for (const p of records) values.push(...sqliteInsertValues(p));
+    // One flat array for the whole batch, filled in place (no array per row): one postMessage.
+    const values: unknown[] = new Array(records.length * sqliteInsertWidth);
+    for (let i = 0; i < records.length; i++) sqliteInsertValuesInto(values, i * sqliteInsertWidth, records[i]!);
     const { worker, pending } = (this.current ??= this.spawn());
     return new Promise<void>((resolve, reject) => {
       const id = this.nextId++;
