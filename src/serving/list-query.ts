@@ -1,4 +1,4 @@
-import type { PredictionCursor } from './types.js';
+import type { PredictionCursor, PredictionStatusFilter } from './types.js';
 
 // A newest-first page's cursor as text: `--before` and the HTTP `before` parameter
 // (src/sdk/prediction-query.ts writes it for the SDK and the web UI).
@@ -12,4 +12,9 @@ export function cursorText(cursor: PredictionCursor): string {
 export function cursorFromText(text: string): PredictionCursor {
   const colon = text.indexOf(':');
   return colon < 0 ? { time: Number.NaN, id: text } : { time: /^\d+$/.test(text.slice(0, colon)) ? Number(text.slice(0, colon)) : Number.NaN, id: text.slice(colon + 1) };
+}
+
+/** `--status` and the HTTP `status` parameter: digits are a status code, anything else is passed on to be checked where the query is. */
+export function statusFromText(text: string): PredictionStatusFilter {
+  return /^\d+$/.test(text) ? Number(text) : (text as PredictionStatusFilter);
 }

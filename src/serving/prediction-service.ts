@@ -13,10 +13,10 @@ import type { Feedback, FeedbackImport, ListPredictionsQuery, Prediction, Predic
 const statusMessage = "takes 'ok' (below 400), 'error' (400 and up) or an HTTP status code (100-599)";
 const timeInput = z.union([z.number().int().nonnegative(), z.string().trim().min(1)], { error: 'takes epoch ms, a duration back from now (30m, 1h, 2d) or an ISO time' });
 const latency = z.number({ error: 'takes milliseconds, a number' }).nonnegative('takes milliseconds, 0 or more');
-/** A prediction list query as any caller may send it: checked once, here, for every front (HTTP, SDK, CLI, UI). */
 /** The most predictions one list call returns. */
 export const maxPredictionListLimit = 10_000;
 
+/** A prediction list query as any caller may send it: checked once, here, for every front (HTTP, SDK, CLI, UI). */
 const listQuery = z.object({
   deploymentId: z.string().max(128).optional(),
   modelName: z.string().max(256).optional(),

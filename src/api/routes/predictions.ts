@@ -5,8 +5,8 @@ import { invalidArgument, tooLarge } from '../../errors.js';
 import { markStreamed } from '../body-guard.js';
 import type { Threadline } from '../../context.js';
 import { feedbackFormat } from '../../serving/prediction-service.js';
-import { cursorFromText } from '../../serving/list-query.js';
-import type { ListPredictionsQuery, PredictionStatusFilter } from '../../serving/types.js';
+import { cursorFromText, statusFromText } from '../../serving/list-query.js';
+import type { ListPredictionsQuery } from '../../serving/types.js';
 
 type ListQuery = {
   Querystring: { deployment?: string; model?: string; since?: string; until?: string; status?: string; minLatencyMs?: string; maxLatencyMs?: string; before?: string; limit?: string };
@@ -31,7 +31,7 @@ export function predictionRoutes(app: FastifyInstance, tl: Threadline): void {
       modelName: q.model,
       since: q.since,
       until: q.until,
-      status: q.status === undefined || !/^\d+$/.test(q.status) ? (q.status as PredictionStatusFilter | undefined) : Number(q.status),
+      status: q.status === undefined ? undefined : statusFromText(q.status),
       minLatencyMs: number(q.minLatencyMs),
       maxLatencyMs: number(q.maxLatencyMs),
       before: q.before === undefined ? undefined : cursorFromText(q.before),

@@ -9,8 +9,8 @@ import { maxPredictionListLimit } from '../../serving/prediction-service.js';
 import { withBackend } from '../backend.js';
 import { shortId } from '../../lineage/short.js';
 import { formatTime, printJson, printLine, printTable } from '../output.js';
-import { cursorFromText, cursorText } from '../../serving/list-query.js';
-import type { ListPredictionsQuery, PredictionStatusFilter } from '../../serving/types.js';
+import { cursorFromText, cursorText, statusFromText } from '../../serving/list-query.js';
+import type { ListPredictionsQuery } from '../../serving/types.js';
 
 export function registerPredictions(program: Command): void {
   const predictions = program.command('predictions').description('the prediction log of served models');
@@ -41,7 +41,7 @@ export function registerPredictions(program: Command): void {
         modelName: opts.model,
         since: opts.since,
         until: opts.until,
-        status: opts.status !== undefined && /^\d+$/.test(opts.status) ? Number(opts.status) : (opts.status as PredictionStatusFilter | undefined),
+        status: opts.status === undefined ? undefined : statusFromText(opts.status),
         minLatencyMs: ms('--min-latency', opts.minLatency),
         maxLatencyMs: ms('--max-latency', opts.maxLatency),
         before: opts.before === undefined ? undefined : cursorFromText(opts.before),

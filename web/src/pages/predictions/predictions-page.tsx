@@ -2,6 +2,7 @@ import { Link, useSearchParams } from 'react-router';
 import { usePredictionPages } from '../../api/hooks';
 import { Empty, Query } from '../../components/states';
 import { Time } from '../../components/time';
+import { statusFromText } from '../../../../src/serving/list-query.js';
 
 /** Rows a page (`?limit=` asks for others, up to 1,000). */
 const defaultPageSize = 100;
@@ -26,7 +27,7 @@ export function PredictionsPage() {
     modelName: get('model') || undefined,
     since: get('since') || undefined,
     until: get('until') || undefined,
-    status: /^\d+$/.test(status) ? Number(status) : ((status || undefined) as 'ok' | 'error' | undefined),
+    status: status ? statusFromText(status) : undefined,
     minLatencyMs: number('min_latency'),
     maxLatencyMs: number('max_latency'),
     limit: pageSize,
@@ -37,7 +38,6 @@ export function PredictionsPage() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
-  const times = ['15m', '1h', '24h', '7d'];
   return (
     <section aria-labelledby="predictions-title">
       <h1 id="predictions-title">Predictions</h1>
@@ -48,28 +48,8 @@ export function PredictionsPage() {
         <label>
           Model <input value={get('model')} onChange={(e) => set('model', e.target.value)} placeholder="reco" size={12} />
         </label>
-        <label>
-          Since{' '}
-          <select value={get('since')} onChange={(e) => set('since', e.target.value)}>
-            <option value="">any time</option>
-            {times.map((s) => (
-              <option key={s} value={s}>
-                {s} ago
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Until{' '}
-          <select value={get('until')} onChange={(e) => set('until', e.target.value)}>
-            <option value="">now</option>
-            {times.map((s) => (
-              <option key={s} value={s}>
-                {s} ago
-              </option>
-            ))}
-          </select>
-        </label>
+        <AgoSelect label="Since" unset="any time" value={get('since')} onChange={(value) => set('since', value)} />
+        <AgoSelect label="Until" unset="now" value={get('until')} onChange={(value) => set('until', value)} />
         <label>
           Status{' '}
           <select value={status} onChange={(e) => set('status', e.target.value)}>
@@ -139,5 +119,24 @@ export function PredictionsPage() {
         }}
       </Query>
     </section>
+  );
+}
+
+const agoChoices = ['15m', '1h', '24h', '7d'];
+
+/** A time filter as a duration back from now (`since`, `until`), or none. */
+function AgoSelect({ label, unset, value, onChange }: { label: string; unset: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{unset}</option>
+        {agoChoices.map((s) => (
+          <option key={s} value={s}>
+            {s} ago
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
