@@ -76,11 +76,25 @@ export function parseRecord(value: unknown): { prediction: Prediction } | { inva
   // PostgreSQL text cannot hold a NUL: one in a record would fail the whole batch's insert, so it
   // is refused here, on its own (a JSON array body is refused whole before this, as every body is).
   const p = parsed.prediction;
-  for (const [field, text] of [['deployment_id', p.deploymentId], ['method', p.method], ['path', p.path], ['request_body', p.requestBody], ['response_body', p.responseBody], ['model_name', p.modelName], ['run_id', p.runId], ['git_sha', p.gitSha], ['error', p.error]] as const) {
+  for (const [field, key] of textFields) {
+    const text = p[key];
     if (text !== null && text.includes('\u0000')) return { invalid: `${field}: contains a NUL character (\\u0000), which is not allowed in any string` };
   }
   return parsed;
 }
+
+// The record's text fields and where the log row keeps them (one list, not one per record).
+const textFields = [
+  ['deployment_id', 'deploymentId'],
+  ['method', 'method'],
+  ['path', 'path'],
+  ['request_body', 'requestBody'],
+  ['response_body', 'responseBody'],
+  ['model_name', 'modelName'],
+  ['run_id', 'runId'],
+  ['git_sha', 'gitSha'],
+  ['error', 'error'],
+] as const satisfies readonly (readonly [string, keyof Prediction])[];
 
 function parseShape(value: unknown): { prediction: Prediction } | { invalid: string } {
   if (commonRecord(value)) {
