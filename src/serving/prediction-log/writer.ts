@@ -176,7 +176,7 @@ export class PredictionLog {
     }
     if (this.backlog && this.degradedSince === undefined && !this.recovering && !this.closed) {
       this.backlog = false;
-      this.recovering = this.recover().finally(() => (this.recovering = undefined));
+      this.startRecovery();
     }
   }
 
@@ -194,9 +194,7 @@ export class PredictionLog {
 
   private async drain(): Promise<void> {
     // Recovery runs beside the flushes, which keep journaling meanwhile.
-    if (this.degradedSince !== undefined && !this.recovering && Date.now() - this.degradedSince >= this.retryDelayMs) {
-      this.recovering = this.recover().finally(() => (this.recovering = undefined));
-    }
+    if (this.degradedSince !== undefined && !this.recovering && Date.now() - this.degradedSince >= this.retryDelayMs) this.startRecovery();
     while (this.queue.length > 0) {
       // Take the whole queue at once (no per-batch copying of what is left); new arrivals start a new one.
       const pending = this.queue;
@@ -257,6 +255,11 @@ export class PredictionLog {
     }
     // On SQLite the insert is synchronous, so the timer cannot fire: measure instead.
     if (performance.now() - started > budgetMs) throw new Error(`insert took over ${budgetMs} ms`);
+  }
+
+  /** Replays the journal beside the flushes (one recovery at a time; `recovering` is it). */
+  private startRecovery(): void {
+    this.recovering = this.recover().finally(() => (this.recovering = undefined));
   }
 
   private markDegraded(cause: unknown): void {
