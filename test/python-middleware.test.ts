@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import type http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThreadlineClient } from '../src/sdk/client.js';
 import { startTestApi, type TestApi } from './api-server.js';
+import { startIngestAuthServer } from './ingest-auth-server.js';
 import { repoRoot } from './cli.js';
 import { dialects } from './dialects.js';
 
@@ -95,19 +95,9 @@ describe('the Python middleware against a server that refuses its token', () => 
   let api: TestApi;
   let goodToken = '';
   let viewerToken = '';
-  const batches: number[] = [];
+  let batches: number[] = [];
   beforeAll(async () => {
-    api = await startTestApi(
-      'sqlite',
-      async (tl) => {
-        await tl.identity.createPrincipal({ name: 'model-server', kind: 'service', role: 'editor' });
-        goodToken = (await tl.identity.createToken({ principal: 'model-server', name: 'middleware' })).token;
-        await tl.identity.createPrincipal({ name: 'dashboard', kind: 'service', role: 'viewer' });
-        viewerToken = (await tl.identity.createToken({ principal: 'dashboard', name: 'read-only' })).token;
-      },
-      { auth: { required: true } },
-    );
-    api.app.server.on('request', (req: http.IncomingMessage) => void (req.url?.endsWith('/api/predictions:batch') && batches.push(Date.now())));
+    ({ api, goodToken, viewerToken, batches } = await startIngestAuthServer());
   });
   afterAll(() => api.close());
 

@@ -8,6 +8,7 @@ import Fastify from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../test/api-server.js';
+import { startIngestAuthServer } from '../../../test/ingest-auth-server.js';
 import { dialects, freshDatabaseUrl } from '../../../test/dialects.js';
 import { openStore } from '../../store/database.js';
 import { ThreadlineClient } from '../../sdk/client.js';
@@ -197,20 +198,9 @@ describe('the Node middleware against a server that refuses its token', () => {
   let api: TestApi;
   let goodToken = '';
   let viewerToken = '';
-  // Batch requests as the server's socket saw them, with the time each arrived.
-  const batches: number[] = [];
+  let batches: number[] = [];
   beforeAll(async () => {
-    api = await startTestApi(
-      'sqlite',
-      async (tl) => {
-        await tl.identity.createPrincipal({ name: 'model-server', kind: 'service', role: 'editor' });
-        goodToken = (await tl.identity.createToken({ principal: 'model-server', name: 'middleware' })).token;
-        await tl.identity.createPrincipal({ name: 'dashboard', kind: 'service', role: 'viewer' });
-        viewerToken = (await tl.identity.createToken({ principal: 'dashboard', name: 'read-only' })).token;
-      },
-      { auth: { required: true } },
-    );
-    api.app.server.on('request', (req: http.IncomingMessage) => void (req.url?.endsWith('/api/predictions:batch') && batches.push(Date.now())));
+    ({ api, goodToken, viewerToken, batches } = await startIngestAuthServer());
   });
   afterAll(() => api.close());
 
